@@ -1,0 +1,109 @@
+// The one contract between the renderer (or any client) and the services: every channel's
+// request and response schema, and every pushed event. Electron IPC, the browser mode and the CLI
+// are transports over this map; handlers validate requests with these schemas.
+import { z } from 'zod';
+import {
+  AppInfoSchema,
+  ComparisonDetailSchema,
+  ComparisonSummarySchema,
+  DatasetPreviewSchema,
+  DatasetSummarySchema,
+  MetricPointSchema,
+  RunConfigPatchSchema,
+  RunDetailSchema,
+  RunStatusSchema,
+  RunSummarySchema,
+  ComparisonStatusSchema,
+} from './schemas';
+import type { Result } from './errors';
+
+const Empty = z.object({}).strict();
+const Id = z.object({ id: z.string().min(1) }).strict();
+
+export const channels = {
+  'app.info': { request: Empty, response: AppInfoSchema },
+  /** Import a dataset from its text (drag-and-drop, file picker, browser upload). */
+  'datasets.importText': {
+    request: z.object({ fileName: z.string().min(1).max(500), content: z.string().max(512 * 1024 * 1024) }).strict(),
+    response: DatasetSummarySchema,
+  },
+  /** Import the dataset shipped in assets/ (a real labelled dataset; see assets/README.md). */
+  'datasets.importEmbedded': { request: Empty, response: DatasetSummarySchema },
+  'datasets.list': { request: Empty, response: z.array(DatasetSummarySchema) },
+  'datasets.preview': {
+    request: z.object({ id: z.string().min(1), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    response: DatasetPreviewSchema,
+  },
+  'runs.start': {
+    request: z.object({ datasetId: z.string().min(1), config: RunConfigPatchSchema.optional() }).strict(),
+    response: RunSummarySchema,
+  },
+  'runs.list': { request: Empty, response: z.array(RunSummarySchema) },
+  'runs.get': { request: Id, response: RunDetailSchema },
+  'runs.cancel': { request: Id, response: RunSummarySchema },
+  'runs.pause': { request: Id, response: RunSummarySchema },
+  'runs.resume': { request: Id, response: RunSummarySchema },
+  /** Baseline and comparative runs with matched seeds on one dataset. */
+  'comparisons.start': {
+    request: z
+      .object({
+        datasetId: z.string().min(1),
+        seeds: z.number().int().min(1).max(10).optional(),
+        config: RunConfigPatchSchema.optional(),
+      })
+      .strict(),
+    response: ComparisonSummarySchema,
+  },
+  'comparisons.list': { request: Empty, response: z.array(ComparisonSummarySchema) },
+  'comparisons.get': { request: Id, response: ComparisonDetailSchema },
+} as const;
+
+export type Channels = typeof channels;
+export type Channel = keyof Channels;
+export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
+export type ResponseOf<C extends Channel> = z.output<Channels[C]['response']>;
+
+/** One progress sample per optimizer step, batched by the trainer's throttle. */
+export const StepSampleSchema = z.object({
+  step: z.number().int(),
+  epoch: z.number(),
+  /** Objective actually optimised at this step. */
+  loss: z.number(),
+  /** Mean task loss of the full model (l0) then of each ablated copy (l1..lC); baseline: [l0]. */
+  copyLosses: z.array(z.number()),
+  /** The comparative term Lcmp (comparative runs only). */
+  cmpLoss: z.number().nullable(),
+});
+
+export const events = {
+  'run.progress': z.object({
+    runId: z.string(),
+    step: z.number().int(),
+    totalSteps: z.number().int(),
+    epoch: z.number(),
+    elapsedMs: z.number(),
+    etaMs: z.number().nullable(),
+    samples: z.array(StepSampleSchema),
+  }),
+  'run.status': z.object({ runId: z.string(), status: RunStatusSchema, backend: z.string().nullable(), error: z.string().nullable() }),
+  'run.eval': z.object({ runId: z.string(), points: z.array(MetricPointSchema) }),
+  'comparison.status': z.object({ comparisonId: z.string(), status: ComparisonStatusSchema }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+/** What every transport gives the renderer: call a channel, listen to events. */
+export interface Api {
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+export function isChannel(name: string): name is Channel {
+  return Object.prototype.hasOwnProperty.call(channels, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}

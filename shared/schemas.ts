@@ -1,0 +1,183 @@
+// Domain schemas shared by every transport (Electron IPC, browser mode, CLI) and the renderer.
+// Pure TypeScript + zod: no Node, Electron, React or tfjs here (checked by test/unit/layering).
+import { z } from 'zod';
+
+export const LossKindSchema = z.enum(['baseline', 'comparative']);
+export type LossKind = z.infer<typeof LossKindSchema>;
+
+/** Target strategy for the detached dummy loss appended to [l0..lC] (shared/docs/comparative-loss.md). */
+export const CmpTargetSchema = z.enum(['ultra', 'first', 'best']);
+export type CmpTarget = z.infer<typeof CmpTargetSchema>;
+
+export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
+export type BackendPreference = z.infer<typeof BackendPreferenceSchema>;
+
+export const ModelConfigSchema = z.object({
+  /** Largest vocabulary built from the training texts (special tokens included). */
+  vocabSize: z.number().int().min(16).max(100_000),
+  dim: z.number().int().min(8).max(1024),
+  layers: z.number().int().min(1).max(12),
+  heads: z.number().int().min(1).max(16),
+  ffnDim: z.number().int().min(8).max(4096),
+});
+export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+
+export const DEFAULT_MODEL: ModelConfig = { vocabSize: 8000, dim: 64, layers: 1, heads: 2, ffnDim: 128 };
+
+export const RunConfigSchema = z.object({
+  loss: LossKindSchema,
+  /** C: number of nested dropout ablations (comparative only). */
+  ablations: z.number().int().min(1).max(8),
+  target: CmpTargetSchema,
+  temperature: z.number().positive().max(100),
+  /** p: every dropout site's configured rate; ablation k runs at 1-(1-p)^k. */
+  dropout: z.number().min(0).max(0.9),
+  epochs: z.number().int().min(1).max(100),
+  batchSize: z.number().int().min(1).max(512),
+  learningRate: z.number().positive().max(1),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  maxLength: z.number().int().min(8).max(512),
+  /** Cap on training examples (0 = all); for quick looks and tests. */
+  maxTrainExamples: z.number().int().min(0),
+  /** Validation every N optimizer steps (0 = once per epoch only). */
+  evalEverySteps: z.number().int().min(0),
+  backend: BackendPreferenceSchema,
+  model: ModelConfigSchema,
+});
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+
+export const DEFAULT_RUN_CONFIG: RunConfig = {
+  loss: 'comparative',
+  ablations: 2,
+  target: 'ultra',
+  temperature: 1,
+  dropout: 0.1,
+  epochs: 3,
+  batchSize: 32,
+  learningRate: 2e-3,
+  seed: 1,
+  maxLength: 128,
+  maxTrainExamples: 0,
+  evalEverySteps: 0,
+  backend: 'auto',
+  model: DEFAULT_MODEL,
+};
+
+/** Partial config as a person or a caller supplies it; merged over defaults by the services. */
+export const RunConfigPatchSchema = RunConfigSchema.omit({ model: true })
+  .partial()
+  .extend({ model: ModelConfigSchema.partial().optional() })
+  .strict();
+export type RunConfigPatch = z.infer<typeof RunConfigPatchSchema>;
+
+export function mergeRunConfig(base: RunConfig, patch: RunConfigPatch | undefined): RunConfig {
+  if (!patch) return base;
+  const { model, ...rest } = patch;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return RunConfigSchema.parse({ ...base, ...defined, model: { ...base.model, ...(model ?? {}) } });
+}
+
+export const DatasetFormatSchema = z.enum(['csv', 'tsv', 'jsonl']);
+
+export const DatasetSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  fileName: z.string(),
+  format: DatasetFormatSchema,
+  rows: z.number().int(),
+  textColumn: z.string(),
+  labelColumn: z.string(),
+  labels: z.array(z.string()),
+  labelCounts: z.record(z.string(), z.number().int()),
+  splits: z.object({ train: z.number().int(), validation: z.number().int() }),
+  contentHash: z.string(),
+  createdAt: z.string(),
+});
+export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
+
+export const DatasetRowSchema = z.object({ text: z.string(), label: z.string(), split: z.enum(['train', 'validation']) });
+export type DatasetRow = z.infer<typeof DatasetRowSchema>;
+
+export const DatasetPreviewSchema = z.object({ dataset: DatasetSummarySchema, rows: z.array(DatasetRowSchema) });
+export type DatasetPreview = z.infer<typeof DatasetPreviewSchema>;
+
+export const RunStatusSchema = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const RunSummarySchema = z.object({
+  id: z.string(),
+  datasetId: z.string(),
+  comparisonId: z.string().nullable(),
+  name: z.string(),
+  loss: LossKindSchema,
+  seed: z.number().int(),
+  status: RunStatusSchema,
+  backend: z.string().nullable(),
+  config: RunConfigSchema,
+  step: z.number().int(),
+  totalSteps: z.number().int(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  /** Final validation metrics (accuracy, macro_f1, loss) and timing (ms_per_step) once completed. */
+  finalMetrics: z.record(z.string(), z.number()),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const MetricSplitSchema = z.enum(['train', 'validation']);
+export const MetricPointSchema = z.object({
+  step: z.number().int(),
+  epoch: z.number(),
+  split: MetricSplitSchema,
+  name: z.string(),
+  value: z.number(),
+});
+export type MetricPoint = z.infer<typeof MetricPointSchema>;
+
+export const RunDetailSchema = z.object({ run: RunSummarySchema, metrics: z.array(MetricPointSchema) });
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+export const ComparisonStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']);
+
+export const ComparisonSummarySchema = z.object({
+  id: z.string(),
+  datasetId: z.string(),
+  seeds: z.array(z.number().int()),
+  config: RunConfigSchema,
+  status: ComparisonStatusSchema,
+  runIds: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type ComparisonSummary = z.infer<typeof ComparisonSummarySchema>;
+
+/** One row per metric: the value for each arm (mean over seeds) and the paired difference. */
+export const ComparisonTableRowSchema = z.object({
+  metric: z.string(),
+  baseline: z.array(z.number().nullable()),
+  comparative: z.array(z.number().nullable()),
+  baselineMean: z.number().nullable(),
+  comparativeMean: z.number().nullable(),
+  /** Mean over seeds of (comparative - baseline), paired by seed. */
+  meanDifference: z.number().nullable(),
+});
+export type ComparisonTableRow = z.infer<typeof ComparisonTableRowSchema>;
+
+export const ComparisonDetailSchema = z.object({
+  comparison: ComparisonSummarySchema,
+  runs: z.array(RunSummarySchema),
+  table: z.array(ComparisonTableRowSchema),
+});
+export type ComparisonDetail = z.infer<typeof ComparisonDetailSchema>;
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  dataDir: z.string(),
+  transport: z.enum(['electron', 'browser', 'cli']),
+  /** Defaults the "Fine-tune & compare" button uses (the server may shorten them, e.g. for tests). */
+  defaults: RunConfigSchema,
+  defaultSeeds: z.number().int().min(1).max(10),
+  embeddedDataset: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
