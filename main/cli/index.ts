@@ -1,0 +1,201 @@
+// Headless entry: `npm run cli -- <command>`, over the same services as the app and browser mode.
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Channel, EventPayload, RequestOf, ResponseOf } from '../../shared/contract';
+import { formatError, type AppErrorValue } from '../../shared/errors';
+import type { RunConfigPatch } from '../../shared/schemas';
+import { openServices, type Services } from '../services';
+import { resolveDataDir } from '../services/data-dir';
+import type { PresetName } from '../services/presets';
+import { forkTrainerLauncher } from '../training/node-launcher';
+import { comparisonText, datasetText, runText, runsText } from './format';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  import <file>                          import a CSV, TSV or JSONL dataset
+  train [--dataset <id|file>] --loss baseline|comparative [--ablations C] [--seed N] [--epochs N]
+  compare [--dataset <id|file>] [--seeds N] [--epochs N] [--ablations C]
+                                         baseline vs comparative with matched seeds, then the table
+  runs                                   list runs
+  show <run-id>                          one run's status, config and metrics
+
+Options: --json (machine-readable output on stdout), --data-dir <path> (or COMPARO_DATA_DIR),
+  --preset default|quick, --target ultra|first|best, --temperature T, --dropout p, --lr x,
+  --batch-size N, --max-train N, --backend auto|tensorflow|wasm|cpu.  --dataset defaults to the embedded IMDB sample.`;
+
+class UsageError extends Error {}
+
+class CliFailure extends Error {
+  constructor(readonly value: AppErrorValue) {
+    super(value.message);
+  }
+}
+
+async function call<C extends Channel>(services: Services, channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+  const result = await services.dispatch(channel, request);
+  if (!result.ok) throw new CliFailure(result.error);
+  return result.value as ResponseOf<C>;
+}
+
+const num = (v: string | undefined, name: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got "${v}"`);
+  return n;
+};
+
+function configPatch(v: Record<string, string | boolean | undefined>): RunConfigPatch {
+  const patch: RunConfigPatch = {
+    ablations: num(v.ablations as string, 'ablations'),
+    seed: num(v.seed as string, 'seed'),
+    epochs: num(v.epochs as string, 'epochs'),
+    temperature: num(v.temperature as string, 'temperature'),
+    dropout: num(v.dropout as string, 'dropout'),
+    learningRate: num(v.lr as string, 'lr'),
+    batchSize: num(v['batch-size'] as string, 'batch-size'),
+    maxTrainExamples: num(v['max-train'] as string, 'max-train'),
+  };
+  if (v.target) patch.target = v.target as RunConfigPatch['target'];
+  if (v.loss) patch.loss = v.loss as RunConfigPatch['loss'];
+  if (v.backend) patch.backend = v.backend as RunConfigPatch['backend'];
+  return Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)) as RunConfigPatch;
+}
+
+/** `--dataset` accepts a dataset id, a file path (imported, or found again by content hash) or nothing (the embedded sample). */
+async function resolveDataset(services: Services, ref: string | undefined) {
+  if (!ref || ref === 'embedded') return call(services, 'datasets.importEmbedded', {});
+  if (existsSync(ref)) return importPath(services, ref);
+  return (await call(services, 'datasets.preview', { id: ref, limit: 1 })).dataset;
+}
+
+async function importPath(services: Services, path: string) {
+  const { readFile } = await import('node:fs/promises');
+  const content = await readFile(path, 'utf8').catch((e: Error) => {
+    throw new CliFailure({ code: 'not_found', message: `Cannot read ${path}: ${e.message}` });
+  });
+  return call(services, 'datasets.importText', { fileName: path, content });
+}
+
+/** Progress on stderr, at most one line per run every 2 s, so stdout stays clean for --json. */
+function printProgress(services: Services): () => void {
+  const last = new Map<string, number>();
+  return services.onEvent((name, payload) => {
+    if (name === 'run.progress') {
+      const p = payload as EventPayload<'run.progress'>;
+      const now = Date.now();
+      if (now - (last.get(p.runId) ?? 0) < 2000 && p.step < p.totalSteps) return;
+      last.set(p.runId, now);
+      const s = p.samples[p.samples.length - 1];
+      const eta = p.etaMs === null ? '' : ` · ${Math.ceil(p.etaMs / 1000)} s left`;
+      process.stderr.write(`  ${p.runId} step ${p.step}/${p.totalSteps} · epoch ${p.epoch.toFixed(2)} · loss ${s?.loss.toFixed(4) ?? '?'}${eta}\n`);
+    } else if (name === 'run.status') {
+      const p = payload as EventPayload<'run.status'>;
+      process.stderr.write(`  ${p.runId} ${p.status}${p.backend ? ` (backend ${p.backend})` : ''}${p.error ? `: ${p.error}` : ''}\n`);
+    }
+  });
+}
+
+function waitFor(services: Services, done: () => Promise<boolean>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => done().then((d) => d && (off(), resolve()), reject);
+    const off = services.onEvent((name) => {
+      if (name === 'run.status' || name === 'comparison.status') void check();
+    });
+    void check();
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      'data-dir': { type: 'string' },
+      preset: { type: 'string' },
+      dataset: { type: 'string' },
+      loss: { type: 'string' },
+      ablations: { type: 'string' },
+      seed: { type: 'string' },
+      seeds: { type: 'string' },
+      epochs: { type: 'string' },
+      target: { type: 'string' },
+      temperature: { type: 'string' },
+      dropout: { type: 'string' },
+      lr: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'max-train': { type: 'string' },
+      backend: { type: 'string' },
+    },
+  });
+  const [command, arg] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  if (!['import', 'train', 'compare', 'runs', 'show'].includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  const preset = (values.preset ?? 'default') as PresetName;
+  if (preset !== 'default' && preset !== 'quick') throw new UsageError('--preset must be default or quick');
+  const out = (value: unknown, text: string) => process.stdout.write(values.json ? JSON.stringify(value, null, 2) + '\n' : text);
+  const services = openServices({ dataDir: resolveDataDir({ argv, env: process.env }), launcher: forkTrainerLauncher, transport: 'cli', preset });
+  const stopProgress = values.json ? () => {} : printProgress(services);
+  const interrupt = () => {
+    process.stderr.write('\nStopping: unfinished runs are marked interrupted and can be resumed.\n');
+    void services.close().then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  try {
+    if (command === 'import') {
+      if (!arg) throw new UsageError('import needs a file: npm run cli -- import data.csv');
+      const d = await importPath(services, arg);
+      out(d, datasetText(d));
+    } else if (command === 'runs') {
+      const runs = await call(services, 'runs.list', {});
+      out(runs, runsText(runs));
+    } else if (command === 'show') {
+      if (!arg) throw new UsageError('show needs a run id (see `runs`)');
+      const d = await call(services, 'runs.get', { id: arg });
+      out(d, runText(d.run));
+    } else if (command === 'train') {
+      if (values.loss !== 'baseline' && values.loss !== 'comparative') throw new UsageError('train needs --loss baseline|comparative');
+      const dataset = await resolveDataset(services, values.dataset);
+      const run = await call(services, 'runs.start', { datasetId: dataset.id, config: configPatch(values) });
+      await waitFor(services, async () => ['completed', 'failed', 'cancelled', 'interrupted'].includes((await call(services, 'runs.get', { id: run.id })).run.status));
+      const d = await call(services, 'runs.get', { id: run.id });
+      out(d, runText(d.run));
+      return d.run.status === 'completed' ? 0 : 1;
+    } else {
+      const dataset = await resolveDataset(services, values.dataset);
+      const seeds = num(values.seeds, 'seeds');
+      const c = await call(services, 'comparisons.start', { datasetId: dataset.id, seeds, config: configPatch(values) });
+      process.stderr.write(`Comparison ${c.id}: ${c.runIds.length} runs (${c.seeds.length} seeds x baseline/comparative)\n`);
+      await waitFor(services, async () => (await call(services, 'comparisons.get', { id: c.id })).comparison.status !== 'running');
+      const d = await call(services, 'comparisons.get', { id: c.id });
+      out(d, comparisonText(d, dataset));
+      return d.comparison.status === 'completed' ? 0 : 1;
+    }
+    return 0;
+  } finally {
+    stopProgress();
+    process.removeListener('SIGINT', interrupt);
+    await services.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof CliFailure) {
+      process.stderr.write(formatError(e.value) + '\n');
+      process.exit(e.value.code === 'bad_input' || e.value.code === 'invalid_request' || e.value.code === 'not_found' ? 2 : 1);
+    }
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`comparo: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

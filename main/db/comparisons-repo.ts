@@ -1,0 +1,55 @@
+import type Database from 'better-sqlite3';
+import { RunConfigSchema, type ComparisonSummary } from '../../shared/schemas';
+
+interface ComparisonRecord {
+  id: string;
+  dataset_id: string;
+  seeds_json: string;
+  config_json: string;
+  status: ComparisonSummary['status'];
+  created_at: string;
+}
+
+export class ComparisonsRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  insert(c: Omit<ComparisonSummary, 'runIds'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO comparisons (id, dataset_id, seeds_json, config_json, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(c.id, c.datasetId, JSON.stringify(c.seeds), JSON.stringify(c.config), c.status, c.createdAt);
+  }
+
+  setStatus(id: string, status: ComparisonSummary['status']): void {
+    const finished = status === 'running' ? null : new Date().toISOString();
+    this.db.prepare('UPDATE comparisons SET status = ?, finished_at = ? WHERE id = ?').run(status, finished, id);
+  }
+
+  get(id: string): ComparisonSummary | undefined {
+    const rec = this.db.prepare('SELECT * FROM comparisons WHERE id = ?').get(id) as ComparisonRecord | undefined;
+    return rec && this.toSummary(rec);
+  }
+
+  list(): ComparisonSummary[] {
+    return (this.db.prepare('SELECT * FROM comparisons ORDER BY created_at DESC').all() as ComparisonRecord[]).map((r) =>
+      this.toSummary(r),
+    );
+  }
+
+  private toSummary(rec: ComparisonRecord): ComparisonSummary {
+    const runIds = (
+      this.db.prepare('SELECT id FROM runs WHERE comparison_id = ? ORDER BY seed, loss').all(rec.id) as Array<{ id: string }>
+    ).map((r) => r.id);
+    return {
+      id: rec.id,
+      datasetId: rec.dataset_id,
+      seeds: JSON.parse(rec.seeds_json) as number[],
+      config: RunConfigSchema.parse(JSON.parse(rec.config_json)),
+      status: rec.status,
+      runIds,
+      createdAt: rec.created_at,
+    };
+  }
+}

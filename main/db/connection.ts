@@ -1,0 +1,28 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrate } from './migrate';
+
+export const DATABASE_FILE = 'comparo.sqlite';
+
+/**
+ * Opens (creating if needed) the history database in `dataDir`. WAL lets the app, the browser
+ * mode and the CLI read while one of them writes; busy_timeout makes a second writer wait
+ * instead of failing at once.
+ */
+export function openDatabase(dataDir: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, DATABASE_FILE);
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  try {
+    migrate(db, file);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return db;
+}

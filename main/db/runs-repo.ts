@@ -1,0 +1,132 @@
+import type Database from 'better-sqlite3';
+import { RunConfigSchema, type RunStatus, type RunSummary } from '../../shared/schemas';
+
+interface RunRecord {
+  id: string;
+  dataset_id: string;
+  comparison_id: string | null;
+  name: string;
+  loss: RunSummary['loss'];
+  seed: number;
+  status: RunStatus;
+  backend: string | null;
+  config_json: string;
+  step: number;
+  total_steps: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  owner_pid: number | null;
+  error: string | null;
+  final_metrics_json: string;
+}
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused'];
+
+export class RunsRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  insert(run: RunSummary, ownerPid: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, dataset_id, comparison_id, name, loss, seed, status, backend, config_json, step, total_steps,
+           created_at, owner_pid, final_metrics_json)
+         VALUES (@id, @datasetId, @comparisonId, @name, @loss, @seed, @status, @backend, @configJson, @step, @totalSteps,
+           @createdAt, @ownerPid, '{}')`,
+      )
+      .run({ ...run, configJson: JSON.stringify(run.config), ownerPid });
+  }
+
+  get(id: string): RunSummary | undefined {
+    const rec = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRecord | undefined;
+    return rec && toSummary(rec);
+  }
+
+  list(): RunSummary[] {
+    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id').all() as RunRecord[]).map(toSummary);
+  }
+
+  byComparison(comparisonId: string): RunSummary[] {
+    return (
+      this.db.prepare('SELECT * FROM runs WHERE comparison_id = ? ORDER BY seed, loss').all(comparisonId) as RunRecord[]
+    ).map(toSummary);
+  }
+
+  setStatus(id: string, status: RunStatus, fields: { error?: string | null; backend?: string } = {}): void {
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        `UPDATE runs SET status = @status,
+           error = CASE WHEN @hasError THEN @error ELSE error END,
+           backend = COALESCE(@backend, backend),
+           started_at = CASE WHEN @status = 'running' AND started_at IS NULL THEN @now ELSE started_at END,
+           finished_at = CASE WHEN @terminal THEN @now ELSE finished_at END
+         WHERE id = @id`,
+      )
+      .run({
+        id,
+        status,
+        now,
+        hasError: fields.error !== undefined ? 1 : 0,
+        error: fields.error ?? null,
+        backend: fields.backend ?? null,
+        terminal: TERMINAL_STATUSES.includes(status) ? 1 : 0,
+      });
+  }
+
+  setProgress(id: string, step: number, totalSteps: number): void {
+    this.db.prepare('UPDATE runs SET step = ?, total_steps = ? WHERE id = ?').run(step, totalSteps, id);
+  }
+
+  setFinalMetrics(id: string, metrics: Record<string, number>): void {
+    this.db.prepare('UPDATE runs SET final_metrics_json = ? WHERE id = ?').run(JSON.stringify(metrics), id);
+  }
+
+  /** Re-queues an interrupted or failed run under a new owner; its old metrics go (it restarts from step 0). */
+  requeue(id: string, ownerPid: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ?').run(id);
+      this.db
+        .prepare(
+          `UPDATE runs SET status = 'queued', owner_pid = ?, step = 0, error = NULL, started_at = NULL, finished_at = NULL,
+             final_metrics_json = '{}' WHERE id = ?`,
+        )
+        .run(ownerPid, id);
+    })();
+  }
+
+  /**
+   * Marks as interrupted every unfinished run whose owning process is gone (a crash, a kill -9, a
+   * power cut): they must never stay "running" forever. Returns the ids marked.
+   */
+  markOrphansInterrupted(isAlive: (pid: number) => boolean): string[] {
+    const active = this.db
+      .prepare(`SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running', 'paused')`)
+      .all() as Array<{ id: string; owner_pid: number | null }>;
+    const orphans = active.filter((r) => r.owner_pid === null || !isAlive(r.owner_pid)).map((r) => r.id);
+    for (const id of orphans) this.setStatus(id, 'interrupted', { error: 'Comparo stopped while this run was unfinished; resume to run it again.' });
+    return orphans;
+  }
+}
+
+function toSummary(rec: RunRecord): RunSummary {
+  return {
+    id: rec.id,
+    datasetId: rec.dataset_id,
+    comparisonId: rec.comparison_id,
+    name: rec.name,
+    loss: rec.loss,
+    seed: rec.seed,
+    status: rec.status,
+    backend: rec.backend,
+    config: RunConfigSchema.parse(JSON.parse(rec.config_json)),
+    step: rec.step,
+    totalSteps: rec.total_steps,
+    createdAt: rec.created_at,
+    startedAt: rec.started_at,
+    finishedAt: rec.finished_at,
+    error: rec.error,
+    finalMetrics: JSON.parse(rec.final_metrics_json) as Record<string, number>,
+  };
+}

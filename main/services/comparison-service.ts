@@ -1,0 +1,101 @@
+import { AppError } from '../../shared/errors';
+import type { ComparisonDetail, ComparisonSummary, ComparisonTableRow, RunConfig, RunSummary } from '../../shared/schemas';
+import { mean } from '../../shared/stats';
+import type { ComparisonsRepo } from '../db/comparisons-repo';
+import { TERMINAL_STATUSES } from '../db/runs-repo';
+import { newId, type DatasetService } from './dataset-service';
+import type { EventBus } from './event-bus';
+import type { RunService } from './run-service';
+
+/** Metrics shown in the comparison table, in order. */
+export const TABLE_METRICS = ['accuracy', 'macro_f1', 'loss', 'ms_per_step'] as const;
+
+/**
+ * A comparison is N seeds x {baseline, comparative}. Both arms of a seed get the same seed, so
+ * the same data split, initialisation and data order: differences are paired by seed.
+ */
+export class ComparisonService {
+  constructor(
+    private readonly repo: ComparisonsRepo,
+    private readonly runs: RunService,
+    private readonly datasets: DatasetService,
+    private readonly events: EventBus,
+  ) {
+    runs.onRunFinished = (run) => {
+      if (run.comparisonId) this.refreshStatus(run.comparisonId);
+    };
+  }
+
+  start(datasetId: string, seedCount: number, config: RunConfig): ComparisonSummary {
+    const dataset = this.datasets.get(datasetId);
+    const seeds = Array.from({ length: seedCount }, (_, i) => config.seed + i);
+    const id = newId('c');
+    this.repo.insert({ id, datasetId, seeds, config, status: 'running', createdAt: new Date().toISOString() });
+    // Seed-major order: with two trainer slots, both arms of a seed train side by side.
+    for (const seed of seeds) {
+      for (const loss of ['baseline', 'comparative'] as const) {
+        this.runs.create(datasetId, { ...config, loss, seed }, { comparisonId: id, name: `${loss} · seed ${seed} · ${dataset.name}` });
+      }
+    }
+    this.events.emit('comparison.status', { comparisonId: id, status: 'running' });
+    return this.get(id);
+  }
+
+  get(id: string): ComparisonSummary {
+    const c = this.repo.get(id);
+    if (!c) throw new AppError('not_found', `No comparison with id ${id}.`);
+    return c;
+  }
+
+  list(): ComparisonSummary[] {
+    return this.repo.list();
+  }
+
+  detail(id: string): ComparisonDetail {
+    const comparison = this.get(id);
+    const runs = comparison.runIds.map((r) => this.runs.get(r));
+    return { comparison, runs, table: comparisonTable(comparison.seeds, runs) };
+  }
+
+  private refreshStatus(id: string): void {
+    const detail = this.detail(id);
+    if (detail.comparison.status !== 'running') return;
+    if (!detail.runs.every((r) => TERMINAL_STATUSES.includes(r.status))) return;
+    const statuses = new Set(detail.runs.map((r) => r.status));
+    const status = statuses.has('interrupted')
+      ? 'interrupted'
+      : statuses.has('failed')
+        ? 'failed'
+        : statuses.has('cancelled')
+          ? 'cancelled'
+          : 'completed';
+    this.repo.setStatus(id, status);
+    this.events.emit('comparison.status', { comparisonId: id, status });
+  }
+}
+
+/** Per metric: each arm's value per seed (seed order), arm means, and the mean paired difference. */
+export function comparisonTable(seeds: number[], runs: RunSummary[]): ComparisonTableRow[] {
+  const value = (loss: RunSummary['loss'], seed: number, metric: string): number | null => {
+    const run = runs.find((r) => r.loss === loss && r.seed === seed && r.status === 'completed');
+    const v = run?.finalMetrics[metric];
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  };
+  return TABLE_METRICS.map((metric) => {
+    const baseline = seeds.map((s) => value('baseline', s, metric));
+    const comparative = seeds.map((s) => value('comparative', s, metric));
+    const diffs = seeds.flatMap((_, i) => {
+      const b = baseline[i];
+      const c = comparative[i];
+      return b !== null && c !== null ? [c - b] : [];
+    });
+    return {
+      metric,
+      baseline,
+      comparative,
+      baselineMean: mean(baseline.filter((v): v is number => v !== null)),
+      comparativeMean: mean(comparative.filter((v): v is number => v !== null)),
+      meanDifference: mean(diffs),
+    };
+  });
+}

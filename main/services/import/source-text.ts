@@ -1,0 +1,53 @@
+// The dataset text after the clean-up every format shares, plus the means to turn a character
+// offset into the 1-based line:column a person's editor understands.
+import { AppError } from '../../../shared/errors';
+
+export interface TextPosition {
+  line: number;
+  column: number;
+}
+
+export class SourceText {
+  readonly text: string;
+  private readonly lineStarts: number[];
+
+  /** Strips a UTF-8 BOM and rewrites CRLF / lone CR as LF, refusing binary content. */
+  constructor(
+    readonly fileName: string,
+    content: string,
+  ) {
+    // Dropping the BOM before counting columns matches editors, which never show it.
+    const withoutBom = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
+    // Line breaks become one character, so line numbers match what editors show for any mix of
+    // endings, and a quoted CRLF inside a field reaches the model as a plain newline.
+    this.text = withoutBom.replace(/\r\n?/g, '\n');
+    this.lineStarts = [0];
+    for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+
+    const nul = this.text.indexOf('\0');
+    if (nul !== -1) {
+      this.fail(nul, 'file contains NUL bytes: this looks like a binary file (e.g. a spreadsheet), not CSV, TSV or JSON Lines text');
+    }
+  }
+
+  /** Columns count UTF-16 code units, as JavaScript and the TypeScript compiler do. */
+  position(offset: number): TextPosition {
+    // Binary search for the last line that starts at or before the offset.
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.lineStarts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - this.lineStarts[low] + 1 };
+  }
+
+  fail(offset: number, message: string): never {
+    this.failAt(this.position(offset), message);
+  }
+
+  failAt(position: TextPosition, message: string): never {
+    throw new AppError('bad_input', message, { file: this.fileName, ...position });
+  }
+}

@@ -1,0 +1,88 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { EventName } from '../../shared/contract';
+import type { Result } from '../../shared/errors';
+import { ComparisonsRepo } from '../db/comparisons-repo';
+import { openDatabase } from '../db/connection';
+import { DatasetsRepo } from '../db/datasets-repo';
+import { MetricsRepo } from '../db/metrics-repo';
+import { RunsRepo } from '../db/runs-repo';
+import { dispatch } from '../ipc/dispatch';
+import { createHandlers } from '../ipc/handlers';
+import type { TrainerLauncher } from '../training/protocol';
+import { ComparisonService } from './comparison-service';
+import { DatasetService, EMBEDDED_DATASET_FILE } from './dataset-service';
+import { EventBus } from './event-bus';
+import { PRESETS, type PresetName } from './presets';
+import { RunService } from './run-service';
+import type { ServiceSet } from './service-set';
+
+export interface ServicesOptions {
+  dataDir: string;
+  launcher: TrainerLauncher;
+  transport: 'electron' | 'browser' | 'cli';
+  preset?: PresetName;
+  /** Folder holding the embedded datasets (the packaged app passes its resources folder). */
+  assetsDir?: string;
+  /** Trainer processes at once; default one per core, at most 4. */
+  maxParallelRuns?: number;
+}
+
+export interface Services {
+  dispatch(channel: string, request: unknown): Promise<Result<unknown>>;
+  onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+  close(): Promise<void>;
+  readonly dataDir: string;
+}
+
+const DEFAULT_ASSETS_DIR = fileURLToPath(new URL('../../assets/datasets', import.meta.url));
+const VERSION = '0.1.0';
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Opens the services of one data folder; every transport (Electron IPC, browser mode, CLI) sits on this. */
+export function openServices(options: ServicesOptions): Services {
+  const db = openDatabase(options.dataDir);
+  const runsRepo = new RunsRepo(db);
+  // Runs whose process died (crash, kill -9) must not stay "running": mark them resumable.
+  runsRepo.markOrphansInterrupted((pid) => pid !== process.pid && isProcessAlive(pid));
+  const events = new EventBus();
+  const preset = PRESETS[options.preset ?? 'default'];
+  const datasets = new DatasetService(new DatasetsRepo(db), options.assetsDir ?? DEFAULT_ASSETS_DIR);
+  const maxParallel = options.maxParallelRuns ?? Math.max(1, Math.min(4, availableParallelism()));
+  const runs = new RunService(runsRepo, new MetricsRepo(db), datasets, events, options.launcher, maxParallel);
+  const comparisons = new ComparisonService(new ComparisonsRepo(db), runs, datasets, events);
+  const set: ServiceSet = {
+    datasets,
+    runs,
+    comparisons,
+    preset,
+    info: () => ({
+      name: 'Comparo',
+      version: VERSION,
+      dataDir: options.dataDir,
+      transport: options.transport,
+      defaults: preset.config,
+      defaultSeeds: preset.seeds,
+      embeddedDataset: EMBEDDED_DATASET_FILE,
+    }),
+  };
+  const handlers = createHandlers(set);
+  let closing: Promise<void> | null = null;
+  return {
+    dataDir: options.dataDir,
+    dispatch: (channel, request) => dispatch(handlers, channel, request),
+    onEvent: (listener) => events.on(listener),
+    close: () =>
+      (closing ??= runs.close().then(() => {
+        db.close();
+      })),
+  };
+}

@@ -1,0 +1,26 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from './main/training/backends';
+await selectBackend('wasm');
+const time = (name: string, f: () => tf.Tensor | void, n=10) => { const r = tf.tidy(()=>f()); r?.dispose(); const t=performance.now(); for (let i=0;i<n;i++) { const r = tf.tidy(()=>f()); r?.dispose(); } console.log(name, ((performance.now()-t)/n).toFixed(2)); };
+const size = 32*2*128*128;
+function uni(seed: number) { const u = new Float32Array(size); let x = seed >>> 0 || 1; for (let i = 0; i < size; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; u[i] = (x >>> 8) * (1 / 16777216); } return u; }
+time('js uniform 1M', () => { uni(5); });
+const u = tf.tensor(uni(3), [1, size]);
+const off = tf.tensor([1, 0.9, 0.81], [3, 1]); const sc = tf.tensor([1, 1/0.9, 1/0.81], [3, 1]);
+time('floor mask 3M', () => tf.mul(tf.floor(tf.add(u, off)), sc));
+time('floor alone', () => tf.floor(tf.add(u, off)));
+time('add bcast', () => tf.add(u, off));
+time('step', () => tf.step(tf.sub(u, off)));
+const x = tf.randomNormal([3, size]);
+time('mul 3M', () => tf.mul(x, x));
+const a = tf.randomNormal([96,2,128,128]);
+time('softmax 3M', () => tf.softmax(a));
+const g = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(tf.softmax(z), a)));
+time('softmax grad 3M', () => g(a));
+const h = tf.randomNormal([12288, 128]);
+time('sigmoid 1.5M', () => tf.sigmoid(h));
+time('quick gelu fwd', () => tf.mul(h, tf.sigmoid(tf.mul(h, 1.702))));
+const gg = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(z, tf.sigmoid(tf.mul(z, 1.702)))));
+time('quick gelu grad', () => gg(h));
+const ge = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(tf.mul(z, 0.5), tf.add(1, tf.erf(tf.mul(z, Math.SQRT1_2))))));
+time('erf gelu grad', () => ge(h));

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from './main/training/backends';
+import { TransformerClassifier } from './main/training/model';
+import { padBatch } from './main/training/batching';
+import { trainingStep } from './main/training/training-step';
+import { DEFAULT_RUN_CONFIG } from './shared/schemas';
+const loss = (process.argv[2] ?? 'baseline') as 'baseline'|'comparative';
+await selectBackend('wasm');
+const model = new TransformerClassifier({ ...DEFAULT_RUN_CONFIG.model, maxLength: 128, numClasses: 2 }, 1);
+const opt = tf.train.adam(1e-3);
+const rng = () => Math.floor(Math.random() * 7999) + 1;
+const batch = padBatch(Array.from({ length: 32 }, (_, i) => ({ ids: Array.from({ length: 128 }, rng), label: i % 2 })));
+const cfg = { ...DEFAULT_RUN_CONFIG, loss };
+for (let i = 0; i < 3; i++) trainingStep(model, opt, batch, cfg, i);
+let t = performance.now();
+for (let i = 0; i < 5; i++) trainingStep(model, opt, batch, cfg, i);
+console.log('ms/step', (performance.now() - t) / 5);
+const prof = await tf.profile(() => { trainingStep(model, opt, batch, cfg, 9); });
+const agg = new Map<string, {ms: number; n: number}>();
+for (const k of prof.kernels) { const a = agg.get(k.name) ?? {ms: 0, n: 0}; a.ms += k.kernelTimeMs as number; a.n++; agg.set(k.name, a); }
+console.log([...agg.entries()].sort((a,b)=>b[1].ms-a[1].ms).slice(0,25).map(([k,v])=>`${k} ${v.ms.toFixed(1)}ms x${v.n}`).join('\n'));
+console.log('total kernel ms', prof.kernels.reduce((s,k)=>s+(k.kernelTimeMs as number),0).toFixed(1), 'kernels', prof.kernels.length);

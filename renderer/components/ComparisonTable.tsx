@@ -1,0 +1,81 @@
+// The evidence: every final metric per seed for both arms, their means, and the paired difference
+// (comparative − baseline), coloured by whether it is an improvement for that metric.
+import type { ComparisonTableRow } from '../../shared/schemas';
+import { differenceVerdict, formatDifference, formatMetric, metricLabel } from '../lib/format';
+
+interface ComparisonTableProps {
+  rows: ComparisonTableRow[];
+  seeds: number[];
+}
+
+/** Words, not arrows: for a loss a positive difference is bad, and an up-arrow would say the opposite. */
+const VERDICT_WORD = { better: 'better', worse: 'worse', same: 'same', unknown: '' } as const;
+
+export function ComparisonTable({ rows, seeds }: ComparisonTableProps) {
+  return (
+    <div className="table-scroll">
+      <table className="comparison-table" data-testid="comparison-table">
+        <thead>
+          <tr>
+            <th rowSpan={2}>Metric</th>
+            <th colSpan={seeds.length} className="arm-baseline-text">
+              Baseline
+            </th>
+            <th colSpan={seeds.length} className="arm-comparative-text">
+              Comparative
+            </th>
+            <th colSpan={2}>Mean over seeds</th>
+            <th rowSpan={2} title="Mean over seeds of (comparative − baseline), paired by seed">
+              Difference
+              <br />
+              <span className="muted">comparative − baseline</span>
+            </th>
+          </tr>
+          <tr>
+            {seeds.map((seed) => (
+              <th key={`b${seed}`} className="seed-header">
+                seed {seed}
+              </th>
+            ))}
+            {seeds.map((seed) => (
+              <th key={`c${seed}`} className="seed-header">
+                seed {seed}
+              </th>
+            ))}
+            <th className="arm-baseline-text">baseline</th>
+            <th className="arm-comparative-text">comparative</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const verdict = differenceVerdict(row.metric, row.meanDifference);
+            return (
+              <tr key={row.metric} data-metric={row.metric}>
+                <th scope="row">{metricLabel(row.metric)}</th>
+                {seeds.map((seed, index) => (
+                  <td key={`b${seed}`} data-arm="baseline" data-seed={seed} data-value={row.baseline[index] ?? ''}>
+                    {formatMetric(row.metric, row.baseline[index])}
+                  </td>
+                ))}
+                {seeds.map((seed, index) => (
+                  <td key={`c${seed}`} data-arm="comparative" data-seed={seed} data-value={row.comparative[index] ?? ''}>
+                    {formatMetric(row.metric, row.comparative[index])}
+                  </td>
+                ))}
+                <td className="mean" data-arm="baseline-mean" data-value={row.baselineMean ?? ''}>
+                  {formatMetric(row.metric, row.baselineMean)}
+                </td>
+                <td className="mean" data-arm="comparative-mean" data-value={row.comparativeMean ?? ''}>
+                  {formatMetric(row.metric, row.comparativeMean)}
+                </td>
+                <td className={`difference verdict-${verdict}`} data-arm="difference" data-value={row.meanDifference ?? ''} data-verdict={verdict}>
+                  {formatDifference(row.metric, row.meanDifference)} <span className="verdict-word">{VERDICT_WORD[verdict]}</span>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

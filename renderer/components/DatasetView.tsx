@@ -1,0 +1,84 @@
+// A dataset, its settings, and the one primary action: start a seed-matched comparison.
+import { useEffect, useState } from 'react';
+import type { AppInfo, ComparisonSummary } from '../../shared/schemas';
+import type { AppErrorValue } from '../../shared/errors';
+import { getApi } from '../api';
+import { buildStartRequest, draftFromDefaults, type SettingsDraft } from '../lib/settings';
+import { useApiQuery } from '../lib/useApiQuery';
+import { DatasetPreview } from './DatasetPreview';
+import { ErrorMessage } from './ErrorMessage';
+import { SettingsPanel } from './SettingsPanel';
+
+interface DatasetViewProps {
+  datasetId: string;
+  info: AppInfo | null;
+  onStarted: (comparison: ComparisonSummary) => void;
+}
+
+const PREVIEW_ROWS = 20;
+
+export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
+  const preview = useApiQuery('datasets.preview', { id: datasetId, limit: PREVIEW_ROWS });
+  const [draft, setDraft] = useState<SettingsDraft | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<AppErrorValue | string | null>(null);
+
+  // The draft starts from the server's defaults once they are known.
+  useEffect(() => {
+    if (info && !draft) setDraft(draftFromDefaults(info.defaults, info.defaultSeeds));
+  }, [info, draft]);
+
+  const start = async () => {
+    if (!info || !draft) return;
+    const built = buildStartRequest(datasetId, draft, info.defaults, info.defaultSeeds);
+    if (!built.ok) {
+      setStartError(built.message);
+      return;
+    }
+    setStartError(null);
+    setStarting(true);
+    const result = await getApi().invoke('comparisons.start', built.request);
+    setStarting(false);
+    if (result.ok) onStarted(result.value);
+    else setStartError(result.error);
+  };
+
+  const seeds = draft ? Number(draft.seeds) : info?.defaultSeeds;
+  const epochs = draft ? Number(draft.epochs) : info?.defaults.epochs;
+
+  return (
+    <div className="dataset-view">
+      <ErrorMessage title="Could not load the dataset" error={preview.error} />
+      {!preview.data && !preview.error && <p className="muted">Loading the dataset…</p>}
+      {preview.data && <DatasetPreview preview={preview.data} />}
+      {preview.data && (
+        <section className="card start-card">
+          <div className="start-row">
+            <button
+              type="button"
+              className="button primary big"
+              data-testid="finetune-compare"
+              disabled={!info || !draft || starting}
+              onClick={() => void start()}
+            >
+              {starting ? 'Starting…' : 'Fine-tune & compare'}
+            </button>
+            <p className="muted">
+              Trains a baseline and a comparative-loss model for each of {seeds ?? '…'} seed{seeds === 1 ? '' : 's'}, {epochs ?? '…'}{' '}
+              epoch{epochs === 1 ? '' : 's'} each, on the same split, then compares them on validation.
+            </p>
+          </div>
+          {info && draft && (
+            <SettingsPanel
+              draft={draft}
+              defaults={info.defaults}
+              onChange={setDraft}
+              onReset={() => setDraft(draftFromDefaults(info.defaults, info.defaultSeeds))}
+            />
+          )}
+          <ErrorMessage title="Could not start" error={startError} onDismiss={() => setStartError(null)} />
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+// First screen: bring a dataset in by dropping it, picking it, or using the bundled sample.
+import { useRef, useState } from 'react';
+import type { AppErrorValue } from '../../shared/errors';
+import type { DatasetSummary } from '../../shared/schemas';
+import { getApi } from '../api';
+import { DATASET_EXTENSIONS } from '../lib/droppedFiles';
+import { DropZone } from './DropZone';
+import { ErrorMessage } from './ErrorMessage';
+
+/** The contract's limit on 'datasets.importText' content; checked here to fail before reading 512 MiB. */
+const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+interface FailedImport {
+  fileName: string;
+  error: AppErrorValue;
+}
+
+interface ImportViewProps {
+  embeddedDatasetName?: string;
+  onImported: (dataset: DatasetSummary) => void;
+}
+
+async function importFile(file: File): Promise<{ ok: true; dataset: DatasetSummary } | { ok: false; error: AppErrorValue }> {
+  if (file.size > MAX_IMPORT_BYTES) {
+    return { ok: false, error: { code: 'bad_input', message: `${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MiB; the limit is 512 MiB.` } };
+  }
+  let content: string;
+  try {
+    content = await file.text();
+  } catch (cause) {
+    return { ok: false, error: { code: 'bad_input', message: `Could not read ${file.name}: ${cause instanceof Error ? cause.message : String(cause)}` } };
+  }
+  const result = await getApi().invoke('datasets.importText', { fileName: file.name, content });
+  return result.ok ? { ok: true, dataset: result.value } : { ok: false, error: result.error };
+}
+
+export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [failures, setFailures] = useState<FailedImport[]>([]);
+  // Set when some files imported and others failed: we stay here so the errors remain readable.
+  const [partlyImported, setPartlyImported] = useState<DatasetSummary | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const importFiles = async (files: File[]) => {
+    setFailures([]);
+    setPartlyImported(null);
+    const failed: FailedImport[] = [];
+    let lastImported: DatasetSummary | null = null;
+    for (const file of files) {
+      setBusy(`Importing ${file.name}…`);
+      const outcome = await importFile(file);
+      if (outcome.ok) lastImported = outcome.dataset;
+      else failed.push({ fileName: file.name, error: outcome.error });
+    }
+    setBusy(null);
+    setFailures(failed);
+    // With several files, open the last one that worked; the others are in the history list.
+    if (lastImported && failed.length === 0) onImported(lastImported);
+    else setPartlyImported(lastImported);
+  };
+
+  const importSample = async () => {
+    setFailures([]);
+    setPartlyImported(null);
+    setBusy('Importing the sample dataset…');
+    const result = await getApi().invoke('datasets.importEmbedded', {});
+    setBusy(null);
+    if (result.ok) onImported(result.value);
+    else setFailures([{ fileName: embeddedDatasetName ?? 'sample dataset', error: result.error }]);
+  };
+
+  return (
+    <section className="import-view">
+      <h1>Bring your dataset</h1>
+      <p className="lead">
+        A table of texts and labels: CSV, TSV or JSON Lines. Comparo splits it into training and validation, fine-tunes a
+        baseline and a comparative-loss model with the same seeds, and shows which one did better.
+      </p>
+      <DropZone onFiles={(files) => void importFiles(files)} disabled={busy !== null} inputRef={fileInput}>
+        <div className="drop-zone-icon" aria-hidden="true">⇣</div>
+        <p className="drop-zone-title">{busy ?? 'Drop a dataset file or folder here'}</p>
+        <p className="drop-zone-hint">{busy ? 'Reading and checking every row.' : `${DATASET_EXTENSIONS.join(' ')} · or click to choose a file`}</p>
+      </DropZone>
+      <div className="import-actions">
+        <button type="button" className="button" disabled={busy !== null} onClick={() => fileInput.current?.click()}>
+          Choose a file…
+        </button>
+        <span className="muted">or</span>
+        <button type="button" className="button" data-testid="use-sample" disabled={busy !== null} onClick={() => void importSample()}>
+          Use the sample dataset (IMDB reviews)
+        </button>
+      </div>
+      {partlyImported && (
+        <p className="notice">
+          Imported {partlyImported.name}.{' '}
+          <button type="button" className="link-button" onClick={() => onImported(partlyImported)}>
+            Open it
+          </button>
+        </p>
+      )}
+      {failures.map((failure) => (
+        <ErrorMessage key={failure.fileName} title={`Could not import ${failure.fileName}`} error={failure.error} />
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,65 @@
+// Collapsed by default: the defaults are meant to be good enough for a first comparison.
+import type { RunConfig } from '../../shared/schemas';
+import { fieldLabel, TARGET_OPTIONS, type SettingsDraft } from '../lib/settings';
+
+interface SettingsPanelProps {
+  draft: SettingsDraft;
+  defaults: RunConfig;
+  onChange: (draft: SettingsDraft) => void;
+  onReset: () => void;
+}
+
+type NumericField = Exclude<keyof SettingsDraft, 'target'>;
+
+const NUMERIC_FIELDS: Array<{ field: NumericField; min: number; max: number; step: string; hint: string }> = [
+  { field: 'epochs', min: 1, max: 100, step: '1', hint: 'passes over the training split' },
+  { field: 'seeds', min: 1, max: 10, step: '1', hint: 'paired runs per arm; more seeds, firmer verdict' },
+  { field: 'ablations', min: 1, max: 8, step: '1', hint: 'nested-dropout copies l1…lC' },
+  { field: 'dropout', min: 0, max: 0.9, step: '0.05', hint: 'copy k runs at 1−(1−p)^k' },
+  { field: 'learningRate', min: 0, max: 1, step: 'any', hint: 'Adam step size' },
+];
+
+export function SettingsPanel({ draft, defaults, onChange, onReset }: SettingsPanelProps) {
+  const model = defaults.model;
+  return (
+    <details className="settings-panel">
+      <summary>Settings</summary>
+      <div className="settings-grid">
+        {NUMERIC_FIELDS.map(({ field, min, max, step, hint }) => (
+          <label key={field}>
+            <span>{fieldLabel(field)}</span>
+            <input
+              type="number"
+              name={field}
+              min={min}
+              max={max}
+              step={step}
+              value={draft[field]}
+              onChange={(event) => onChange({ ...draft, [field]: event.target.value })}
+            />
+            <small>{hint}</small>
+          </label>
+        ))}
+        <label>
+          <span>{fieldLabel('target')}</span>
+          <select name="target" value={draft.target} onChange={(event) => onChange({ ...draft, target: event.target.value as SettingsDraft['target'] })}>
+            {TARGET_OPTIONS.map((option) => (
+              <option key={option} value={option}>
+                {option}
+              </option>
+            ))}
+          </select>
+          <small>what the dummy loss compares against</small>
+        </label>
+      </div>
+      <p className="muted settings-fixed">
+        Fixed for now: batch {defaults.batchSize}, max length {defaults.maxLength} tokens
+        {defaults.maxTrainExamples > 0 ? `, first ${defaults.maxTrainExamples} training rows` : ''}; model {model.layers} layer ×{' '}
+        {model.dim} dims, {model.heads} heads, vocabulary {model.vocabSize}; backend {defaults.backend}.
+      </p>
+      <button type="button" className="link-button" onClick={onReset}>
+        Reset to defaults
+      </button>
+    </details>
+  );
+}

@@ -1,0 +1,69 @@
+// How numbers read in the UI. Metric-aware: accuracy-like metrics as percentages, differences of
+// them in percentage points, losses with three decimals, timings in ms.
+
+const FRACTION_METRICS = new Set(['accuracy', 'macro_f1', 'f1', 'precision', 'recall']);
+/** Metrics where a smaller value is better, so a positive difference is bad news. */
+const LOWER_IS_BETTER = new Set(['loss']);
+
+/** Timings are named with an `ms` word: ms_per_step, elapsed_ms. */
+function isMilliseconds(metric: string): boolean {
+  return /(^|_)ms(_|$)/.test(metric);
+}
+
+export function isLowerBetter(metric: string): boolean {
+  return LOWER_IS_BETTER.has(metric) || isMilliseconds(metric) || metric.endsWith('loss');
+}
+
+export function metricLabel(metric: string): string {
+  const known: Record<string, string> = {
+    accuracy: 'Accuracy',
+    macro_f1: 'Macro F1',
+    loss: 'Validation loss',
+    ms_per_step: 'Time per step',
+  };
+  return known[metric] ?? metric.replace(/_/g, ' ');
+}
+
+export function formatMetric(metric: string, value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (FRACTION_METRICS.has(metric)) return `${(value * 100).toFixed(1)}%`;
+  if (isMilliseconds(metric)) return `${value.toFixed(1)} ms`;
+  return value.toFixed(3);
+}
+
+export function formatDifference(metric: string, value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const sign = value > 0 ? '+' : value < 0 ? '−' : '±';
+  const magnitude = Math.abs(value);
+  if (FRACTION_METRICS.has(metric)) return `${sign}${(magnitude * 100).toFixed(1)} pp`;
+  if (isMilliseconds(metric)) return `${sign}${magnitude.toFixed(1)} ms`;
+  return `${sign}${magnitude.toFixed(3)}`;
+}
+
+/** 'better' | 'worse' | 'same' for the comparative arm relative to the baseline. */
+export function differenceVerdict(metric: string, difference: number | null | undefined): 'better' | 'worse' | 'same' | 'unknown' {
+  if (difference === null || difference === undefined || !Number.isFinite(difference)) return 'unknown';
+  if (difference === 0) return 'same';
+  const improved = isLowerBetter(metric) ? difference < 0 : difference > 0;
+  return improved ? 'better' : 'worse';
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatCount(value: number): string {
+  return value.toLocaleString();
+}

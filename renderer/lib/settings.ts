@@ -1,0 +1,77 @@
+// The editable part of "Fine-tune & compare". Inputs are kept as typed text so a half-typed value
+// ("0.") is not rejected mid-keystroke; only fields that differ from the server's defaults are sent,
+// so the server stays the single owner of defaults.
+import type { RequestOf } from '../../shared/contract';
+import { CmpTargetSchema, RunConfigPatchSchema, type CmpTarget, type RunConfig, type RunConfigPatch } from '../../shared/schemas';
+
+export interface SettingsDraft {
+  epochs: string;
+  seeds: string;
+  ablations: string;
+  target: CmpTarget;
+  dropout: string;
+  learningRate: string;
+}
+
+export const TARGET_OPTIONS = CmpTargetSchema.options;
+
+export function draftFromDefaults(defaults: RunConfig, defaultSeeds: number): SettingsDraft {
+  return {
+    epochs: String(defaults.epochs),
+    seeds: String(defaultSeeds),
+    ablations: String(defaults.ablations),
+    target: defaults.target,
+    dropout: String(defaults.dropout),
+    learningRate: String(defaults.learningRate),
+  };
+}
+
+export type StartRequest = RequestOf<'comparisons.start'>;
+
+function parseNumber(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
+/** The request to send, or a message saying which field is wrong. */
+export function buildStartRequest(
+  datasetId: string,
+  draft: SettingsDraft,
+  defaults: RunConfig,
+  defaultSeeds: number,
+): { ok: true; request: StartRequest } | { ok: false; message: string } {
+  const patch: RunConfigPatch = {};
+  const numericFields = ['epochs', 'ablations', 'dropout', 'learningRate'] as const;
+  for (const field of numericFields) {
+    const value = parseNumber(draft[field]);
+    if (!Number.isFinite(value)) return { ok: false, message: `${fieldLabel(field)} must be a number.` };
+    if (value !== defaults[field]) patch[field] = value;
+  }
+  if (draft.target !== defaults.target) patch.target = draft.target;
+
+  const checked = RunConfigPatchSchema.safeParse(patch);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const field = String(issue?.path[0] ?? '');
+    return { ok: false, message: `${fieldLabel(field)}: ${issue?.message ?? 'invalid value'}` };
+  }
+
+  const seeds = parseNumber(draft.seeds);
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 10) return { ok: false, message: 'Seeds must be a whole number from 1 to 10.' };
+
+  const request: StartRequest = { datasetId };
+  if (seeds !== defaultSeeds) request.seeds = seeds;
+  if (Object.keys(patch).length > 0) request.config = checked.data;
+  return { ok: true, request };
+}
+
+export function fieldLabel(field: string): string {
+  const labels: Record<string, string> = {
+    epochs: 'Epochs',
+    seeds: 'Seeds',
+    ablations: 'Ablated copies (C)',
+    target: 'Target',
+    dropout: 'Dropout p',
+    learningRate: 'Learning rate',
+  };
+  return labels[field] ?? field;
+}
