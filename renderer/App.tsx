@@ -79,7 +79,14 @@ export function App() {
           {route.view === 'dataset' && (
             <DatasetView key={route.id} datasetId={route.id} info={info} onStarted={(comparison) => open({ view: 'comparison', id: comparison.id })} />
           )}
-          {route.view === 'comparison' && <ComparisonView key={route.id} comparisonId={route.id} datasetName={lookupComparisonDataset(history, route.id, datasetName)} />}
+          {route.view === 'comparison' && (
+            <ComparisonView
+              key={route.id}
+              comparisonId={route.id}
+              datasetName={lookupComparisonDataset(history, route.id, datasetName)}
+              onStatusesChanged={history.refresh}
+            />
+          )}
           {route.view === 'run' && <RunView key={route.id} runId={route.id} />}
         </main>
       </div>

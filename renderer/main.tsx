@@ -2,6 +2,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
+import './styles/dataset.css';
+import './styles/comparison.css';
+import './styles/history.css';
 import { App } from './App';
 
 const container = document.getElementById('root');

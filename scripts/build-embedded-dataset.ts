@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Papa from 'papaparse';
-import { mulberry32, shuffleInPlace } from '../main/services/import/seeded-random';
+import { mulberry32, shuffleInPlace } from '../shared/random';
 
 export const EMBEDDED_DATASET_PATH = fileURLToPath(new URL('../assets/datasets/imdb-reviews-2k.csv', import.meta.url));
 /** Fixed so the sample never changes unless this line does. */

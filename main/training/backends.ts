@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { installCpuKernels } from './cpu-kernels';
 import { installWasmKernels } from './wasm-kernels';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -104,6 +105,7 @@ async function tryCandidate(candidate: Candidate): Promise<boolean> {
     case 'wasm':
       return tryWasm();
     case 'cpu':
+      installCpuKernels();
       return activate('cpu');
   }
 }

@@ -9,7 +9,7 @@ import { accuracy, macroF1 } from './metrics';
 import { TransformerClassifier } from './model';
 import { dropoutStepSeed } from './nested-dropout';
 import type { StepSample, TrainerStartMessage, TrainerToParent } from './protocol';
-import { mixSeed, mulberry32, shuffledIndices } from './random';
+import { mixSeed, mulberry32, shuffledIndices } from '../../shared/random';
 import { WordTokenizer } from './tokenizer';
 import { evaluationBatch, type StepOutcome, trainingStep } from './training-step';
 
@@ -102,10 +102,23 @@ async function evaluate(
   return { accuracy: accuracy(predictions, actual), macro_f1: macroF1(predictions, actual, numClasses), loss: meanLoss };
 }
 
+/** Fails early, with the split named, on data the loss would otherwise silently mis-score. */
+function checkSplit(name: string, split: TrainerStartMessage['train'], numClasses: number): void {
+  if (split.texts.length !== split.labels.length) {
+    throw new Error(`The ${name} split has ${split.texts.length} texts but ${split.labels.length} labels.`);
+  }
+  const bad = split.labels.findIndex((label) => !Number.isInteger(label) || label < 0 || label >= numClasses);
+  if (bad >= 0) {
+    throw new Error(`The ${name} split has label ${split.labels[bad]} at row ${bad}; expected 0..${numClasses - 1}.`);
+  }
+}
+
 export async function runTraining(start: TrainerStartMessage, io: TrainingIO): Promise<TrainingOutcome> {
   const { config, labelNames, progressIntervalMs } = start;
   const { emit, control } = io;
   const numClasses = labelNames.length;
+  checkSplit('training', start.train, numClasses);
+  checkSplit('validation', start.validation, numClasses);
   const trainIndices = cappedIndices(start.train.texts.length, config.maxTrainExamples, config.seed);
   if (trainIndices.length === 0) throw new Error('The training split is empty: nothing to train on.');
 
@@ -160,6 +173,7 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
     return 'cancelled';
   };
   const runEvaluation = async (): Promise<boolean> => {
+    if (validationBatches.length === 0) return true; // nothing to measure on
     flushProgress();
     const metrics = await evaluate(model, validationBatches, numClasses, control, emit);
     if (!metrics) return false;

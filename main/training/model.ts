@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../shared/schemas';
 import { DropoutSites } from './nested-dropout';
-import { mixSeed, normalArray } from './random';
+import { mixSeed, normalArray } from '../../shared/random';
 
 export interface ClassifierShape extends ModelConfig {
   /** Longest sequence the position embedding covers. */
@@ -14,8 +14,14 @@ export interface ClassifierShape extends ModelConfig {
 }
 
 interface EncoderBlock {
-  qkvWeight: tf.Variable; // [dim, 3 * dim]: query, key and value projections fused into one matMul
-  qkvBias: tf.Variable;
+  // Separate query/key/value projections: a fused [dim, 3 * dim] one would need a split along
+  // the feature axis, a strided copy that costs more than the two extra matMuls on wasm.
+  queryWeight: tf.Variable;
+  queryBias: tf.Variable;
+  keyWeight: tf.Variable;
+  keyBias: tf.Variable;
+  valueWeight: tf.Variable;
+  valueBias: tf.Variable;
   outWeight: tf.Variable;
   outBias: tf.Variable;
   attentionNormGain: tf.Variable;
@@ -43,9 +49,13 @@ function dense(x: tf.Tensor2D, weight: tf.Variable, bias: tf.Variable): tf.Tenso
   return tf.add(tf.matMul(x, weight as tf.Tensor2D), bias);
 }
 
-/** Exact (erf) GELU as in BERT; tfjs has no built-in op for it. */
+/**
+ * GELU in its sigmoid form, x * sigmoid(1.702 x) (Hendrycks & Gimpel's approximation, as in
+ * GPT-2/CLIP "quick GELU"). tfjs has no GELU op; the exact erf form costs about 5x more on the
+ * wasm backend, where erf/exp/tanh are scalar loops while sigmoid is vectorised XNNPACK.
+ */
 function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
 }
 
 export class TransformerClassifier {
@@ -75,8 +85,12 @@ export class TransformerClassifier {
     this.embeddingNormBias = this.constant([dim], 0);
     for (let i = 0; i < layers; i++) {
       this.blocks.push({
-        qkvWeight: this.glorot(dim, 3 * dim),
-        qkvBias: this.constant([3 * dim], 0),
+        queryWeight: this.glorot(dim, dim),
+        queryBias: this.constant([dim], 0),
+        keyWeight: this.glorot(dim, dim),
+        keyBias: this.constant([dim], 0),
+        valueWeight: this.glorot(dim, dim),
+        valueBias: this.constant([dim], 0),
         outWeight: this.glorot(dim, dim),
         outBias: this.constant([dim], 0),
         attentionNormGain: this.constant([dim], 1),
@@ -114,9 +128,11 @@ export class TransformerClassifier {
         this.embeddingNormGain,
         this.embeddingNormBias,
       );
-      // Copies share the embedding lookup and diverge from the first dropout site on.
-      let hidden = sites.apply(copies > 1 ? tf.tile(embedded, [copies, 1]) : embedded) as tf.Tensor2D;
-      const copyMask = copies > 1 ? tf.tile(mask, [copies, 1]) : mask;
+      // Copies share the embedding lookup and diverge from the first dropout site on. (concat,
+      // not tile: wasm's Tile kernel is ~100x slower for this.)
+      const stack = <T extends tf.Tensor>(t: T): T => (copies > 1 ? tf.concat(new Array<T>(copies).fill(t), 0) : t);
+      let hidden = sites.apply(stack(embedded)) as tf.Tensor2D;
+      const copyMask = stack(mask);
       const scoreBias = tf.reshape(tf.mul(tf.sub(1, copyMask), MASKED_SCORE), [rows, 1, 1, length]);
       for (const block of this.blocks) hidden = this.encoderBlock(block, hidden, scoreBias, rows, length, sites);
 
@@ -143,12 +159,14 @@ export class TransformerClassifier {
   ): tf.Tensor2D {
     const { dim, heads } = this.shape;
     const headDim = this.headDim;
-    const [query, key, value] = tf.split(dense(hidden, block.qkvWeight, block.qkvBias), 3, 1);
     const toHeads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [rows, length, heads, headDim]), [0, 2, 1, 3]);
     // Scale the queries rather than the [rows, heads, T, T] scores: a smaller tensor.
-    const scores = tf.add(tf.matMul(toHeads(tf.mul(query, 1 / Math.sqrt(headDim))), toHeads(key), false, true), scoreBias);
+    const query = toHeads(tf.mul(dense(hidden, block.queryWeight, block.queryBias), 1 / Math.sqrt(headDim)));
+    const key = toHeads(dense(hidden, block.keyWeight, block.keyBias));
+    const value = toHeads(dense(hidden, block.valueWeight, block.valueBias));
+    const scores = tf.add(tf.matMul(query, key, false, true), scoreBias);
     const attention = sites.apply(tf.softmax(scores));
-    const context = tf.reshape(tf.transpose(tf.matMul(attention, toHeads(value)), [0, 2, 1, 3]), [rows * length, dim]);
+    const context = tf.reshape(tf.transpose(tf.matMul(attention, value), [0, 2, 1, 3]), [rows * length, dim]);
     const attended = sites.apply(dense(context as tf.Tensor2D, block.outWeight, block.outBias));
     const afterAttention = layerNorm(
       tf.add(hidden, attended),

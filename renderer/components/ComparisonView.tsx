@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ComparisonDetail, RunSummary } from '../../shared/schemas';
 import { formatDateTime } from '../lib/format';
-import { useApiEvent, useInterval } from '../lib/hooks';
+import { useApiEvent, useInterval, useOnKeyChange } from '../lib/hooks';
 import { useApiQuery } from '../lib/useApiQuery';
 import { useRunTraces, type RunTraces } from '../lib/useRunTraces';
 import { ComparisonTable } from './ComparisonTable';
@@ -21,15 +21,19 @@ const QUIET_RUN_MS = 6000;
 interface ComparisonViewProps {
   comparisonId: string;
   datasetName: string | undefined;
+  /** Told when any status here changes, so the history list never contradicts this view. */
+  onStatusesChanged: () => void;
 }
 
-export function ComparisonView({ comparisonId, datasetName }: ComparisonViewProps) {
+export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }: ComparisonViewProps) {
   const query = useApiQuery('comparisons.get', { id: comparisonId });
   const detail = query.data;
   const runIdsKey = detail?.comparison.runIds.join(',') ?? '';
   const runIds = useMemo(() => (runIdsKey ? runIdsKey.split(',') : []), [runIdsKey]);
   const traces = useRunTraces(runIds);
   useRefetchMetricsOnStatusChange(detail, traces.reload);
+  const statusesKey = detail ? [detail.comparison.status, ...detail.runs.map((run) => run.status)].join(',') : '';
+  useOnKeyChange(statusesKey, onStatusesChanged);
 
   const running = detail?.comparison.status === 'running';
   useInterval(() => {

@@ -1,11 +1,11 @@
 // The side panel: past and current work, newest first. Links are plain hash links so they can be
 // opened, bookmarked and navigated with the browser's back button.
 import type { ReactNode } from 'react';
+import { formatError } from '../../shared/errors';
 import type { ComparisonSummary, DatasetSummary, RunSummary } from '../../shared/schemas';
 import { formatDateTime } from '../lib/format';
 import type { HistoryData } from '../lib/useHistory';
 import { routeHref, type Route } from '../lib/route';
-import { ErrorMessage } from './ErrorMessage';
 import { StatusChip } from './StatusChip';
 
 interface HistoryListProps {
@@ -26,8 +26,13 @@ export function HistoryList({ history, current }: HistoryListProps) {
   const empty = history.datasets.length + history.comparisons.length + history.runs.length === 0;
   return (
     <nav className="history" data-testid="history" aria-label="History">
-      <ErrorMessage error={history.error} />
-      {empty && <p className="muted history-empty">Nothing yet. Datasets, comparisons and runs appear here and are kept between sessions.</p>}
+      {/* Compact: the page's main area already explains connection problems in full. */}
+      {history.error && (
+        <p className="muted history-empty" title={formatError(history.error)}>
+          Could not load the history.
+        </p>
+      )}
+      {empty && !history.error && <p className="muted history-empty">Nothing yet. Datasets, comparisons and runs appear here and are kept between sessions.</p>}
       {history.comparisons.length > 0 && (
         <HistorySection title="Comparisons">
           {history.comparisons.map((comparison) => (

@@ -20,6 +20,7 @@ export function metricLabel(metric: string): string {
     macro_f1: 'Macro F1',
     loss: 'Validation loss',
     ms_per_step: 'Time per step',
+    elapsed_ms: 'Training time',
   };
   return known[metric] ?? metric.replace(/_/g, ' ');
 }
@@ -27,8 +28,14 @@ export function metricLabel(metric: string): string {
 export function formatMetric(metric: string, value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   if (FRACTION_METRICS.has(metric)) return `${(value * 100).toFixed(1)}%`;
-  if (isMilliseconds(metric)) return `${value.toFixed(1)} ms`;
+  if (isMilliseconds(metric)) return formatMilliseconds(value);
   return value.toFixed(3);
+}
+
+function formatMilliseconds(ms: number): string {
+  if (Math.abs(ms) < 1000) return `${ms.toFixed(1)} ms`;
+  if (Math.abs(ms) < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatDuration(ms);
 }
 
 export function formatDifference(metric: string, value: number | null | undefined): string {
@@ -36,7 +43,7 @@ export function formatDifference(metric: string, value: number | null | undefine
   const sign = value > 0 ? '+' : value < 0 ? '−' : '±';
   const magnitude = Math.abs(value);
   if (FRACTION_METRICS.has(metric)) return `${sign}${(magnitude * 100).toFixed(1)} pp`;
-  if (isMilliseconds(metric)) return `${sign}${magnitude.toFixed(1)} ms`;
+  if (isMilliseconds(metric)) return `${sign}${formatMilliseconds(magnitude)}`;
   return `${sign}${magnitude.toFixed(3)}`;
 }
 

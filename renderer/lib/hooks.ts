@@ -24,3 +24,14 @@ export function useInterval(callback: () => void, ms: number | null): void {
     return () => window.clearInterval(timer);
   }, [ms]);
 }
+
+/** Calls `callback` each time `key` changes to a new non-empty value. */
+export function useOnKeyChange(key: string, callback: () => void): void {
+  const latest = useRef(callback);
+  useLayoutEffect(() => {
+    latest.current = callback;
+  });
+  useEffect(() => {
+    if (key) latest.current();
+  }, [key]);
+}

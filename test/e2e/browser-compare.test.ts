@@ -175,7 +175,7 @@ describe('browser mode: drop a dataset, fine-tune and compare', () => {
       expect(new Set(statuses)).toEqual(new Set(['completed']));
 
       mkdirSync(join(ROOT, 'test-results'), { recursive: true });
-      await page.evaluate(() => globalThis.scrollTo(0, 0));
+      await page.mouse.wheel(0, -100_000);
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       expect(statSync(SCREENSHOT).size).toBeGreaterThan(30_000);
 

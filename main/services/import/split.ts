@@ -1,7 +1,7 @@
 // Train/validation split that keeps every class's share the same in both parts, so validation
 // metrics are not skewed by a split that happened to starve a rare class.
 import { AppError } from '../../../shared/errors';
-import { mulberry32, shuffleInPlace } from './seeded-random';
+import { mulberry32, shuffleInPlace } from '../../../shared/random';
 
 export type SplitName = 'train' | 'validation';
 

@@ -1,4 +1,4 @@
-// Small seeded PRNG helpers. We draw our own random numbers (instead of tf.random*) so that a run
+// Small seeded PRNG helpers (pure TS: used by the trainer and by dataset splitting). We draw our own random numbers (instead of tf.random*) so that a run
 // is reproducible bit-for-bit on every backend and so that filling large dropout masks stays cheap
 // (one tight JS loop, one upload) rather than going through seedrandom per element.
 
@@ -36,11 +36,21 @@ export function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
-/** Fills a Float32Array with uniform draws in [0, 1). */
+/**
+ * Fills a Float32Array with uniform draws in [0, 1) on a 2^-24 grid: exactly representable in
+ * float32, so no draw rounds up to 1. Same generator as mulberry32, inlined because dropout
+ * masks need millions of draws per step.
+ */
 export function uniformArray(size: number, seed: number): Float32Array {
-  const next = mulberry32(seed);
   const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = next();
+  let state = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((t ^ (t >>> 14)) >>> 8) * 5.9604644775390625e-8; // / 2^24
+  }
   return out;
 }
 
@@ -66,4 +76,13 @@ export function shuffledIndices(n: number, next: () => number): number[] {
     [order[i], order[j]] = [order[j], order[i]];
   }
   return order;
+}
+
+/** Fisher-Yates shuffle in place, driven by `next`. */
+export function shuffleInPlace<T>(items: T[], next: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
 }
