@@ -9,6 +9,12 @@ export type LossKind = z.infer<typeof LossKindSchema>;
 export const CmpTargetSchema = z.enum(['ultra', 'first', 'best']);
 export type CmpTarget = z.infer<typeof CmpTargetSchema>;
 
+export const ObjectiveSchema = z.enum(['comparative', 'primary_hinge', 'listmle']);
+export const PrimarySchema = z.enum(['max', 'avg', 'first', 'last']);
+export const SelectionMetricSchema = z.enum(['accuracy', 'macro_f1', 'mcc', 'loss', 'pearson', 'spearman']);
+export const TaskSchema = z.enum(['classification', 'regression', 'multilabel']);
+export type Task = z.infer<typeof TaskSchema>;
+
 export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
 export type BackendPreference = z.infer<typeof BackendPreferenceSchema>;
 
@@ -24,7 +30,8 @@ export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
 export const DEFAULT_MODEL: ModelConfig = { vocabSize: 8000, dim: 64, layers: 1, heads: 2, ffnDim: 128 };
 
-export const RunConfigSchema = z.object({
+/** Every field required: the shape patches are built from (partial, so no defaults leak into a patch). */
+const RunConfigFieldsSchema = z.object({
   loss: LossKindSchema,
   /** C: number of nested dropout ablations (comparative only). */
   ablations: z.number().int().min(1).max(8),
@@ -43,7 +50,51 @@ export const RunConfigSchema = z.object({
   evalEverySteps: z.number().int().min(0),
   backend: BackendPreferenceSchema,
   model: ModelConfigSchema,
+  // Fields below came after the first release; RUN_CONFIG_LATER_DEFAULTS fills them in older configs.
+  /** Nested input crops (CmpCrop, sentence level); combined with drops by alternation. */
+  crops: z.number().int().min(0).max(4),
+  /** 'comparative': Lcmp alone (paper default); 'primary_hinge': primary(l0..lC) + lambda * pairwise hinge; 'listmle': listwise. */
+  objective: ObjectiveSchema,
+  primary: PrimarySchema,
+  hingeWeight: z.number().min(0).max(100),
+  /** Run the 1 + C copies as one batched forward (same loss and gradients as one after another). */
+  batchedAblations: z.boolean(),
+  weightDecay: z.number().min(0).max(1),
+  warmupFraction: z.number().min(0).max(0.5),
+  /** Global gradient-norm clip (0 = off). */
+  clipNorm: z.number().min(0).max(1000),
+  gradAccumulation: z.number().int().min(1).max(64),
+  /** Stop after this many evaluations without improvement of selectionMetric (0 = never). */
+  earlyStoppingPatience: z.number().int().min(0).max(100),
+  selectionMetric: SelectionMetricSchema,
+  /** Checkpoint every N steps (0 = at every evaluation only). */
+  checkpointEverySteps: z.number().int().min(0),
+  /** Neuronal utility after training: ablation levels k = 0..utilityLevels, draws per level. */
+  utilityLevels: z.number().int().min(0).max(10),
+  utilityDraws: z.number().int().min(1).max(10),
 });
+/** Defaults for fields added after the first release, so configs stored before them still parse. */
+const RUN_CONFIG_LATER_DEFAULTS = {
+  crops: 0,
+  objective: 'comparative',
+  primary: 'max',
+  hingeWeight: 1,
+  batchedAblations: true,
+  weightDecay: 0.01,
+  warmupFraction: 0.1,
+  clipNorm: 1,
+  gradAccumulation: 1,
+  earlyStoppingPatience: 0,
+  selectionMetric: 'accuracy',
+  checkpointEverySteps: 0,
+  utilityLevels: 6,
+  utilityDraws: 3,
+} as const;
+
+export const RunConfigSchema = z.preprocess(
+  (v) => (v && typeof v === 'object' && !Array.isArray(v) ? { ...RUN_CONFIG_LATER_DEFAULTS, ...v } : v),
+  RunConfigFieldsSchema,
+);
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 
 export const DEFAULT_RUN_CONFIG: RunConfig = {
@@ -61,10 +112,11 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
   evalEverySteps: 0,
   backend: 'auto',
   model: DEFAULT_MODEL,
+  ...RUN_CONFIG_LATER_DEFAULTS,
 };
 
 /** Partial config as a person or a caller supplies it; merged over defaults by the services. */
-export const RunConfigPatchSchema = RunConfigSchema.omit({ model: true })
+export const RunConfigPatchSchema = RunConfigFieldsSchema.omit({ model: true })
   .partial()
   .extend({ model: ModelConfigSchema.partial().optional() })
   .strict();

@@ -1,11 +1,13 @@
 // The trainer process's whole interface: messages in, messages out. The trainer never touches the
 // database; the run service turns these messages into rows and contract events.
-import type { RunConfig } from '../../shared/schemas';
+import type { RunConfig, Task } from '../../shared/schemas';
 
 export interface LabelledTexts {
   texts: string[];
-  /** Class index into `labelNames`. */
+  /** Classification: class index into `labelNames`; regression: the target value; multilabel: unused (0). */
   labels: number[];
+  /** Multilabel only: indices (into `labelNames`) of the labels that apply to each example. */
+  labelSets?: number[][];
 }
 
 export interface TrainerStartMessage {
@@ -17,6 +19,37 @@ export interface TrainerStartMessage {
   validation: LabelledTexts;
   /** Minimum ms between progress messages (samples in between are batched, never dropped). */
   progressIntervalMs: number;
+  /** Default 'classification'. */
+  task?: Task;
+  /** Folder for this run's checkpoints (null: none written). */
+  checkpointDir?: string | null;
+  /** Checkpoint file to continue from (written by an earlier trainer of the same run). */
+  resumeFrom?: string | null;
+}
+
+export interface ClassScores {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+/** One validation example's outcome; `index` is its position in the start message's validation set. */
+export interface ExamplePrediction {
+  index: number;
+  predicted: number;
+  gold: number;
+  /** Probability the model gave its prediction (classification) or |error| (regression). */
+  confidence: number;
+}
+
+export interface UtilityLevel {
+  k: number;
+  /** Dropout rate 1-(1-p)^k (drop) or share of segments kept (crop). */
+  rate: number;
+  /** Metrics averaged over draws, e.g. accuracy, macro_f1, loss. */
+  metrics: Record<string, number>;
 }
 
 export type ParentToTrainer = TrainerStartMessage | { type: 'cancel' } | { type: 'pause' } | { type: 'resume' };
@@ -27,15 +60,32 @@ export interface StepSample {
   loss: number;
   copyLosses: number[];
   cmpLoss: number | null;
+  /** Learning rate used at this step and the global gradient norm before clipping. */
+  lr?: number;
+  gradNorm?: number;
 }
 
 export type TrainerToParent =
   | { type: 'ready'; backend: string }
   | { type: 'progress'; step: number; totalSteps: number; epoch: number; elapsedMs: number; etaMs: number | null; samples: StepSample[] }
-  | { type: 'eval'; step: number; epoch: number; metrics: Record<string, number> }
+  | {
+      type: 'eval';
+      step: number;
+      epoch: number;
+      metrics: Record<string, number>;
+      perClass?: ClassScores[];
+      /** confusion[gold][predicted] counts. */
+      confusion?: number[][];
+      predictions?: ExamplePrediction[];
+      /** True when this evaluation is the best so far on config.selectionMetric. */
+      best?: boolean;
+    }
+  | { type: 'checkpoint'; step: number; epoch: number; path: string }
+  /** Neuronal utility of the final model: metric per ablation level, and the share of examples some ablated copy beats. */
+  | { type: 'utility'; kind: 'drop' | 'crop'; levels: UtilityLevel[]; beatenShare: number }
   | { type: 'paused' }
   | { type: 'resumed' }
-  | { type: 'done'; metrics: Record<string, number>; elapsedMs: number; msPerStep: number }
+  | { type: 'done'; metrics: Record<string, number>; elapsedMs: number; msPerStep: number; stoppedEarly?: boolean; bestStep?: number }
   | { type: 'cancelled' }
   | { type: 'error'; message: string };
 
