@@ -2,29 +2,13 @@
 // Run: npx tsx bench/step-time.ts [--steps 10] [--backends tensorflow,wasm,cpu]
 // Prints ONE JSON object on stdout. Backend selection is global to a tfjs process, so each
 // backend is measured in its own child process (this same file with --child <backend>).
-import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BackendPreference, selectBackend } from '../main/training/backends';
-import { disposeBatch, padBatch } from '../main/training/batching';
-import { TransformerClassifier } from '../main/training/model';
-import { dropoutStepSeed } from '../main/training/nested-dropout';
-import { mulberry32 } from '../shared/random';
-import { trainingStep } from '../main/training/training-step';
-import { DEFAULT_MODEL, DEFAULT_RUN_CONFIG, type RunConfig } from '../shared/schemas';
-
-const BATCH_SIZE = 32;
-const SEQ_LENGTH = 128;
-const WARMUP_STEPS = 3;
-
-interface LossTiming {
-  msPerStep: number; // median
-  minMs: number;
-  maxMs: number;
-  steps: number;
-}
+import { DEFAULT_MODEL } from '../shared/schemas';
+import { argument, BATCH_SIZE, type LossTiming, SEQ_LENGTH, timeSteps, WARMUP_STEPS } from './bench-step';
 
 interface BackendResult {
   requested: string;
@@ -36,39 +20,7 @@ interface BackendResult {
   comparativeOverBaseline?: number;
 }
 
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-function timeLoss(loss: RunConfig['loss'], timedSteps: number): LossTiming {
-  const config: RunConfig = { ...DEFAULT_RUN_CONFIG, loss, ablations: 2, maxLength: SEQ_LENGTH, model: DEFAULT_MODEL };
-  const model = new TransformerClassifier({ ...DEFAULT_MODEL, maxLength: SEQ_LENGTH, numClasses: 2 }, 1);
-  const optimizer = tf.train.adam(config.learningRate);
-  const next = mulberry32(7);
-  // Full-length sequences: the worst case for attention, and what long IMDB reviews look like.
-  const examples = Array.from({ length: BATCH_SIZE }, (_, i) => ({
-    ids: Array.from({ length: SEQ_LENGTH }, () => 2 + Math.floor(next() * (DEFAULT_MODEL.vocabSize - 2))),
-    label: i % 2,
-  }));
-  const batch = padBatch(examples);
-  const durations: number[] = [];
-  for (let step = 0; step < WARMUP_STEPS + timedSteps; step++) {
-    const began = performance.now();
-    trainingStep(model, optimizer, batch, config, dropoutStepSeed(1, step));
-    if (step >= WARMUP_STEPS) durations.push(performance.now() - began);
-  }
-  disposeBatch(batch);
-  model.dispose();
-  optimizer.dispose();
-  return { msPerStep: median(durations), minMs: Math.min(...durations), maxMs: Math.max(...durations), steps: durations.length };
-}
+const timeLoss = (loss: 'baseline' | 'comparative', steps: number) => timeSteps({ loss, ablations: 2 }, steps);
 
 async function measureInThisProcess(requested: BackendPreference, timedSteps: number): Promise<BackendResult> {
   const backend = await selectBackend(requested);
@@ -104,7 +56,7 @@ async function main(): Promise<void> {
   const backends = (argument('backends') ?? 'tensorflow,wasm,cpu').split(',');
   const results = backends.map((backend) => measureInChild(backend, timedSteps));
   const report = {
-    what: 'ms per training step (forward + backward + Adam), median after warm-up',
+    what: 'ms per training step (forward + backward + clipping + AdamW), median after warm-up',
     model: DEFAULT_MODEL,
     batchSize: BATCH_SIZE,
     seqLength: SEQ_LENGTH,

@@ -8,6 +8,7 @@ import { DatasetView } from './components/DatasetView';
 import { ErrorMessage } from './components/ErrorMessage';
 import { HistoryList } from './components/HistoryList';
 import { ImportView } from './components/ImportView';
+import { InterruptedRunsBanner } from './components/InterruptedRunsBanner';
 import { RunView } from './components/RunView';
 import { navigate, useRoute, type Route } from './lib/route';
 import { useHistory } from './lib/useHistory';
@@ -73,6 +74,7 @@ export function App() {
         </aside>
         <main className="content">
           <ErrorMessage title="Cannot reach the Comparo services" error={error} />
+          <InterruptedRunsBanner runs={history.runs} onResumed={history.refresh} />
           {route.view === 'import' && (
             <ImportView embeddedDatasetName={info?.embeddedDataset} onImported={(dataset) => open({ view: 'dataset', id: dataset.id })} />
           )}

@@ -11,11 +11,14 @@ import {
   MetricPointSchema,
   RunConfigPatchSchema,
   RunDetailSchema,
+  PredictionRowSchema,
+  UtilityPointSchema,
   RunStatusSchema,
   RunSummarySchema,
   ComparisonStatusSchema,
 } from './schemas';
 import type { Result } from './errors';
+import { DatasetInspectionSchema, ImportFileSchema, ImportOptionsSchema, ValidationReportSchema } from './dataset-report';
 
 const Empty = z.object({}).strict();
 const Id = z.object({ id: z.string().min(1) }).strict();
@@ -24,11 +27,35 @@ export const channels = {
   'app.info': { request: Empty, response: AppInfoSchema },
   /** Import a dataset from its text (drag-and-drop, file picker, browser upload). */
   'datasets.importText': {
-    request: z.object({ fileName: z.string().min(1).max(500), content: z.string().max(512 * 1024 * 1024) }).strict(),
+    request: z
+      .object({ fileName: z.string().min(1).max(500), content: z.string().max(512 * 1024 * 1024), options: ImportOptionsSchema.optional() })
+      .strict(),
     response: DatasetSummarySchema,
   },
-  /** Import the dataset shipped in assets/ (a real labelled dataset; see assets/README.md). */
-  'datasets.importEmbedded': { request: Empty, response: DatasetSummarySchema },
+  /** Several files as one dataset: a dropped folder's train/validation/test files (binary ones as base64). */
+  'datasets.importFiles': {
+    request: z.object({ name: z.string().min(1).max(500), files: z.array(ImportFileSchema).min(1).max(16), options: ImportOptionsSchema.optional() }).strict(),
+    response: DatasetSummarySchema,
+  },
+  /** What importing these files would give (column mapping, task, validation report), storing nothing. */
+  'datasets.inspect': {
+    request: z.object({ files: z.array(ImportFileSchema).min(1).max(16), options: ImportOptionsSchema.optional() }).strict(),
+    response: DatasetInspectionSchema,
+  },
+  /**
+   * A file or folder on this machine by path (CLI, Electron's dropped paths): big CSV/TSV files
+   * stream with bounded memory, sending 'dataset.importProgress'; 'datasets.cancelImport' stops one.
+   */
+  'datasets.importPath': {
+    request: z.object({ path: z.string().min(1).max(4096), options: ImportOptionsSchema.optional() }).strict(),
+    response: DatasetSummarySchema,
+  },
+  /** Cancels an in-flight path import; nothing of it stays stored. False when none was running. */
+  'datasets.cancelImport': { request: z.object({ path: z.string().min(1).max(4096) }).strict(), response: z.boolean() },
+  /** The validation report stored with a dataset (null for datasets imported before reports existed). */
+  'datasets.report': { request: Id, response: ValidationReportSchema.nullable() },
+  /** Import a dataset shipped in assets/ (real labelled data; see assets/datasets/README.md): imdb (default) or spam. */
+  'datasets.importEmbedded': { request: z.object({ name: z.enum(['imdb', 'spam']).optional() }).strict(), response: DatasetSummarySchema },
   'datasets.list': { request: Empty, response: z.array(DatasetSummarySchema) },
   'datasets.preview': {
     request: z.object({ id: z.string().min(1), limit: z.number().int().min(1).max(1000).optional() }).strict(),
@@ -40,6 +67,11 @@ export const channels = {
   },
   'runs.list': { request: Empty, response: z.array(RunSummarySchema) },
   'runs.get': { request: Id, response: RunDetailSchema },
+  /** Every validation example's prediction at one evaluation (default: the run's last). */
+  'runs.predictions': {
+    request: z.object({ id: z.string().min(1), step: z.number().int().min(0).optional() }).strict(),
+    response: z.object({ step: z.number().int().nullable(), rows: z.array(PredictionRowSchema) }),
+  },
   'runs.cancel': { request: Id, response: RunSummarySchema },
   'runs.pause': { request: Id, response: RunSummarySchema },
   'runs.resume': { request: Id, response: RunSummarySchema },
@@ -73,6 +105,9 @@ export const StepSampleSchema = z.object({
   copyLosses: z.array(z.number()),
   /** The comparative term Lcmp (comparative runs only). */
   cmpLoss: z.number().nullable(),
+  /** Learning rate at this step and global gradient norm before clipping (when the trainer reports them). */
+  lr: z.number().optional(),
+  gradNorm: z.number().optional(),
 });
 
 export const events = {
@@ -87,7 +122,9 @@ export const events = {
   }),
   'run.status': z.object({ runId: z.string(), status: RunStatusSchema, backend: z.string().nullable(), error: z.string().nullable() }),
   'run.eval': z.object({ runId: z.string(), points: z.array(MetricPointSchema) }),
+  'run.utility': z.object({ runId: z.string(), kind: z.enum(['drop', 'crop']), points: z.array(UtilityPointSchema), beatenShare: z.number() }),
   'comparison.status': z.object({ comparisonId: z.string(), status: ComparisonStatusSchema }),
+  'dataset.importProgress': z.object({ path: z.string(), bytes: z.number(), totalBytes: z.number(), rows: z.number().int() }),
 } as const;
 
 export type Events = typeof events;

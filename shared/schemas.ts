@@ -1,6 +1,7 @@
 // Domain schemas shared by every transport (Electron IPC, browser mode, CLI) and the renderer.
 // Pure TypeScript + zod: no Node, Electron, React or tfjs here (checked by test/unit/layering).
 import { z } from 'zod';
+import { ColumnMappingSchema, DatasetTaskSchema } from './dataset-report';
 
 export const LossKindSchema = z.enum(['baseline', 'comparative']);
 export type LossKind = z.infer<typeof LossKindSchema>;
@@ -129,7 +130,7 @@ export function mergeRunConfig(base: RunConfig, patch: RunConfigPatch | undefine
   return RunConfigSchema.parse({ ...base, ...defined, model: { ...base.model, ...(model ?? {}) } });
 }
 
-export const DatasetFormatSchema = z.enum(['csv', 'tsv', 'jsonl']);
+export const DatasetFormatSchema = z.enum(['csv', 'tsv', 'jsonl', 'json', 'squad', 'parquet']);
 
 export const DatasetSummarySchema = z.object({
   id: z.string(),
@@ -141,13 +142,24 @@ export const DatasetSummarySchema = z.object({
   labelColumn: z.string(),
   labels: z.array(z.string()),
   labelCounts: z.record(z.string(), z.number().int()),
-  splits: z.object({ train: z.number().int(), validation: z.number().int() }),
+  /** test: the held-out split, when the source had one (a folder's test file). */
+  splits: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int().optional() }),
   contentHash: z.string(),
   createdAt: z.string(),
+  // Added with the import of every format (issue 5); optional so older clients' data still parses.
+  task: DatasetTaskSchema.optional(),
+  columns: z.array(z.string()).optional(),
+  mapping: ColumnMappingSchema.optional(),
+  encoding: z.string().optional(),
 });
 export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
 
-export const DatasetRowSchema = z.object({ text: z.string(), label: z.string(), split: z.enum(['train', 'validation']) });
+export const DatasetRowSchema = z.object({
+  text: z.string(),
+  label: z.string(),
+  split: z.enum(['train', 'validation', 'test']),
+  textPair: z.string().optional(),
+});
 export type DatasetRow = z.infer<typeof DatasetRowSchema>;
 
 export const DatasetPreviewSchema = z.object({ dataset: DatasetSummarySchema, rows: z.array(DatasetRowSchema) });
@@ -172,6 +184,9 @@ export const RunSummarySchema = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** Step of the latest checkpoint (resume continues from it), and of the best evaluation. */
+  checkpointStep: z.number().int().nullable(),
+  bestStep: z.number().int().nullable(),
   /** Final validation metrics (accuracy, macro_f1, loss) and timing (ms_per_step) once completed. */
   finalMetrics: z.record(z.string(), z.number()),
 });
@@ -187,7 +202,44 @@ export const MetricPointSchema = z.object({
 });
 export type MetricPoint = z.infer<typeof MetricPointSchema>;
 
-export const RunDetailSchema = z.object({ run: RunSummarySchema, metrics: z.array(MetricPointSchema) });
+export const ClassScoresSchema = z.object({
+  label: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number().int(),
+});
+
+export const EvaluationDetailSchema = z.object({
+  step: z.number().int(),
+  epoch: z.number(),
+  /** Best so far on the run's selection metric (the kept checkpoint). */
+  best: z.boolean(),
+  perClass: z.array(ClassScoresSchema),
+  /** confusion[gold][predicted] counts. */
+  confusion: z.array(z.array(z.number())),
+});
+export type EvaluationDetail = z.infer<typeof EvaluationDetailSchema>;
+
+/** One validation example at one evaluation; `index` is its position in the dataset's validation split. */
+export const PredictionRowSchema = z.object({ index: z.number().int(), predicted: z.number(), gold: z.number(), confidence: z.number() });
+export type PredictionRow = z.infer<typeof PredictionRowSchema>;
+
+/** Neuronal utility: the metric of the final model at ablation level k (drop: dropout 1-(1-p)^k; crop: input kept). */
+export const UtilityPointSchema = z.object({
+  kind: z.enum(['drop', 'crop']),
+  k: z.number().int(),
+  rate: z.number(),
+  metrics: z.record(z.string(), z.number()),
+});
+export type UtilityPoint = z.infer<typeof UtilityPointSchema>;
+
+export const RunDetailSchema = z.object({
+  run: RunSummarySchema,
+  metrics: z.array(MetricPointSchema),
+  evaluations: z.array(EvaluationDetailSchema),
+  utility: z.array(UtilityPointSchema),
+});
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
 export const ComparisonStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']);

@@ -1,10 +1,12 @@
 // Electron main entry: one instance per data folder, services opened once, one window relaying the
 // contract over IPC, trainers in utility processes, services closed before the app quits.
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme } from 'electron';
 import { resolveDataDir } from '../services/data-dir';
 import { openServices, type Services } from '../services/index';
 import { appEntryUrl } from './app-url';
+import { installDesktopShell, type DesktopShell } from './desktop-shell';
+import { datasetPathsFromArgv, resolvePreset } from './launch-options';
 import { bridgeIpc } from './ipc-bridge';
 import { installSecurity } from './security';
 import { createUtilityTrainerLauncher, watchTrainerCrashes } from './utility-launcher';
@@ -17,6 +19,7 @@ const here = import.meta.dirname;
 const CLOSE_TIMEOUT_MS = 15_000;
 
 const dataDir = resolveDataDir({ argv: process.argv, env: process.env });
+const preset = resolvePreset(process.argv, process.env);
 // Chromium's own storage goes with the history, and the single-instance lock (kept in userData) is
 // per data folder: two windows never write one database, separate --data-dir folders can coexist.
 app.setPath('userData', dataDir);
@@ -35,6 +38,10 @@ function start(): void {
   let services: Services | null = null;
   let win: BrowserWindow | null = null;
   let disposeIpc = (): void => {};
+  let shell: DesktopShell | null = null;
+  // Files to import once the services and the window exist: from this launch's command line, or
+  // from macOS 'open-file' (Finder, dock), which can fire before 'ready'.
+  const pendingFiles = datasetPathsFromArgv(process.argv, process.cwd());
   let closing = false;
   let closed = false;
 
@@ -46,10 +53,25 @@ function start(): void {
   };
 
   watchTrainerCrashes();
-  app.on('second-instance', () => {
-    if (!win) return;
-    if (win.isMinimized()) win.restore();
-    win.focus();
+  const openFiles = (paths: string[]): void => {
+    if (paths.length === 0) return;
+    if (!shell) pendingFiles.push(...paths);
+    else void shell.openFiles(paths);
+  };
+  // `comparo data.csv` while Comparo runs: this (first) instance shows itself and imports the file.
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    // macOS keeps running with no window; a second launch means "show me Comparo".
+    if (!win && services) openWindow();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.show();
+      win.focus();
+    }
+    openFiles(datasetPathsFromArgv(argv, workingDirectory));
+  });
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openFiles([path]);
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -64,6 +86,8 @@ function start(): void {
     closing = true;
     // Trainers may take a moment to stop: look gone now, finish the bookkeeping behind the scenes.
     for (const window of BrowserWindow.getAllWindows()) window.hide();
+    shell?.dispose();
+    shell = null;
     disposeIpc();
     const current = services;
     let timer: NodeJS.Timeout | undefined;
@@ -86,15 +110,22 @@ function start(): void {
     .whenReady()
     .then(() => {
       installSecurity(entryUrl, devServerUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
+      // Chromium follows the OS light/dark setting; the renderer's CSS uses prefers-color-scheme.
+      nativeTheme.themeSource = 'system';
+      // Opening the database marks runs left running by a previous crash 'interrupted'; the
+      // renderer's banner (InterruptedRunsBanner) offers them for resume through 'runs.resume'.
       services = openServices({
         dataDir,
         // electron-builder.yml copies assets/datasets to <resources>/datasets.
         assetsDir: app.isPackaged ? join(process.resourcesPath, 'datasets') : join(app.getAppPath(), 'assets', 'datasets'),
         launcher: createUtilityTrainerLauncher(join(here, 'trainer.js')),
         transport: 'electron',
+        preset,
       });
       disposeIpc = bridgeIpc(services, () => win, entryUrl);
       openWindow();
+      shell = installDesktopShell({ services, getWindow: () => win, entryUrl, dataDir, isDev: !app.isPackaged });
+      openFiles(pendingFiles.splice(0));
     })
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);

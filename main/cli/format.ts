@@ -1,4 +1,5 @@
-import type { ComparisonDetail, DatasetSummary, RunSummary } from '../../shared/schemas';
+import type { ComparisonDetail, DatasetSummary, RunDetail, RunSummary } from '../../shared/schemas';
+import { sampleStd } from '../../shared/stats';
 
 const fmt = (v: number | null, metric: string): string => {
   if (v === null) return '—';
@@ -23,13 +24,24 @@ export function comparisonText(d: ComparisonDetail, dataset: DatasetSummary): st
     `seeds ${seeds.join(', ')}, backend ${backends}\n` +
     `comparative: C=${c.ablations} nested dropout ablations, target ${c.target}, T=${c.temperature}, p=${c.dropout}; ` +
     `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}\n`;
-  const header = ['metric', ...seeds.map((s) => `baseline s${s}`), ...seeds.map((s) => `comparative s${s}`), 'baseline mean', 'comparative mean', 'mean diff (cmp-base)'];
+  const header = [
+    'metric',
+    ...seeds.map((s) => `baseline s${s}`),
+    ...seeds.map((s) => `comparative s${s}`),
+    'baseline mean ± std',
+    'comparative mean ± std',
+    'mean diff (cmp-base)',
+  ];
+  const withStd = (mean: number | null, values: Array<number | null>, metric: string) => {
+    const std = sampleStd(values.filter((v): v is number => v !== null));
+    return std === null ? fmt(mean, metric) : `${fmt(mean, metric)} ± ${fmt(std, metric)}`;
+  };
   const rows = d.table.map((r) => [
     r.metric,
     ...r.baseline.map((v) => fmt(v, r.metric)),
     ...r.comparative.map((v) => fmt(v, r.metric)),
-    fmt(r.baselineMean, r.metric),
-    fmt(r.comparativeMean, r.metric),
+    withStd(r.baselineMean, r.baseline, r.metric),
+    withStd(r.comparativeMean, r.comparative, r.metric),
     signed(r.meanDifference, r.metric),
   ]);
   const failed = d.runs.filter((r) => r.status !== 'completed').map((r) => `  ${r.id} ${r.name}: ${r.status}${r.error ? ` — ${r.error}` : ''}`);
@@ -65,6 +77,20 @@ export function runText(r: RunSummary): string {
     `config: ${JSON.stringify(r.config)}`,
     metrics.length ? `final metrics:\n${metrics.join('\n')}` : 'final metrics: —',
   ].join('\n') + '\n';
+}
+
+/** A run plus what its evaluations and the utility measurement found. */
+export function runDetailText(d: RunDetail): string {
+  const best = d.evaluations.find((e) => e.best);
+  const lines = [runText(d.run).trimEnd()];
+  if (best) lines.push(`best evaluation: step ${best.step} (epoch ${best.epoch.toFixed(2)})`);
+  for (const kind of ['drop', 'crop'] as const) {
+    const levels = d.utility.filter((u) => u.kind === kind);
+    if (levels.length === 0) continue;
+    const metric = 'accuracy' in levels[0].metrics ? 'accuracy' : Object.keys(levels[0].metrics)[0];
+    lines.push(`neuronal utility (${kind}, ${metric} by level k): ${levels.map((u) => `k${u.k}=${fmt(u.metrics[metric] ?? null, metric)}`).join(' ')}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 export function datasetText(d: DatasetSummary): string {

@@ -2,18 +2,21 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Channel, EventPayload, RequestOf, ResponseOf } from '../../shared/contract';
+import type { ImportOptions } from '../../shared/dataset-report';
 import { formatError, type AppErrorValue } from '../../shared/errors';
 import type { RunConfigPatch } from '../../shared/schemas';
 import { openServices, type Services } from '../services';
 import { resolveDataDir } from '../services/data-dir';
 import type { PresetName } from '../services/presets';
 import { forkTrainerLauncher } from '../training/node-launcher';
-import { comparisonText, datasetText, runText, runsText } from './format';
+import { comparisonText, datasetText, runDetailText, runsText } from './format';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
-  import <file>                          import a CSV, TSV or JSONL dataset
+  import <file|folder> [--text-column C] [--text-pair-column C] [--label-column C] [--task T] [--skip-bad-rows]
+                                         import CSV/TSV (any delimiter), JSON, JSON Lines, SQuAD or Parquet;
+                                         a folder's train/validation/test files become one dataset
   train [--dataset <id|file>] --loss baseline|comparative [--ablations C] [--seed N] [--epochs N]
   compare [--dataset <id|file>] [--seeds N] [--epochs N] [--ablations C]
                                          baseline vs comparative with matched seeds, then the table
@@ -69,12 +72,40 @@ async function resolveDataset(services: Services, ref: string | undefined) {
   return (await call(services, 'datasets.preview', { id: ref, limit: 1 })).dataset;
 }
 
-async function importPath(services: Services, path: string) {
-  const { readFile } = await import('node:fs/promises');
-  const content = await readFile(path, 'utf8').catch((e: Error) => {
-    throw new CliFailure({ code: 'not_found', message: `Cannot read ${path}: ${e.message}` });
+async function importPath(services: Services, path: string, options: ImportOptions = {}) {
+  // By path: the services detect the encoding, read Parquet and stream big CSV/TSV files.
+  const { resolve } = await import('node:path');
+  const absolute = resolve(path);
+  let lastShown = 0;
+  const stop = services.onEvent((name, payload) => {
+    if (name !== 'dataset.importProgress') return;
+    const p = payload as EventPayload<'dataset.importProgress'>;
+    if (p.path !== absolute || Date.now() - lastShown < 1000) return;
+    lastShown = Date.now();
+    process.stderr.write(`  importing ${path}: ${Math.round((100 * p.bytes) / Math.max(1, p.totalBytes))}% · ${p.rows} rows\n`);
   });
-  return call(services, 'datasets.importText', { fileName: path, content });
+  try {
+    const summary = await call(services, 'datasets.importPath', { path: absolute, options });
+    // Errors name the file as the person typed it, not the absolute path used inside.
+    return summary;
+  } catch (e) {
+    if (e instanceof CliFailure && e.value.location?.file.startsWith(absolute)) {
+      throw new CliFailure({ ...e.value, location: { ...e.value.location, file: path + e.value.location.file.slice(absolute.length) } });
+    }
+    throw e;
+  } finally {
+    stop();
+  }
+}
+
+function importOptions(v: Record<string, string | boolean | undefined>): ImportOptions {
+  const options: ImportOptions = {};
+  if (typeof v['text-column'] === 'string') options.textColumn = v['text-column'];
+  if (typeof v['text-pair-column'] === 'string') options.textPairColumn = v['text-pair-column'];
+  if (typeof v['label-column'] === 'string') options.labelColumn = v['label-column'];
+  if (typeof v.task === 'string') options.task = v.task as ImportOptions['task'];
+  if (v['skip-bad-rows'] === true) options.skipBadRows = true;
+  return options;
 }
 
 /** Progress on stderr, at most one line per run every 2 s, so stdout stays clean for --json. */
@@ -127,6 +158,11 @@ async function main(argv: string[]): Promise<number> {
       lr: { type: 'string' },
       'batch-size': { type: 'string' },
       'max-train': { type: 'string' },
+      'text-column': { type: 'string' },
+      'text-pair-column': { type: 'string' },
+      'label-column': { type: 'string' },
+      task: { type: 'string' },
+      'skip-bad-rows': { type: 'boolean', default: false },
       backend: { type: 'string' },
     },
   });
@@ -149,22 +185,29 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'import') {
       if (!arg) throw new UsageError('import needs a file: npm run cli -- import data.csv');
-      const d = await importPath(services, arg);
-      out(d, datasetText(d));
+      const d = await importPath(services, arg, importOptions(values));
+      const report = await call(services, 'datasets.report', { id: d.id });
+      // The issue's keys first; the rest of the summary (format, columns chosen, counts) after them.
+      const { id, rows, columns, task, labels, splits, ...rest } = d;
+      out({ id, rows, columns, task, labels, splits, ...rest }, datasetText(d));
+      // Skipped rows and report findings go to stderr: stdout stays the dataset (or its JSON).
+      const { relative } = await import('node:path');
+      for (const skipped of report?.skipped ?? []) process.stderr.write(`${relative(process.cwd(), skipped.file)}:${skipped.line}:${skipped.column}: skipped: ${skipped.reason}\n`);
+      for (const issue of report?.issues ?? []) if (issue.kind !== 'skipped_rows') process.stderr.write(`${issue.severity}: ${issue.message} (${issue.count} row(s))\n`);
     } else if (command === 'runs') {
       const runs = await call(services, 'runs.list', {});
       out(runs, runsText(runs));
     } else if (command === 'show') {
       if (!arg) throw new UsageError('show needs a run id (see `runs`)');
       const d = await call(services, 'runs.get', { id: arg });
-      out(d, runText(d.run));
+      out(d, runDetailText(d));
     } else if (command === 'train') {
       if (values.loss !== 'baseline' && values.loss !== 'comparative') throw new UsageError('train needs --loss baseline|comparative');
       const dataset = await resolveDataset(services, values.dataset);
       const run = await call(services, 'runs.start', { datasetId: dataset.id, config: configPatch(values) });
       await waitFor(services, async () => ['completed', 'failed', 'cancelled', 'interrupted'].includes((await call(services, 'runs.get', { id: run.id })).run.status));
       const d = await call(services, 'runs.get', { id: run.id });
-      out(d, runText(d.run));
+      out(d, runDetailText(d));
       return d.run.status === 'completed' ? 0 : 1;
     } else {
       const dataset = await resolveDataset(services, values.dataset);

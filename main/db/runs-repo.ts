@@ -19,6 +19,9 @@ interface RunRecord {
   owner_pid: number | null;
   error: string | null;
   final_metrics_json: string;
+  checkpoint_path: string | null;
+  checkpoint_step: number | null;
+  best_step: number | null;
 }
 
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
@@ -83,14 +86,34 @@ export class RunsRepo {
     this.db.prepare('UPDATE runs SET final_metrics_json = ? WHERE id = ?').run(JSON.stringify(metrics), id);
   }
 
-  /** Re-queues an interrupted or failed run under a new owner; its old metrics go (it restarts from step 0). */
-  requeue(id: string, ownerPid: number): void {
+  setCheckpoint(id: string, path: string, step: number): void {
+    this.db.prepare('UPDATE runs SET checkpoint_path = ?, checkpoint_step = ? WHERE id = ?').run(path, step, id);
+  }
+
+  checkpoint(id: string): { path: string; step: number } | null {
+    const r = this.db.prepare('SELECT checkpoint_path AS path, checkpoint_step AS step FROM runs WHERE id = ?').get(id) as
+      | { path: string | null; step: number | null }
+      | undefined;
+    return r?.path && r.step !== null ? { path: r.path, step: r.step } : null;
+  }
+
+  /**
+   * Re-queues an interrupted or failed run under a new owner. With a checkpoint it continues from
+   * there (what was logged after the checkpoint is dropped, it will be logged again); without one
+   * it restarts from step 0.
+   */
+  requeue(id: string, ownerPid: number, fromCheckpoint: boolean): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM metrics WHERE run_id = ?').run(id);
+      if (!fromCheckpoint) {
+        for (const table of ['metrics', 'evaluations', 'predictions', 'utility']) {
+          this.db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(id);
+        }
+        this.db.prepare('UPDATE runs SET checkpoint_path = NULL, checkpoint_step = NULL, best_step = NULL, step = 0 WHERE id = ?').run(id);
+      }
       this.db
         .prepare(
-          `UPDATE runs SET status = 'queued', owner_pid = ?, step = 0, error = NULL, started_at = NULL, finished_at = NULL,
-             final_metrics_json = '{}' WHERE id = ?`,
+          `UPDATE runs SET status = 'queued', owner_pid = ?, error = NULL, finished_at = NULL, final_metrics_json = '{}'
+           WHERE id = ?`,
         )
         .run(ownerPid, id);
     })();
@@ -127,6 +150,8 @@ function toSummary(rec: RunRecord): RunSummary {
     startedAt: rec.started_at,
     finishedAt: rec.finished_at,
     error: rec.error,
+    checkpointStep: rec.checkpoint_step,
+    bestStep: rec.best_step,
     finalMetrics: JSON.parse(rec.final_metrics_json) as Record<string, number>,
   };
 }

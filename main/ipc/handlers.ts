@@ -1,4 +1,5 @@
 import type { Channel, RequestOf, ResponseOf } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
 import { mergeRunConfig } from '../../shared/schemas';
 import type { ServiceSet } from '../services/service-set';
 
@@ -9,13 +10,26 @@ export type Handlers = { [C in Channel]: Handler<C> };
 export function createHandlers(s: ServiceSet): Handlers {
   return {
     'app.info': () => s.info(),
-    'datasets.importText': (r) => s.datasets.importText(r.fileName, r.content),
-    'datasets.importEmbedded': () => s.datasets.importEmbedded(),
+    'datasets.importText': (r) => s.datasets.importText(r.fileName, r.content, r.options),
+    'datasets.importFiles': (r) => s.datasets.importUploaded(r.files, r.name, r.options),
+    'datasets.inspect': (r) => s.datasets.inspect(r.files, r.options),
+    'datasets.report': (r) => s.datasets.report(r.id) ?? null,
+    'datasets.importPath': (r) => {
+      // Reading any local path is for the person at the terminal; a page (browser mode, the app's
+      // renderer) sends file contents instead, so a compromised page cannot read the disk.
+      if (s.info().transport !== 'cli') {
+        throw new AppError('invalid_request', 'datasets.importPath is only available from the CLI; send the file contents (datasets.importText / importFiles).');
+      }
+      return s.datasets.importPathTracked(r.path, r.options);
+    },
+    'datasets.cancelImport': (r) => s.datasets.cancelImport(r.path),
+    'datasets.importEmbedded': (r) => s.datasets.importEmbedded(r.name),
     'datasets.list': () => s.datasets.list(),
     'datasets.preview': (r) => s.datasets.preview(r.id, r.limit),
     'runs.start': (r) => s.runs.create(r.datasetId, mergeRunConfig(s.preset.config, r.config)),
     'runs.list': () => s.runs.list(),
     'runs.get': (r) => s.runs.detail(r.id),
+    'runs.predictions': (r) => s.runs.predictions(r.id, r.step),
     'runs.cancel': (r) => s.runs.cancel(r.id),
     'runs.pause': (r) => s.runs.pause(r.id),
     'runs.resume': (r) => s.runs.resume(r.id),

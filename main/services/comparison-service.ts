@@ -8,7 +8,16 @@ import type { EventBus } from './event-bus';
 import type { RunService } from './run-service';
 
 /** Metrics shown in the comparison table, in order. */
-export const TABLE_METRICS = ['accuracy', 'macro_f1', 'loss', 'ms_per_step'] as const;
+export const TABLE_METRICS = [
+  'accuracy',
+  'macro_f1',
+  'mcc',
+  'loss',
+  // Neuronal utility: share of validation examples on which some ablated copy beats the full model (lower is better).
+  'utility_drop_beaten_share',
+  'utility_crop_beaten_share',
+  'ms_per_step',
+] as const;
 
 /**
  * A comparison is N seeds x {baseline, comparative}. Both arms of a seed get the same seed, so
@@ -24,6 +33,18 @@ export class ComparisonService {
     runs.onRunFinished = (run) => {
       if (run.comparisonId) this.refreshStatus(run.comparisonId);
     };
+    // Resuming a run of an interrupted comparison brings the comparison back to life.
+    runs.onRunRequeued = (run) => {
+      if (!run.comparisonId || this.get(run.comparisonId).status === 'running') return;
+      this.repo.setStatus(run.comparisonId, 'running');
+      this.events.emit('comparison.status', { comparisonId: run.comparisonId, status: 'running' });
+    };
+  }
+
+  /** After start-up marked orphaned runs interrupted, their comparisons must not stay "running". */
+  settleAfterRestart(runIds: readonly string[]): void {
+    const ids = new Set(runIds.map((id) => this.runs.get(id).comparisonId).filter((c): c is string => c !== null));
+    for (const id of ids) this.refreshStatus(id);
   }
 
   start(datasetId: string, seedCount: number, config: RunConfig): ComparisonSummary {
@@ -81,7 +102,7 @@ export function comparisonTable(seeds: number[], runs: RunSummary[]): Comparison
     const v = run?.finalMetrics[metric];
     return typeof v === 'number' && Number.isFinite(v) ? v : null;
   };
-  return TABLE_METRICS.map((metric) => {
+  const rows = TABLE_METRICS.map((metric) => {
     const baseline = seeds.map((s) => value('baseline', s, metric));
     const comparative = seeds.map((s) => value('comparative', s, metric));
     const diffs = seeds.flatMap((_, i) => {
@@ -98,4 +119,6 @@ export function comparisonTable(seeds: number[], runs: RunSummary[]): Comparison
       meanDifference: mean(diffs),
     };
   });
+  // A metric no run reported (MCC on regression, crop utility without crops) is left out, not shown empty.
+  return rows.filter((r) => [...r.baseline, ...r.comparative].some((v) => v !== null));
 }

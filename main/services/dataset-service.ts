@@ -1,72 +1,142 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import type { DatasetInspection, ImportFile, ImportOptions, ValidationReport } from '../../shared/dataset-report';
 import { AppError } from '../../shared/errors';
 import type { DatasetPreview, DatasetSummary } from '../../shared/schemas';
 import type { DatasetsRepo, StoredRow } from '../db/datasets-repo';
-import { labelCounts, parseDataset, stratifiedSplit } from './import';
+import type { EventBus } from './event-bus';
+import { parseDatasetAsync } from './import';
+import { assemble, splitOfFileName, toInspection, type AssembledDataset } from './import/assemble';
+import { importStreamed, type StreamImportOptions } from './import/stream-store';
 
 /** Share of each class held out for validation, and the split's fixed seed (the split belongs to the dataset). */
 export const VALIDATION_FRACTION = 0.2;
 export const SPLIT_SEED = 20230109;
 export const EMBEDDED_DATASET_FILE = 'imdb-reviews-2k.csv';
+/** The other embedded datasets, by the name the 'datasets.importEmbedded' request gives. */
+export const EMBEDDED_DATASETS: Record<string, string> = {
+  imdb: EMBEDDED_DATASET_FILE,
+  spam: 'spam-assassin-2k.csv',
+};
+/** Files of a dropped folder that can hold data; anything else (README, LICENSE) is ignored. */
+const DATA_FILE = /\.(csv|tsv|tab|txt|jsonl|ndjson|json|parquet)$/i;
+/** Delimited files above this size stream from disk instead of being read whole. */
+export const STREAM_THRESHOLD_BYTES = 32 * 1024 * 1024;
 
 export function newId(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+interface SourceFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
 export class DatasetService {
+  /** In-flight path imports, by path, so a request can cancel one. */
+  private readonly inFlight = new Map<string, AbortController>();
+
   constructor(
     private readonly repo: DatasetsRepo,
     private readonly assetsDir: string,
+    private readonly events?: EventBus,
   ) {}
+
+  /** importPath with progress events and cancel by path, for the 'datasets.importPath' channel. */
+  async importPathTracked(path: string, options: ImportOptions = {}): Promise<DatasetSummary> {
+    if (this.inFlight.has(path)) throw new AppError('conflict', `${path} is already being imported`);
+    const controller = new AbortController();
+    this.inFlight.set(path, controller);
+    let last = 0;
+    try {
+      return await this.importPath(path, {
+        ...options,
+        signal: controller.signal,
+        onProgress: (p) => {
+          // At most ~10 events a second: enough for a progress bar, not a flood over IPC.
+          const now = Date.now();
+          if (now - last < 100 && p.bytes < p.totalBytes) return;
+          last = now;
+          this.events?.emit('dataset.importProgress', { path, ...p });
+        },
+      });
+    } finally {
+      this.inFlight.delete(path);
+    }
+  }
+
+  cancelImport(path: string): boolean {
+    const controller = this.inFlight.get(path);
+    controller?.abort();
+    return controller !== undefined;
+  }
 
   /**
    * Parses, validates and stores a dataset. The same content imported twice gives the same
    * dataset (matched by SHA-256), so runs on it stay comparable.
    */
-  importText(fileName: string, content: string): DatasetSummary {
-    const contentHash = createHash('sha256').update(content).digest('hex');
-    const existing = this.repo.findByHash(contentHash);
+  importText(fileName: string, content: string, options: ImportOptions = {}): Promise<DatasetSummary> {
+    return this.importFiles([{ name: fileName, bytes: Buffer.from(content, 'utf8') }], basename(fileName, extname(fileName)), options);
+  }
+
+  /** Several files (a dropped folder) as the renderer sends them: text, or base64 for binary. */
+  importUploaded(files: ImportFile[], name: string, options: ImportOptions = {}): Promise<DatasetSummary> {
+    return this.importFiles(files.map(decodeUpload), name, options);
+  }
+
+  /** Reports what an import would store (mapping, task, validation report) and stores nothing. */
+  async inspect(files: ImportFile[], options: ImportOptions = {}): Promise<DatasetInspection> {
+    const sources = files.map(decodeUpload);
+    const hash = contentHash(sources, options);
+    const assembled = await this.assembleSources(sources, options);
+    return toInspection(sources.length === 1 ? sources[0].name : commonName(sources), assembled, this.repo.findByHash(hash)?.id);
+  }
+
+  /** A file or a folder on disk (CLI, Electron's dropped paths); big CSV/TSV files stream. */
+  async importPath(path: string, options: StreamImportOptions = {}): Promise<DatasetSummary> {
+    if (isStreamable(path, options)) return this.importLargeFile(path, options);
+    const { signal: _signal, onProgress: _onProgress, ...importOptions } = options;
+    return this.importFiles(readDatasetSources(path), basename(path, extname(path)), importOptions);
+  }
+
+  /**
+   * Streams one CSV/TSV file into the database with bounded memory, reporting progress and
+   * honouring cancel; nothing stays stored if it fails or is cancelled.
+   */
+  async importLargeFile(path: string, options: StreamImportOptions = {}): Promise<DatasetSummary> {
+    const { signal: _signal, onProgress: _onProgress, ...identity } = options;
+    const hash = await fileHash(path, identity);
+    const existing = this.repo.findByHash(hash);
     if (existing) return existing;
-    const parsed = parseDataset(fileName, content);
-    const labels = parsed.rows.map((r) => r.label);
-    const splits = stratifiedSplit(labels, VALIDATION_FRACTION, SPLIT_SEED);
-    const rows: StoredRow[] = parsed.rows.map((r, i) => ({ text: r.text, label: r.label, split: splits[i], sourceLine: r.line }));
-    const counts = labelCounts(labels);
-    const summary: DatasetSummary = {
-      id: newId('d'),
-      name: basename(fileName, extname(fileName)),
-      fileName: basename(fileName),
-      format: parsed.format,
-      rows: rows.length,
-      textColumn: parsed.textColumn,
-      labelColumn: parsed.labelColumn,
-      labels: Object.keys(counts).sort(),
-      labelCounts: counts,
-      splits: {
-        train: splits.filter((s) => s === 'train').length,
-        validation: splits.filter((s) => s === 'validation').length,
-      },
-      contentHash,
+    const placeholder: DatasetSummary = {
+      id: newId('d'), name: basename(path, extname(path)), fileName: basename(path), format: /\.(tsv|tab)$/i.test(path) ? 'tsv' : 'csv',
+      rows: 0, textColumn: '', labelColumn: '', labels: [], labelCounts: {}, splits: { train: 0, validation: 0 }, contentHash: hash,
       createdAt: new Date().toISOString(),
     };
-    this.repo.insert(summary, rows);
+    const split = { validationFraction: VALIDATION_FRACTION, seed: SPLIT_SEED };
+    return (await importStreamed(this.repo, path, placeholder, split, options)).summary;
+  }
+
+  importFile(path: string, options: ImportOptions = {}): Promise<DatasetSummary> {
+    return this.importPath(path, options);
+  }
+
+  async importFiles(sources: SourceFile[], name: string, options: ImportOptions = {}): Promise<DatasetSummary> {
+    const hash = contentHash(sources, options);
+    const existing = this.repo.findByHash(hash);
+    if (existing) return existing;
+    const assembled = await this.assembleSources(sources, options);
+    const fileName = sources.length === 1 ? basename(sources[0].name) : commonName(sources);
+    const summary = toSummary(assembled, name, fileName, hash);
+    this.repo.insert(summary, assembled.rows as StoredRow[], assembled.report);
     return summary;
   }
 
-  importFile(path: string): DatasetSummary {
-    let content: string;
-    try {
-      content = readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new AppError('not_found', `Cannot read ${path}: ${(e as Error).message}`);
-    }
-    return this.importText(path, content);
-  }
-
-  importEmbedded(): DatasetSummary {
-    return this.importFile(this.embeddedPath());
+  importEmbedded(which = 'imdb'): Promise<DatasetSummary> {
+    const file = EMBEDDED_DATASETS[which];
+    if (!file) throw new AppError('not_found', `No embedded dataset "${which}"; there are: ${Object.keys(EMBEDDED_DATASETS).join(', ')}`);
+    return this.importPath(join(this.assetsDir, file));
   }
 
   embeddedPath(): string {
@@ -83,21 +153,134 @@ export class DatasetService {
     return d;
   }
 
+  report(id: string): ValidationReport | undefined {
+    this.get(id);
+    return this.repo.report(id);
+  }
+
   preview(id: string, limit = 20): DatasetPreview {
     return { dataset: this.get(id), rows: this.repo.rows(id, limit) };
   }
 
-  /** Training material in the trainer's shape: class indices into the sorted label list. */
+  /**
+   * Training material in the trainer's shape: class indices into the sorted label list. The test
+   * split is left out on purpose: it is held out from training and from model selection alike.
+   */
   trainingData(id: string): { labelNames: string[]; train: { texts: string[]; labels: number[] }; validation: { texts: string[]; labels: number[] } } {
     const dataset = this.get(id);
+    const task = dataset.task ?? 'classification';
+    if (task !== 'classification' && task !== 'pair_classification') {
+      // The engine trains single-label classifiers; a run must fail with a reason, not on NaN labels.
+      throw new AppError('invalid_request', `dataset ${dataset.name} is a ${task} dataset; training supports classification and pair classification for now`);
+    }
     const index = new Map(dataset.labels.map((l, i) => [l, i]));
     const train = { texts: [] as string[], labels: [] as number[] };
     const validation = { texts: [] as string[], labels: [] as number[] };
     for (const row of this.repo.rows(id)) {
+      if (row.split === 'test') continue;
       const target = row.split === 'train' ? train : validation;
-      target.texts.push(row.text);
+      // The engine reads one text; a pair is joined by a line break so both sentences reach it.
+      target.texts.push(row.textPair === undefined ? row.text : `${row.text}\n${row.textPair}`);
       target.labels.push(index.get(row.label)!);
     }
     return { labelNames: dataset.labels, train, validation };
   }
+
+  private async assembleSources(sources: SourceFile[], options: ImportOptions): Promise<AssembledDataset> {
+    const parts = [];
+    for (const source of sources) parts.push({ fileName: source.name, parsed: await parseDatasetAsync(source.name, source.bytes, options) });
+    return assemble(parts, options, { validationFraction: VALIDATION_FRACTION, seed: SPLIT_SEED });
+  }
+}
+
+function isStreamable(path: string, options: ImportOptions): boolean {
+  try {
+    const stat = statSync(path);
+    // The streamed path has no whole-dataset label merging or task choices beyond single-file tables.
+    return stat.isFile() && stat.size > STREAM_THRESHOLD_BYTES && /\.(csv|tsv|tab|txt)$/i.test(path) && options.task !== 'multilabel';
+  } catch {
+    return false;
+  }
+}
+
+/** Same identity as contentHash() gives for the file's bytes, without reading them all at once. */
+async function fileHash(path: string, options: ImportOptions): Promise<string> {
+  const { maxLength: _ignored, ...identity } = options;
+  const extra = Object.keys(identity).length === 0 ? '' : JSON.stringify(Object.entries(identity).sort());
+  const inner = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) inner.update(chunk as Buffer);
+  const digest = inner.digest('hex');
+  if (extra === '') return digest;
+  return createHash('sha256').update(`${splitOfFileName(path) ?? basename(path)}\0${digest}\0`).update(extra).digest('hex');
+}
+
+function decodeUpload(file: ImportFile): SourceFile {
+  return { name: file.name, bytes: file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : Buffer.from(file.content, 'utf8') };
+}
+
+/**
+ * SHA-256 of the bytes for one file (as before, so existing datasets are found again); for a
+ * folder, of each file's name and hash. Options that change what is stored (column choices, task,
+ * skipping) are part of the identity: the same file mapped differently is a different dataset.
+ */
+export function contentHash(sources: SourceFile[], options: ImportOptions): string {
+  const { maxLength: _ignored, ...identity } = options;
+  const extra = Object.keys(identity).length === 0 ? '' : JSON.stringify(Object.entries(identity).sort());
+  if (sources.length === 1 && extra === '') return createHash('sha256').update(sources[0].bytes).digest('hex');
+  const hash = createHash('sha256');
+  for (const s of [...sources].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    hash.update(`${splitOfFileName(s.name) ?? basename(s.name)}\0${createHash('sha256').update(s.bytes).digest('hex')}\0`);
+  }
+  return hash.update(extra).digest('hex');
+}
+
+/** A file, or a folder's train/validation/test data files, as bytes. */
+export function readDatasetSources(path: string): SourceFile[] {
+  const read = (file: string): SourceFile => {
+    try {
+      return { name: file, bytes: readFileSync(file) };
+    } catch (e) {
+      throw new AppError('not_found', `Cannot read ${file}: ${(e as Error).message}`);
+    }
+  };
+  let isFolder = false;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch (e) {
+    throw new AppError('not_found', `Cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (!isFolder) return [read(path)];
+  const files = readdirSync(path)
+    .filter((f) => DATA_FILE.test(f) && splitOfFileName(f) !== undefined)
+    .sort();
+  if (files.length === 0) throw new AppError('bad_input', `${path} holds no train/validation/test data files (.csv, .tsv, .jsonl, .json, .parquet)`);
+  return files.map((f) => read(join(path, f)));
+}
+
+function commonName(sources: SourceFile[]): string {
+  const parts = sources[0].name.split(/[\\/]/);
+  return parts.length > 1 ? parts[parts.length - 2] : basename(sources[0].name);
+}
+
+function toSummary(a: AssembledDataset, name: string, fileName: string, hash: string): DatasetSummary {
+  const summary: DatasetSummary = {
+    id: newId('d'),
+    name,
+    fileName,
+    format: a.format,
+    rows: a.rows.length,
+    textColumn: a.mapping.textColumn,
+    labelColumn: a.mapping.labelColumn,
+    labels: a.labels,
+    labelCounts: a.labelCounts,
+    // `test` only when there is one, so single-file datasets keep the shape clients always saw.
+    splits: a.splits.test > 0 ? a.splits : { train: a.splits.train, validation: a.splits.validation },
+    contentHash: hash,
+    createdAt: new Date().toISOString(),
+    task: a.task,
+    columns: a.columns,
+    mapping: a.mapping,
+  };
+  if (a.encoding) summary.encoding = a.encoding;
+  return summary;
 }

@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
 import { ComparisonsRepo } from '../db/comparisons-repo';
 import { openDatabase } from '../db/connection';
 import { DatasetsRepo } from '../db/datasets-repo';
+import { EvaluationsRepo } from '../db/evaluations-repo';
 import { MetricsRepo } from '../db/metrics-repo';
 import { RunsRepo } from '../db/runs-repo';
 import { dispatch } from '../ipc/dispatch';
@@ -52,13 +54,23 @@ export function openServices(options: ServicesOptions): Services {
   const db = openDatabase(options.dataDir);
   const runsRepo = new RunsRepo(db);
   // Runs whose process died (crash, kill -9) must not stay "running": mark them resumable.
-  runsRepo.markOrphansInterrupted((pid) => pid !== process.pid && isProcessAlive(pid));
+  const orphans = runsRepo.markOrphansInterrupted((pid) => pid !== process.pid && isProcessAlive(pid));
   const events = new EventBus();
   const preset = PRESETS[options.preset ?? 'default'];
-  const datasets = new DatasetService(new DatasetsRepo(db), options.assetsDir ?? DEFAULT_ASSETS_DIR);
+  const datasets = new DatasetService(new DatasetsRepo(db), options.assetsDir ?? DEFAULT_ASSETS_DIR, events);
   const maxParallel = options.maxParallelRuns ?? Math.max(1, Math.min(4, availableParallelism()));
-  const runs = new RunService(runsRepo, new MetricsRepo(db), datasets, events, options.launcher, maxParallel);
+  const runs = new RunService(
+    runsRepo,
+    new MetricsRepo(db),
+    datasets,
+    events,
+    new EvaluationsRepo(db),
+    options.launcher,
+    maxParallel,
+    join(options.dataDir, 'checkpoints'),
+  );
   const comparisons = new ComparisonService(new ComparisonsRepo(db), runs, datasets, events);
+  comparisons.settleAfterRestart(orphans);
   const set: ServiceSet = {
     datasets,
     runs,

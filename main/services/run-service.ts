@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { RunConfig, RunDetail, RunSummary } from '../../shared/schemas';
+import type { EvaluationsRepo } from '../db/evaluations-repo';
 import type { MetricRow, MetricsRepo } from '../db/metrics-repo';
 import { TERMINAL_STATUSES, type RunsRepo } from '../db/runs-repo';
 import type { StepSample, TrainerHandle, TrainerLauncher, TrainerToParent } from '../training/protocol';
@@ -19,6 +21,8 @@ interface ActiveRun {
   flushTimer: NodeJS.Timeout | null;
   finished: boolean;
   killTimer: NodeJS.Timeout | null;
+  /** Share of examples some ablated copy beats, per utility kind; lands in the final metrics. */
+  utilityShares: Record<string, number>;
 }
 
 /**
@@ -32,14 +36,19 @@ export class RunService {
   private closed = false;
   /** Called when a run reaches a terminal status (the comparison service listens). */
   onRunFinished: (run: RunSummary) => void = () => {};
+  /** Called when a finished (interrupted/failed) run is queued again. */
+  onRunRequeued: (run: RunSummary) => void = () => {};
 
   constructor(
     private readonly runs: RunsRepo,
     private readonly metrics: MetricsRepo,
     private readonly datasets: DatasetService,
     private readonly events: EventBus,
+    private readonly evaluations: EvaluationsRepo,
     private readonly launcher: TrainerLauncher,
     private readonly maxParallel: number,
+    /** Checkpoints go to <checkpointRoot>/<run id>/. */
+    private readonly checkpointRoot: string,
   ) {}
 
   create(datasetId: string, config: RunConfig, opts: { comparisonId?: string; name?: string } = {}): RunSummary {
@@ -60,6 +69,8 @@ export class RunService {
       startedAt: null,
       finishedAt: null,
       error: null,
+      checkpointStep: null,
+      bestStep: null,
       finalMetrics: {},
     };
     this.runs.insert(run, process.pid);
@@ -74,7 +85,17 @@ export class RunService {
   }
 
   detail(id: string): RunDetail {
-    return { run: this.get(id), metrics: this.metrics.forRun(id) };
+    return {
+      run: this.get(id),
+      metrics: this.metrics.forRun(id),
+      evaluations: this.evaluations.evaluations(id),
+      utility: this.evaluations.utility(id),
+    };
+  }
+
+  predictions(id: string, step?: number) {
+    this.get(id);
+    return this.evaluations.predictions(id, step);
   }
 
   list(): RunSummary[] {
@@ -103,7 +124,7 @@ export class RunService {
     return run;
   }
 
-  /** A paused run continues; an interrupted or failed run starts again from step 0 (checkpoints come later). */
+  /** A paused run continues; an interrupted or failed run continues from its latest checkpoint (or step 0 without one). */
   resume(id: string): RunSummary {
     const run = this.get(id);
     const live = this.active.get(id);
@@ -112,7 +133,10 @@ export class RunService {
       return run;
     }
     if (run.status === 'interrupted' || run.status === 'failed') {
-      this.runs.requeue(id, process.pid);
+      const checkpoint = this.runs.checkpoint(id);
+      if (checkpoint) this.evaluations.deleteAfterStep(id, checkpoint.step);
+      this.runs.requeue(id, process.pid, checkpoint !== null);
+      this.onRunRequeued(this.get(id));
       this.enqueue(id);
       this.emitStatus(id);
       return this.get(id);
@@ -166,11 +190,19 @@ export class RunService {
       return;
     }
     const handle = this.launcher(id);
-    const live: ActiveRun = { handle, pending: [], flushTimer: null, finished: false, killTimer: null };
+    const live: ActiveRun = { handle, pending: [], flushTimer: null, finished: false, killTimer: null, utilityShares: {} };
     this.active.set(id, live);
     handle.onMessage((m) => this.onTrainerMessage(id, live, m));
     handle.onExit((code, signal) => this.onTrainerExit(id, live, code, signal));
-    handle.send({ type: 'start', runId: id, config: run.config, ...data, progressIntervalMs: PROGRESS_INTERVAL_MS });
+    handle.send({
+      type: 'start',
+      runId: id,
+      config: run.config,
+      ...data,
+      progressIntervalMs: PROGRESS_INTERVAL_MS,
+      checkpointDir: join(this.checkpointRoot, id),
+      resumeFrom: this.runs.checkpoint(id)?.path ?? null,
+    });
   }
 
   private onTrainerMessage(id: string, live: ActiveRun, m: TrainerToParent): void {
@@ -203,7 +235,19 @@ export class RunService {
         }));
         live.pending.push(...points.map((p) => ({ runId: id, ...p })));
         this.flush(id);
+        this.evaluations.insertEvaluation(id, m);
         this.events.emit('run.eval', { runId: id, points });
+        break;
+      }
+      case 'checkpoint':
+        this.flush(id);
+        this.runs.setCheckpoint(id, m.path, m.step);
+        break;
+      case 'utility': {
+        this.evaluations.replaceUtility(id, m.kind, m.levels);
+        const points = m.levels.map((l) => ({ kind: m.kind, ...l }));
+        live.utilityShares[`utility_${m.kind}_beaten_share`] = m.beatenShare;
+        this.events.emit('run.utility', { runId: id, kind: m.kind, points, beatenShare: m.beatenShare });
         break;
       }
       case 'paused':
@@ -213,7 +257,14 @@ export class RunService {
         break;
       case 'done':
         this.flush(id);
-        this.runs.setFinalMetrics(id, { ...m.metrics, ms_per_step: m.msPerStep, elapsed_ms: m.elapsedMs });
+        this.runs.setFinalMetrics(id, {
+          ...m.metrics,
+          ...live.utilityShares,
+          ms_per_step: m.msPerStep,
+          elapsed_ms: m.elapsedMs,
+          ...(m.bestStep !== undefined ? { best_step: m.bestStep } : {}),
+          ...(m.stoppedEarly !== undefined ? { stopped_early: m.stoppedEarly ? 1 : 0 } : {}),
+        });
         this.finish(id, 'completed', null);
         live.finished = true;
         break;
@@ -270,5 +321,7 @@ function sampleRows(runId: string, s: StepSample): MetricRow[] {
   const rows: MetricRow[] = [{ ...base, name: 'loss', value: s.loss }];
   s.copyLosses.forEach((value, k) => rows.push({ ...base, name: `l${k}`, value }));
   if (s.cmpLoss !== null) rows.push({ ...base, name: 'cmp', value: s.cmpLoss });
+  if (s.lr !== undefined) rows.push({ ...base, name: 'lr', value: s.lr });
+  if (s.gradNorm !== undefined) rows.push({ ...base, name: 'grad_norm', value: s.gradNorm });
   return rows;
 }

@@ -41,3 +41,18 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
+
+/**
+ * Pads id rows to one given `length` (CmpCrop copies: every copy of a step is padded to the same
+ * length so batched and sequential passes draw identical dropout masks). Padded positions are
+ * masked out of attention and pooling, so the padding changes no result.
+ */
+export function padRows(rows: readonly (readonly number[])[], length: number): { ids: tf.Tensor2D; mask: tf.Tensor2D } {
+  const ids = new Int32Array(rows.length * length).fill(PAD_ID);
+  const mask = new Float32Array(rows.length * length);
+  rows.forEach((row, r) => {
+    ids.set(row.slice(0, length), r * length);
+    mask.fill(1, r * length, r * length + Math.min(length, row.length));
+  });
+  return { ids: tf.tensor2d(ids, [rows.length, length], 'int32'), mask: tf.tensor2d(mask, [rows.length, length], 'float32') };
+}

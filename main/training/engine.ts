@@ -1,60 +1,27 @@
-// The training loop: data preparation, seeded shuffling, optimizer steps, periodic evaluation,
-// progress reporting and cooperative pause/cancel. Talks to the outside only through `emit`
-// (protocol messages) and a TrainingControl, so it runs the same in a forked process, an
-// Electron utility process, a benchmark or a test.
+// The training loop: data preparation, seeded data order, AdamW steps with warmup/decay, clipping
+// and gradient accumulation, periodic evaluation with early stopping and the best model kept,
+// checkpoints and identical resume, neuronal utility at the end, progress reporting and
+// cooperative pause/cancel. Talks to the outside only through `emit` (protocol messages) and a
+// TrainingControl, so it runs the same in a forked process, a utility process, a bench or a test.
 import * as tf from '@tensorflow/tfjs';
-import type { RunConfig } from '../../shared/schemas';
-import { chunk, disposeBatch, type EncodedExample, padBatch } from './batching';
-import { accuracy, macroF1 } from './metrics';
+import { join } from 'node:path';
+import { chunk } from './batching';
+import { type Checkpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
+import { cappedIndices, checkSplit, encodeSplit, epochOrder, trainingInput } from './data';
+import { defaultSelectionMetric, type EvalExample, type EvaluationResult, isLowerBetter, scoreOutputs, stepInputOf } from './evaluation';
 import { TransformerClassifier } from './model';
 import { dropoutStepSeed } from './nested-dropout';
+import { AdamW, clipGradients, globalNorm } from './optimizer';
 import type { StepSample, TrainerStartMessage, TrainerToParent } from './protocol';
-import { mixSeed, mulberry32, shuffledIndices } from '../../shared/random';
+import { mixSeed } from '../../shared/random';
 import { WordTokenizer } from './tokenizer';
-import { evaluationBatch, type StepOutcome, trainingStep } from './training-step';
+import { evaluationBatch, type StepOutcome, stepGradients } from './training-step';
+import { neuronalUtility } from './utility';
+import { TrainingControl } from './control';
+
+export { TrainingControl };
 
 const EVAL_BATCH_SIZE = 64;
-const WARMUP_FRACTION = 0.1;
-
-/** Pause/cancel requests from the parent, checked by the loop once per step. */
-export class TrainingControl {
-  private cancelled = false;
-  private paused = false;
-  private wake: (() => void) | null = null;
-
-  cancel(): void {
-    this.cancelled = true;
-    this.wake?.();
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.paused = false;
-    this.wake?.();
-  }
-
-  get isCancelled(): boolean {
-    return this.cancelled;
-  }
-
-  /**
-   * Yields to the event loop (so incoming messages get handled), then blocks while paused.
-   * Returns false when the run should stop.
-   */
-  async checkpoint(emit: (message: TrainerToParent) => void): Promise<boolean> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (this.paused && !this.cancelled) {
-      emit({ type: 'paused' });
-      while (this.paused && !this.cancelled) await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = null;
-      if (!this.cancelled) emit({ type: 'resumed' });
-    }
-    return !this.cancelled;
-  }
-}
 
 export type TrainingOutcome = 'done' | 'cancelled';
 
@@ -63,107 +30,96 @@ export interface TrainingIO {
   control: TrainingControl;
 }
 
-/** Linear warmup over the first 10% of steps, then linear decay to zero. */
-export function learningRateAt(step: number, totalSteps: number, peak: number): number {
-  const warmup = Math.max(1, Math.round(totalSteps * WARMUP_FRACTION));
+/** Linear warmup over the first `warmupFraction` of steps, then linear decay to zero. */
+export function learningRateAt(step: number, totalSteps: number, peak: number, warmupFraction = 0.1): number {
+  const warmup = Math.round(totalSteps * warmupFraction);
   if (step < warmup) return (peak * (step + 1)) / warmup;
   return (peak * Math.max(0, totalSteps - step)) / Math.max(1, totalSteps - warmup);
 }
 
-/** A seeded subset of `count` indices out of `total` (all of them when count is 0 or larger). */
-function cappedIndices(total: number, count: number, seed: number): number[] {
-  if (count <= 0 || count >= total) return Array.from({ length: total }, (_, i) => i);
-  return shuffledIndices(total, mulberry32(mixSeed(seed, 0x5ab))).slice(0, count).sort((a, b) => a - b);
-}
-
-async function evaluate(
-  model: TransformerClassifier,
-  batches: EncodedExample[][],
-  numClasses: number,
-  control: TrainingControl,
-  emit: (message: TrainerToParent) => void,
-): Promise<Record<string, number> | null> {
+async function evaluate(model: TransformerClassifier, batches: EvalExample[][], start: TrainerStartMessage, task: NonNullable<TrainerStartMessage['task']>, yieldControl: () => Promise<boolean>): Promise<EvaluationResult | null> {
+  const examples: EvalExample[] = [];
+  const outputs: number[][] = [];
   const losses: number[] = [];
-  const predictions: number[] = [];
-  const actual: number[] = [];
-  for (const examples of batches) {
-    const batch = padBatch(examples);
-    try {
-      const result = evaluationBatch(model, batch);
-      losses.push(...result.losses);
-      predictions.push(...result.predictions);
-      actual.push(...batch.labels);
-    } finally {
-      disposeBatch(batch);
-    }
-    if (!(await control.checkpoint(emit))) return null;
+  for (const batch of batches) {
+    const result = evaluationBatch(model, stepInputOf(batch), task);
+    examples.push(...batch);
+    outputs.push(...result.outputs);
+    losses.push(...result.losses);
+    if (!(await yieldControl())) return null;
   }
-  const meanLoss = losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : Number.NaN;
-  return { accuracy: accuracy(predictions, actual), macro_f1: macroF1(predictions, actual, numClasses), loss: meanLoss };
+  // Reported in validation-set order, whatever order the length-sorted batches ran in.
+  const order = examples.map((_, i) => i).sort((a, b) => examples[a].index - examples[b].index);
+  return scoreOutputs(task, order.map((i) => examples[i]), order.map((i) => outputs[i]), order.map((i) => losses[i]), start.labelNames);
 }
 
-/** Fails early, with the split named, on data the loss would otherwise silently mis-score. */
-function checkSplit(name: string, split: TrainerStartMessage['train'], numClasses: number): void {
-  if (split.texts.length !== split.labels.length) {
-    throw new Error(`The ${name} split has ${split.texts.length} texts but ${split.labels.length} labels.`);
-  }
-  const bad = split.labels.findIndex((label) => !Number.isInteger(label) || label < 0 || label >= numClasses);
-  if (bad >= 0) {
-    throw new Error(`The ${name} split has label ${split.labels[bad]} at row ${bad}; expected 0..${numClasses - 1}.`);
-  }
+const snapshot = (model: TransformerClassifier) => model.variables.map((v) => new Float32Array(v.dataSync() as Float32Array));
+
+function restore(model: TransformerClassifier, weights: Float32Array[]): void {
+  tf.tidy(() => model.variables.forEach((v, i) => v.assign(tf.tensor(weights[i], v.shape))));
 }
 
 export async function runTraining(start: TrainerStartMessage, io: TrainingIO): Promise<TrainingOutcome> {
   const { config, labelNames, progressIntervalMs } = start;
   const { emit, control } = io;
-  const numClasses = labelNames.length;
-  checkSplit('training', start.train, numClasses);
-  checkSplit('validation', start.validation, numClasses);
+  const task = start.task ?? 'classification';
+  checkSplit('training', start.train, task, labelNames.length);
+  checkSplit('validation', start.validation, task, labelNames.length);
   const trainIndices = cappedIndices(start.train.texts.length, config.maxTrainExamples, config.seed);
   if (trainIndices.length === 0) throw new Error('The training split is empty: nothing to train on.');
+  const resumed: Checkpoint | null = start.resumeFrom ? readCheckpoint(start.resumeFrom) : null;
 
-  const tokenizer = WordTokenizer.fit(trainIndices.map((i) => start.train.texts[i]), config.model.vocabSize);
-  const encode = (texts: string[], labels: number[], indices: number[]): EncodedExample[] =>
-    indices.map((i) => ({ ids: tokenizer.encode(texts[i], config.maxLength), label: labels[i] }));
-  const train = encode(start.train.texts, start.train.labels, trainIndices);
-  const validation = encode(
-    start.validation.texts,
-    start.validation.labels,
-    start.validation.texts.map((_, i) => i),
-  );
-  // Validation sorted by length so each batch pads little; the order does not affect metrics.
-  const validationBatches = chunk([...validation].sort((a, b) => a.ids.length - b.ids.length), EVAL_BATCH_SIZE);
+  // On resume the saved vocabulary is used: refitting would give the same one, but the
+  // checkpoint must not depend on that staying true.
+  const tokenizer = resumed
+    ? WordTokenizer.fromVocabulary(resumed.header.vocabulary)
+    : WordTokenizer.fit(trainIndices.map((i) => start.train.texts[i]), config.model.vocabSize);
+  const train = encodeSplit(start.train, trainIndices, tokenizer, config.maxLength, labelNames.length);
+  const validation = encodeSplit(start.validation, start.validation.texts.map((_, i) => i), tokenizer, config.maxLength, labelNames.length);
+  // Validation sorted by length so each batch pads little; results are reported in split order.
+  const validationBatches = chunk([...validation].sort((a, b) => a.input.ids.length - b.input.ids.length), EVAL_BATCH_SIZE);
+  const cropsOn = config.loss === 'comparative' ? config.crops : 0;
 
-  const stepsPerEpoch = Math.ceil(train.length / config.batchSize);
+  const microBatches = Math.ceil(train.length / config.batchSize);
+  const stepsPerEpoch = Math.ceil(microBatches / config.gradAccumulation);
   const totalSteps = stepsPerEpoch * config.epochs;
-  const model = new TransformerClassifier(
-    { ...config.model, maxLength: config.maxLength, numClasses },
-    mixSeed(config.seed, 0x1417),
-  );
-  const optimizer = tf.train.adam(config.learningRate);
-  // AdamOptimizer reads `learningRate` on every applyGradients; tfjs has no public setter.
-  const schedule = optimizer as unknown as { learningRate: number };
-  const shuffle = mulberry32(mixSeed(config.seed, 0x5f1));
+  const numOutputs = task === 'regression' ? 1 : labelNames.length;
+  const model = new TransformerClassifier({ ...config.model, maxLength: config.maxLength, numClasses: numOutputs }, mixSeed(config.seed, 0x1417));
+  const optimizer = new AdamW(model.variables, { weightDecay: config.weightDecay });
+  const selection = config.selectionMetric;
+  const yieldControl = () => control.checkpoint(emit);
 
   const startedAt = Date.now();
-  let trainingMs = 0;
   let lastProgressAt = -Infinity;
   let pending: StepSample[] = [];
   let step = 0;
+  let trainingMs = 0;
   let lastMetrics: Record<string, number> | null = null;
+  let best: { score: number; step: number; metrics: Record<string, number>; weights: Float32Array[] | null } | null = null;
+  let evalsWithoutImprovement = 0;
+  let stoppedEarly = false;
+  // Where the best model's weights are on disk (a resumed run's may be in the earlier folder).
+  let bestFile: string | null = null;
+  if (resumed) {
+    const h = resumed.header;
+    restore(model, resumed.weights);
+    optimizer.setState({ step: h.optimizerStep, firstMoments: resumed.firstMoments, secondMoments: resumed.secondMoments });
+    step = h.step;
+    trainingMs = h.trainingMs;
+    lastMetrics = h.lastMetrics;
+    evalsWithoutImprovement = h.evalsWithoutImprovement;
+    // Saved at the evaluation that triggered early stopping: the run is over, do not train on.
+    stoppedEarly = config.earlyStoppingPatience > 0 && evalsWithoutImprovement >= config.earlyStoppingPatience;
+    if (h.bestScore !== null && h.bestStep !== null && h.bestMetrics) {
+      bestFile = h.bestPath;
+      best = { score: h.bestScore, step: h.bestStep, metrics: h.bestMetrics, weights: h.bestPath ? readCheckpoint(h.bestPath).weights : null };
+    }
+  }
 
   const flushProgress = () => {
     if (pending.length === 0) return;
     const msPerStep = trainingMs / Math.max(1, step);
-    emit({
-      type: 'progress',
-      step,
-      totalSteps,
-      epoch: step / stepsPerEpoch,
-      elapsedMs: Date.now() - startedAt,
-      etaMs: step > 0 ? Math.round(msPerStep * (totalSteps - step)) : null,
-      samples: pending,
-    });
+    emit({ type: 'progress', step, totalSteps, epoch: step / stepsPerEpoch, elapsedMs: Date.now() - startedAt, etaMs: step > 0 ? Math.round(msPerStep * (totalSteps - step)) : null, samples: pending });
     pending = [];
     lastProgressAt = Date.now();
   };
@@ -172,51 +128,135 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
     emit({ type: 'cancelled' });
     return 'cancelled';
   };
+  const checkpointState = (bestPath: string | null): Checkpoint => {
+    const state = optimizer.getState();
+    return {
+      header: {
+        runId: start.runId,
+        step,
+        epoch: Math.floor(step / stepsPerEpoch),
+        stepInEpoch: step % stepsPerEpoch,
+        optimizerStep: state.step,
+        vocabulary: [...tokenizer.vocabulary],
+        bestScore: best?.score ?? null,
+        bestStep: best?.step ?? null,
+        bestMetrics: best?.metrics ?? null,
+        bestPath,
+        evalsWithoutImprovement,
+        lastMetrics,
+        trainingMs,
+        shapes: [...model.variables, ...model.variables, ...model.variables].map((v) => v.shape),
+      },
+      weights: snapshot(model),
+      firstMoments: state.firstMoments,
+      secondMoments: state.secondMoments,
+    };
+  };
+  const bestPath = start.checkpointDir ? join(start.checkpointDir, 'best.ckpt') : null;
+  const saveCheckpoint = () => {
+    if (!start.checkpointDir) return;
+    const path = join(start.checkpointDir, `step-${step}.ckpt`);
+    writeCheckpoint(path, checkpointState(bestFile));
+    emit({ type: 'checkpoint', step, epoch: step / stepsPerEpoch, path });
+  };
   const runEvaluation = async (): Promise<boolean> => {
-    if (validationBatches.length === 0) return true; // nothing to measure on
+    if (validation.length === 0) return true; // nothing to measure on
     flushProgress();
-    const metrics = await evaluate(model, validationBatches, numClasses, control, emit);
-    if (!metrics) return false;
-    lastMetrics = metrics;
-    emit({ type: 'eval', step, epoch: step / stepsPerEpoch, metrics });
+    const result = await evaluate(model, validationBatches, start, task, yieldControl);
+    if (!result) return false;
+    lastMetrics = result.metrics;
+    const metric = result.metrics[selection] !== undefined ? selection : defaultSelectionMetric(task);
+    const score = result.metrics[metric];
+    const improved = !best || (isLowerBetter(metric) ? score < best.score : score > best.score);
+    if (improved) {
+      best = { score, step, metrics: result.metrics, weights: snapshot(model) };
+      evalsWithoutImprovement = 0;
+      if (bestPath) {
+        writeCheckpoint(bestPath, checkpointState(null));
+        bestFile = bestPath;
+      }
+    } else {
+      evalsWithoutImprovement++;
+    }
+    emit({ type: 'eval', step, epoch: step / stepsPerEpoch, ...result, best: improved });
+    if (config.earlyStoppingPatience > 0 && evalsWithoutImprovement >= config.earlyStoppingPatience) stoppedEarly = true;
     return true;
   };
 
+  const optimizerStep = (group: number[][]): StepSample => {
+    const outcomes: StepOutcome[] = [];
+    // Held in an object: TypeScript does not follow assignments made inside the forEach callback.
+    const acc: { summed: tf.Tensor[] | null } = { summed: null };
+    try {
+      group.forEach((indices, j) => {
+        const micro = step * config.gradAccumulation + j;
+        const input = trainingInput(indices.map((i) => train[i]), cropsOn, config.seed, micro);
+        const { grads, outcome } = stepGradients(model, input, config, task, dropoutStepSeed(config.seed, micro));
+        outcomes.push(outcome);
+        const previous = acc.summed;
+        acc.summed = previous ? grads.map((g, i) => tf.add(previous[i], g)) : grads;
+        if (previous) for (const t of [...previous, ...grads]) t.dispose();
+      });
+      const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+      const loss = mean(outcomes.map((o) => o.loss));
+      const copyLosses = outcomes[0].copyLosses.map((_, k) => mean(outcomes.map((o) => o.copyLosses[k])));
+      if (!Number.isFinite(loss) || !copyLosses.every(Number.isFinite)) {
+        throw new Error(`Training diverged at step ${step + 1}: loss is ${loss} (copy losses ${copyLosses.join(', ')}). Try a lower learning rate.`);
+      }
+      // Accumulated micro-batch gradients are averaged: the update matches one larger batch.
+      const averaged: tf.Tensor[] = acc.summed!.map((g) => tf.div(g, group.length));
+      const gradNorm = globalNorm(averaged);
+      if (!Number.isFinite(gradNorm)) {
+        averaged.forEach((t) => t.dispose());
+        throw new Error(`Training diverged at step ${step + 1}: the gradient norm is ${gradNorm}. Try a lower learning rate.`);
+      }
+      const clipped = clipGradients(averaged, gradNorm, config.clipNorm);
+      const lr = learningRateAt(step, totalSteps, config.learningRate, config.warmupFraction);
+      optimizer.apply(clipped, lr);
+      for (const t of [...averaged, ...clipped]) t.dispose();
+      const cmpLoss = outcomes[0].cmpLoss === null ? null : loss;
+      return { step: step + 1, epoch: (step + 1) / stepsPerEpoch, loss, copyLosses, cmpLoss, lr, gradNorm };
+    } finally {
+      acc.summed?.forEach((t) => t.dispose());
+    }
+  };
+
   try {
-    for (let epoch = 0; epoch < config.epochs; epoch++) {
-      const order = shuffledIndices(train.length, shuffle);
-      for (const indices of chunk(order, config.batchSize)) {
-        schedule.learningRate = learningRateAt(step, totalSteps, config.learningRate);
-        const batch = padBatch(indices.map((i) => train[i]));
+    const firstEpoch = stoppedEarly ? config.epochs : Math.floor(step / stepsPerEpoch);
+    training: for (let epoch = firstEpoch; epoch < config.epochs; epoch++) {
+      const groups = chunk(chunk(epochOrder(train.length, config.seed, epoch), config.batchSize), config.gradAccumulation);
+      for (let g = step - epoch * stepsPerEpoch; g < groups.length; g++) {
         const began = performance.now();
-        let outcome: StepOutcome;
-        try {
-          outcome = trainingStep(model, optimizer, batch, config, dropoutStepSeed(config.seed, step));
-        } finally {
-          disposeBatch(batch);
-        }
+        const sample = optimizerStep(groups[g]);
         trainingMs += performance.now() - began;
         step++;
-        if (!Number.isFinite(outcome.loss) || !outcome.copyLosses.every(Number.isFinite)) {
-          throw new Error(
-            `Training diverged at step ${step}: loss is ${outcome.loss} (copy losses ${outcome.copyLosses.join(', ')}). ` +
-              'Try a lower learning rate.',
-          );
-        }
-        pending.push({ step, epoch: step / stepsPerEpoch, ...outcome });
+        pending.push(sample);
         if (Date.now() - lastProgressAt >= progressIntervalMs) flushProgress();
-        if (!(await control.checkpoint(emit))) return stop();
+        if (!(await yieldControl())) return stop();
         const epochEnds = step % stepsPerEpoch === 0;
-        if (config.evalEverySteps > 0 && step % config.evalEverySteps === 0 && !epochEnds) {
-          if (!(await runEvaluation())) return stop();
-        }
+        const evaluateNow = epochEnds || (config.evalEverySteps > 0 && step % config.evalEverySteps === 0);
+        if (evaluateNow && !(await runEvaluation())) return stop();
+        const periodic = config.checkpointEverySteps > 0 ? step % config.checkpointEverySteps === 0 : evaluateNow && validation.length > 0;
+        if (periodic) saveCheckpoint();
+        if (stoppedEarly) break training;
       }
-      if (!(await runEvaluation())) return stop();
     }
     flushProgress();
+    const finalBest = best as typeof best; // narrowed by the closures' assignments
+    // The best evaluated model is the run's result (the paper keeps the best dev checkpoint).
+    if (finalBest?.weights && finalBest.step !== step) restore(model, finalBest.weights);
+    if (validation.length > 0 && config.utilityLevels > 0) {
+      for (const kind of ['drop', 'crop'] as const) {
+        const utility = await neuronalUtility(model, validation, kind, {
+          task, labelNames, levels: config.utilityLevels, draws: config.utilityDraws, dropout: config.dropout, seed: config.seed, yieldControl,
+        });
+        if (!utility) return stop();
+        emit({ type: 'utility', kind, ...utility });
+      }
+    }
     const msPerStep = trainingMs / Math.max(1, step);
-    const finalMetrics: Record<string, number> = { ...(lastMetrics ?? {}), ms_per_step: msPerStep, steps: step };
-    emit({ type: 'done', metrics: finalMetrics, elapsedMs: Date.now() - startedAt, msPerStep });
+    const finalMetrics: Record<string, number> = { ...(finalBest?.metrics ?? lastMetrics ?? {}), ms_per_step: msPerStep, steps: step };
+    emit({ type: 'done', metrics: finalMetrics, elapsedMs: Date.now() - startedAt, msPerStep, stoppedEarly, ...(finalBest ? { bestStep: finalBest.step } : {}) });
     return 'done';
   } finally {
     model.dispose();

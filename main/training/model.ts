@@ -113,35 +113,52 @@ export class TransformerClassifier {
    * at rates[k]. `stepSeed` fixes the dropout masks (see DropoutSites).
    */
   logits(ids: tf.Tensor2D, mask: tf.Tensor2D, rates: number[], stepSeed: number): tf.Tensor2D {
-    const [batch, length] = ids.shape;
+    const copies = rates.length;
+    // Copies share the embedding lookup and diverge from the first dropout site on. (concat,
+    // not tile: wasm's Tile kernel is ~100x slower for this.)
+    const stack = <T extends tf.Tensor>(t: T): T => (copies > 1 ? tf.concat(new Array<T>(copies).fill(t), 0) : t);
+    return tf.tidy(() => this.forward(ids, mask, rates, stepSeed, stack));
+  }
+
+  /**
+   * Like `logits`, but each copy has its own input (CmpCrop): ids/mask [rates.length * B, T],
+   * rows k*B .. (k+1)*B - 1 holding copy k's (cropped, padded) input.
+   */
+  stackedLogits(ids: tf.Tensor2D, mask: tf.Tensor2D, rates: number[], stepSeed: number): tf.Tensor2D {
+    if (ids.shape[0] % rates.length !== 0) throw new Error(`rows ${ids.shape[0]} not a multiple of ${rates.length} copies`);
+    return tf.tidy(() => this.forward(ids, mask, rates, stepSeed, (t) => t));
+  }
+
+  private forward(
+    ids: tf.Tensor2D,
+    mask: tf.Tensor2D,
+    rates: number[],
+    stepSeed: number,
+    stack: <T extends tf.Tensor>(t: T) => T,
+  ): tf.Tensor2D {
+    const [inputRows, length] = ids.shape;
     if (length > this.shape.maxLength) throw new Error(`sequence length ${length} > maxLength ${this.shape.maxLength}`);
     const { dim } = this.shape;
-    const copies = rates.length;
-    const rows = copies * batch;
-    return tf.tidy(() => {
-      const sites = new DropoutSites(rates, stepSeed);
-      const tokens = tf.reshape(tf.gather(this.tokenEmbedding, tf.reshape(ids, [batch * length])), [batch, length, dim]);
-      // Positions are a contiguous prefix of the table: a slice, whose gradient is a cheap pad.
-      const positions = tf.slice(this.positionEmbedding, [0, 0], [length, dim]);
-      const embedded = layerNorm(
-        tf.reshape(tf.add(tokens, positions), [batch * length, dim]),
-        this.embeddingNormGain,
-        this.embeddingNormBias,
-      );
-      // Copies share the embedding lookup and diverge from the first dropout site on. (concat,
-      // not tile: wasm's Tile kernel is ~100x slower for this.)
-      const stack = <T extends tf.Tensor>(t: T): T => (copies > 1 ? tf.concat(new Array<T>(copies).fill(t), 0) : t);
-      let hidden = sites.apply(stack(embedded)) as tf.Tensor2D;
-      const copyMask = stack(mask);
-      const scoreBias = tf.reshape(tf.mul(tf.sub(1, copyMask), MASKED_SCORE), [rows, 1, 1, length]);
-      for (const block of this.blocks) hidden = this.encoderBlock(block, hidden, scoreBias, rows, length, sites);
+    const sites = new DropoutSites(rates, stepSeed);
+    const tokens = tf.reshape(tf.gather(this.tokenEmbedding, tf.reshape(ids, [inputRows * length])), [inputRows, length, dim]);
+    // Positions are a contiguous prefix of the table: a slice, whose gradient is a cheap pad.
+    const positions = tf.slice(this.positionEmbedding, [0, 0], [length, dim]);
+    const embedded = layerNorm(
+      tf.reshape(tf.add(tokens, positions), [inputRows * length, dim]),
+      this.embeddingNormGain,
+      this.embeddingNormBias,
+    );
+    let hidden = sites.apply(stack(embedded)) as tf.Tensor2D;
+    const copyMask = stack(mask);
+    const rows = copyMask.shape[0];
+    const scoreBias = tf.reshape(tf.mul(tf.sub(1, copyMask), MASKED_SCORE), [rows, 1, 1, length]);
+    for (const block of this.blocks) hidden = this.encoderBlock(block, hidden, scoreBias, rows, length, sites);
 
-      // Masked mean pooling over real tokens only.
-      const hidden3d = tf.reshape(hidden, [rows, length, dim]);
-      const weights = tf.reshape(copyMask, [rows, length, 1]);
-      const pooled = tf.div(tf.sum(tf.mul(hidden3d, weights), 1), tf.sum(weights, 1)) as tf.Tensor2D;
-      return dense(sites.apply(pooled) as tf.Tensor2D, this.headWeight, this.headBias);
-    });
+    // Masked mean pooling over real tokens only.
+    const hidden3d = tf.reshape(hidden, [rows, length, dim]);
+    const weights = tf.reshape(copyMask, [rows, length, 1]);
+    const pooled = tf.div(tf.sum(tf.mul(hidden3d, weights), 1), tf.sum(weights, 1)) as tf.Tensor2D;
+    return dense(sites.apply(pooled) as tf.Tensor2D, this.headWeight, this.headBias);
   }
 
   dispose(): void {

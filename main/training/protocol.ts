@@ -8,6 +8,11 @@ export interface LabelledTexts {
   labels: number[];
   /** Multilabel only: indices (into `labelNames`) of the labels that apply to each example. */
   labelSets?: number[][];
+  /**
+   * CmpCrop: per example, indices of the segments (splitSegments in main/training/crops.ts:
+   * paragraphs when the text has blank lines, else sentences) that no crop may remove.
+   */
+  requiredSegments?: number[][];
 }
 
 export interface TrainerStartMessage {

@@ -1,89 +1,181 @@
-// One optimizer step and one evaluation batch. Baseline: one copy at dropout p, mean CE.
-// Comparative: copies at rates [0, p_1..p_C] (full model first, dropout off) in one batched
-// forward, per-example CE of each copy -> [B, 1 + C] -> comparative loss (Lcmp alone, the
-// default objective in shared/docs/comparative-loss.md).
+// Gradients of one micro-batch. Baseline: one copy at dropout p, mean task loss. Comparative:
+// copies [full, ablated 1..C] (CmpDrop rates, CmpCrop inputs, or both alternated), per-example
+// task loss of each copy -> [B, 1 + C] -> the objective (objectives.ts). The copies run either as
+// ONE batched forward (stacked on the batch axis) or one after another with the same site seeds,
+// hence the same nested masks: both give the same loss and gradients (test/unit/ablation-passes).
 import * as tf from '@tensorflow/tfjs';
-import type { RunConfig } from '../../shared/schemas';
-import type { PaddedBatch } from './batching';
-import { ablationRates, comparativeLoss } from './comparative-loss';
+import type { RunConfig, Task } from '../../shared/schemas';
+import { padRows } from './batching';
+import { ablationRates } from './comparative-loss';
 import type { TransformerClassifier } from './model';
+import { objectiveLoss, perExampleCrossEntropy, perExampleTaskLoss, type RowTargets } from './objectives';
 
-export type LossSettings = Pick<RunConfig, 'loss' | 'ablations' | 'target' | 'temperature' | 'dropout'>;
+export { perExampleCrossEntropy };
 
-/** Dropout rate of every site for each model copy, in copy order. */
-export function copyRates(settings: LossSettings): number[] {
-  return settings.loss === 'comparative'
-    ? [0, ...ablationRates(settings.dropout, settings.ablations)]
-    : [settings.dropout];
+export type LossSettings = Pick<
+  RunConfig,
+  'loss' | 'ablations' | 'crops' | 'target' | 'temperature' | 'dropout' | 'objective' | 'primary' | 'hingeWeight' | 'batchedAblations'
+>;
+
+/** One model copy: every dropout site's rate and the crop level of its input (0 = full input). */
+export interface CopySpec {
+  rate: number;
+  crop: number;
 }
 
-/** Cross-entropy per row of logits [rows, classes] against int32 class ids [rows]. */
-export function perExampleCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  return tf.tidy(() => {
-    const oneHot = tf.cast(tf.oneHot(labels, logits.shape[1]), 'float32');
-    return tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), oneHot), 1)) as tf.Tensor1D;
-  });
+/**
+ * Copies in list order (= expected rank). With crops and drops both on they alternate, as the
+ * doc states: crop 1; crop 1 + drop 1; crop 2 + drop 1; crop 2 + drop 2; ... and once one kind
+ * runs out the other continues. Every copy is at least as ablated as the one before it.
+ */
+export function copySpecs(settings: Pick<LossSettings, 'loss' | 'ablations' | 'crops' | 'dropout'>): CopySpec[] {
+  if (settings.loss !== 'comparative') return [{ rate: settings.dropout, crop: 0 }];
+  const rates = ablationRates(settings.dropout, settings.ablations);
+  const specs: CopySpec[] = [{ rate: 0, crop: 0 }];
+  if (settings.crops === 0) return [...specs, ...rates.map((rate) => ({ rate, crop: 0 }))];
+  let crop = 0;
+  let drop = 0;
+  while (crop < settings.crops || drop < settings.ablations) {
+    const cropTurn = crop < settings.crops && (drop >= settings.ablations || crop <= drop);
+    if (cropTurn) crop++;
+    else drop++;
+    specs.push({ rate: drop === 0 ? 0 : rates[drop - 1], crop });
+  }
+  return specs;
+}
+
+/** Dropout rate of every site for each model copy, in copy order. */
+export function copyRates(settings: Pick<LossSettings, 'loss' | 'ablations' | 'crops' | 'dropout'>): number[] {
+  return copySpecs(settings).map((spec) => spec.rate);
+}
+
+export interface StepInput {
+  /** inputs[c][i]: example i's token ids at crop level c (0 = the full input). */
+  inputs: number[][][];
+  /** Class id (classification) or target value (regression); unused for multilabel. */
+  labels: number[];
+  /** Multilabel: 0/1 per label per example. */
+  multiHot?: number[][];
 }
 
 export interface StepOutcome {
-  /** The objective that was minimised (mean CE for baseline, Lcmp for comparative). */
+  /** The objective that was minimised (mean task loss for baseline). */
   loss: number;
-  /** Batch mean of each copy's task loss, l0..lC (baseline: [l0]). */
+  /** Batch mean of each copy's task loss, l0..lC in copy order (baseline: [l0]). */
   copyLosses: number[];
+  /** The comparative objective's value (null for baseline). */
   cmpLoss: number | null;
 }
 
-export function trainingStep(
+function rowTargets(task: Task, input: StepInput, repeat: number): RowTargets {
+  const times = <T>(rows: T[]) => Array.from({ length: repeat }, () => rows).flat();
+  if (task === 'multilabel') {
+    const rows = times(input.multiHot ?? []);
+    return { multiHot: tf.tensor2d(rows.flat(), [rows.length, rows[0]?.length ?? 0], 'float32') };
+  }
+  return { labels: tf.tensor1d(times(input.labels), task === 'regression' ? 'float32' : 'int32') };
+}
+
+function disposeTargets(targets: RowTargets): void {
+  targets.labels?.dispose();
+  targets.multiHot?.dispose();
+}
+
+/**
+ * Per-row task losses [copies * B] of every copy, batched or sequential. Every copy is padded to
+ * the full input's length: crops are subsets of it, and equal shapes keep the masks identical.
+ */
+function copyLossRows(model: TransformerClassifier, input: StepInput, specs: CopySpec[], task: Task, stepSeed: number, batched: boolean): tf.Tensor1D {
+  const length = Math.max(1, ...input.inputs[0].map((ids) => ids.length));
+  const rates = specs.map((spec) => spec.rate);
+  const noCrops = specs.every((spec) => spec.crop === 0);
+  if (batched) {
+    const targets = rowTargets(task, input, specs.length);
+    const rows = noCrops ? input.inputs[0] : specs.flatMap((spec) => input.inputs[spec.crop]);
+    const { ids, mask } = padRows(rows, length);
+    try {
+      const logits = noCrops ? model.logits(ids, mask, rates, stepSeed) : model.stackedLogits(ids, mask, rates, stepSeed);
+      return perExampleTaskLoss(task, logits, targets);
+    } finally {
+      ids.dispose();
+      mask.dispose();
+      disposeTargets(targets);
+    }
+  }
+  const targets = rowTargets(task, input, 1);
+  const perCopy = specs.map((spec) => {
+    const { ids, mask } = padRows(input.inputs[spec.crop], length);
+    try {
+      return perExampleTaskLoss(task, model.logits(ids, mask, [spec.rate], stepSeed), targets);
+    } finally {
+      ids.dispose();
+      mask.dispose();
+    }
+  });
+  disposeTargets(targets);
+  return tf.concat(perCopy) as tf.Tensor1D;
+}
+
+export interface StepGradients {
+  /** One gradient per model variable, in model.variables order (caller disposes). */
+  grads: tf.Tensor[];
+  outcome: StepOutcome;
+}
+
+export function stepGradients(
   model: TransformerClassifier,
-  optimizer: tf.Optimizer,
-  batch: PaddedBatch,
+  input: StepInput,
   settings: LossSettings,
+  task: Task,
   stepSeed: number,
-): StepOutcome {
-  const rates = copyRates(settings);
-  const copies = rates.length;
-  const batchSize = batch.labels.length;
-  // Labels repeated once per copy, matching the [copies * B] row layout of the logits.
-  const labels = tf.tensor1d(Array.from({ length: copies }, () => batch.labels).flat(), 'int32');
+  batched = settings.batchedAblations,
+): StepGradients {
+  const specs = copySpecs(settings);
+  const batchSize = input.labels.length;
+  const comparative = settings.loss === 'comparative';
   const kept: { copyMeans?: tf.Tensor } = {};
-  const cost = optimizer.minimize(
-    () => {
-      const perRow = perExampleCrossEntropy(model.logits(batch.ids, batch.mask, rates, stepSeed), labels);
-      const taskLosses = tf.transpose(tf.reshape(perRow, [copies, batchSize])) as tf.Tensor2D; // [B, copies]
-      // Kept past minimize's internal tidy so the per-copy means can be reported.
-      kept.copyMeans = tf.keep(tf.mean(taskLosses, 0));
-      return settings.loss === 'comparative'
-        ? comparativeLoss(taskLosses, { target: settings.target, temperature: settings.temperature })
-        : (tf.mean(perRow) as tf.Scalar);
-    },
-    true,
-    model.variables,
-  );
-  labels.dispose();
-  const loss = cost ? cost.dataSync()[0] : Number.NaN;
-  cost?.dispose();
+  const { value, grads } = tf.variableGrads(() => {
+    const perRow = copyLossRows(model, input, specs, task, stepSeed, batched);
+    const taskLosses = tf.transpose(tf.reshape(perRow, [specs.length, batchSize])) as tf.Tensor2D; // [B, copies]
+    // Kept past variableGrads' internal tidy so the per-copy means can be reported.
+    kept.copyMeans = tf.keep(tf.mean(taskLosses, 0));
+    return comparative ? objectiveLoss(taskLosses, settings) : (tf.mean(perRow) as tf.Scalar);
+  }, model.variables);
+  const loss = value.dataSync()[0];
+  value.dispose();
   const copyLosses = kept.copyMeans ? Array.from(kept.copyMeans.dataSync()) : [];
   kept.copyMeans?.dispose();
-  return { loss, copyLosses, cmpLoss: settings.loss === 'comparative' ? loss : null };
+  return {
+    grads: model.variables.map((variable) => grads[variable.name]),
+    outcome: { loss, copyLosses, cmpLoss: comparative ? loss : null },
+  };
 }
 
 export interface EvaluationBatchResult {
   losses: number[];
-  predictions: number[];
+  /** Raw model outputs per example (logits; regression: one value). */
+  outputs: number[][];
 }
 
-/** Full model only (dropout off): per-example CE and argmax class for one batch. */
-export function evaluationBatch(model: TransformerClassifier, batch: PaddedBatch): EvaluationBatchResult {
-  const [losses, predictions] = tf.tidy(() => {
-    const logits = model.logits(batch.ids, batch.mask, [0], 0);
-    const labels = tf.tensor1d(batch.labels, 'int32');
-    return [perExampleCrossEntropy(logits, labels), tf.argMax(logits, 1)];
+/** Full model only (dropout off): per-example task loss and raw outputs for one batch. */
+export function evaluationBatch(model: TransformerClassifier, input: StepInput, task: Task, rate = 0, seed = 0): EvaluationBatchResult {
+  const length = Math.max(1, ...input.inputs[0].map((ids) => ids.length));
+  const { ids, mask } = padRows(input.inputs[0], length);
+  const targets = rowTargets(task, input, 1);
+  const [losses, logits] = tf.tidy(() => {
+    const out = model.logits(ids, mask, [rate], seed);
+    return [perExampleTaskLoss(task, out, targets), out];
   });
+  ids.dispose();
+  mask.dispose();
+  disposeTargets(targets);
+  const width = logits.shape[1];
+  const flat = logits.dataSync();
   const result = {
-    losses: Array.from(losses.dataSync() as Float32Array),
-    predictions: Array.from(predictions.dataSync() as Int32Array),
+    losses: Array.from(losses.dataSync()),
+    outputs: Array.from({ length: logits.shape[0] }, (_, r) => Array.from(flat.subarray(r * width, (r + 1) * width))),
   };
   losses.dispose();
-  predictions.dispose();
+  logits.dispose();
   return result;
 }

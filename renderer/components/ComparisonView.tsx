@@ -9,7 +9,9 @@ import { ComparisonTable } from './ComparisonTable';
 import { ErrorMessage } from './ErrorMessage';
 import { RunRow } from './RunRow';
 import { StatusChip } from './StatusChip';
+import { OptimizerChart } from './OptimizerChart';
 import { TrainingLossChart } from './TrainingLossChart';
+import { UtilityCurves } from './UtilityCurves';
 import { ValidationCurves } from './ValidationCurves';
 import { Verdict } from './Verdict';
 
@@ -101,6 +103,10 @@ export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }:
         <h2>Validation curves</h2>
         <ValidationCurves runs={runs} seeds={comparison.seeds} traces={traces} />
       </section>
+      <section className="card">
+        <h2>Neuronal utility</h2>
+        <UtilityCurves runs={runs} seeds={comparison.seeds} refreshKey={statusesKey} />
+      </section>
 
     </div>
   );
@@ -133,6 +139,7 @@ function SeedLossChart({ runs, seeds, traces }: { runs: RunSummary[]; seeds: num
         </div>
       )}
       <TrainingLossChart baseline={pick('baseline')} comparative={pick('comparative')} traces={traces} />
+      <OptimizerChart baseline={pick('baseline')} comparative={pick('comparative')} traces={traces} />
     </div>
   );
 }

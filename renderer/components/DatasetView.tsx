@@ -6,6 +6,7 @@ import { getApi } from '../api';
 import { buildStartRequest, draftFromDefaults, type SettingsDraft } from '../lib/settings';
 import { useApiQuery } from '../lib/useApiQuery';
 import { DatasetPreview } from './DatasetPreview';
+import { DatasetReport } from './DatasetReport';
 import { ErrorMessage } from './ErrorMessage';
 import { SettingsPanel } from './SettingsPanel';
 
@@ -51,6 +52,7 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
       <ErrorMessage title="Could not load the dataset" error={preview.error} />
       {!preview.data && !preview.error && <p className="muted">Loading the dataset…</p>}
       {preview.data && <DatasetPreview preview={preview.data} />}
+      {preview.data && <DatasetReport datasetId={datasetId} />}
       {preview.data && (
         <section className="card start-card">
           <div className="start-row">

@@ -4,8 +4,11 @@ import type { AppErrorValue } from '../../shared/errors';
 import type { DatasetSummary } from '../../shared/schemas';
 import { getApi } from '../api';
 import { DATASET_EXTENSIONS } from '../lib/droppedFiles';
+import { isSplitSet, toImportFile } from '../lib/importUpload';
+import type { ImportFile } from '../../shared/dataset-report';
 import { DropZone } from './DropZone';
 import { ErrorMessage } from './ErrorMessage';
+import { ImportMappingPanel } from './ImportMappingPanel';
 
 /** The contract's limit on 'datasets.importText' content; checked here to fail before reading 512 MiB. */
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -24,13 +27,18 @@ async function importFile(file: File): Promise<{ ok: true; dataset: DatasetSumma
   if (file.size > MAX_IMPORT_BYTES) {
     return { ok: false, error: { code: 'bad_input', message: `${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MiB; the limit is 512 MiB.` } };
   }
-  let content: string;
+  let upload: ImportFile;
   try {
-    content = await file.text();
+    upload = await toImportFile(file);
   } catch (cause) {
     return { ok: false, error: { code: 'bad_input', message: `Could not read ${file.name}: ${cause instanceof Error ? cause.message : String(cause)}` } };
   }
-  const result = await getApi().invoke('datasets.importText', { fileName: file.name, content });
+  // UTF-8 text goes as before; binary (Parquet) and other encodings as base64 bytes.
+  const name = file.name.replace(/\.[^.]+$/, '') || file.name;
+  const result =
+    upload.encoding === 'base64'
+      ? await getApi().invoke('datasets.importFiles', { name, files: [upload] })
+      : await getApi().invoke('datasets.importText', { fileName: file.name, content: upload.content });
   return result.ok ? { ok: true, dataset: result.value } : { ok: false, error: result.error };
 }
 
@@ -40,10 +48,29 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
   // Set when some files imported and others failed: we stay here so the errors remain readable.
   const [partlyImported, setPartlyImported] = useState<DatasetSummary | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  // Files to review (columns, task, checks) before importing: after a failure, or on request.
+  const [review, setReview] = useState<{ name: string; files: ImportFile[] } | null>(null);
+  const [lastFiles, setLastFiles] = useState<File[]>([]);
+
+  const openReview = async (files: File[]) => {
+    const name = files.length === 1 ? files[0].name.replace(/\.[^.]+$/, '') : 'dataset';
+    setReview({ name, files: await Promise.all(files.map(toImportFile)) });
+  };
 
   const importFiles = async (files: File[]) => {
     setFailures([]);
     setPartlyImported(null);
+    setLastFiles(files);
+    // train/validation/test files dropped together (a folder) are one dataset with those splits.
+    if (isSplitSet(files)) {
+      setBusy(`Importing ${files.length} split files…`);
+      const uploads = await Promise.all(files.map(toImportFile));
+      const result = await getApi().invoke('datasets.importFiles', { name: 'dataset', files: uploads });
+      setBusy(null);
+      if (result.ok) onImported(result.value);
+      else setFailures([{ fileName: files.map((f) => f.name).join(', '), error: result.error }]);
+      return;
+    }
     const failed: FailedImport[] = [];
     let lastImported: DatasetSummary | null = null;
     for (const file of files) {
@@ -59,11 +86,11 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
     else setPartlyImported(lastImported);
   };
 
-  const importSample = async () => {
+  const importSample = async (name?: 'spam') => {
     setFailures([]);
     setPartlyImported(null);
     setBusy('Importing the sample dataset…');
-    const result = await getApi().invoke('datasets.importEmbedded', {});
+    const result = await getApi().invoke('datasets.importEmbedded', name ? { name } : {});
     setBusy(null);
     if (result.ok) onImported(result.value);
     else setFailures([{ fileName: embeddedDatasetName ?? 'sample dataset', error: result.error }]);
@@ -73,7 +100,7 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
     <section className="import-view">
       <h1>Bring your dataset</h1>
       <p className="lead">
-        A table of texts and labels: CSV, TSV or JSON Lines. Comparo splits it into training and validation, fine-tunes a
+        A table of texts and labels: CSV, TSV, JSON, JSON Lines or Parquet, or a folder of train/validation/test files. Comparo splits it into training and validation, fine-tunes a
         baseline and a comparative-loss model with the same seeds, and shows which one did better.
       </p>
       <DropZone onFiles={(files) => void importFiles(files)} disabled={busy !== null} inputRef={fileInput}>
@@ -89,6 +116,9 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
         <button type="button" className="button" data-testid="use-sample" disabled={busy !== null} onClick={() => void importSample()}>
           Use the sample dataset (IMDB reviews)
         </button>
+        <button type="button" className="button" data-testid="use-spam-sample" disabled={busy !== null} onClick={() => void importSample('spam')}>
+          Spam vs ham e-mail
+        </button>
       </div>
       {partlyImported && (
         <p className="notice">
@@ -101,6 +131,12 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
       {failures.map((failure) => (
         <ErrorMessage key={failure.fileName} title={`Could not import ${failure.fileName}`} error={failure.error} />
       ))}
+      {failures.length > 0 && lastFiles.length > 0 && !review && (
+        <button type="button" className="button" data-testid="review-import" onClick={() => void openReview(lastFiles)}>
+          Choose columns, task or skip bad rows…
+        </button>
+      )}
+      {review && <ImportMappingPanel name={review.name} files={review.files} onImported={onImported} onCancel={() => setReview(null)} />}
     </section>
   );
 }

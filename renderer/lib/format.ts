@@ -1,9 +1,18 @@
 // How numbers read in the UI. Metric-aware: accuracy-like metrics as percentages, differences of
 // them in percentage points, losses with three decimals, timings in ms.
 
-const FRACTION_METRICS = new Set(['accuracy', 'macro_f1', 'f1', 'precision', 'recall']);
+const FRACTION_METRICS = new Set([
+  'accuracy',
+  'macro_f1',
+  'micro_f1',
+  'f1',
+  'precision',
+  'recall',
+  'utility_drop_beaten_share',
+  'utility_crop_beaten_share',
+]);
 /** Metrics where a smaller value is better, so a positive difference is bad news. */
-const LOWER_IS_BETTER = new Set(['loss']);
+const LOWER_IS_BETTER = new Set(['loss', 'mse', 'utility_drop_beaten_share', 'utility_crop_beaten_share']);
 
 /** Timings are named with an `ms` word: ms_per_step, elapsed_ms. */
 function isMilliseconds(metric: string): boolean {
@@ -18,6 +27,12 @@ export function metricLabel(metric: string): string {
   const known: Record<string, string> = {
     accuracy: 'Accuracy',
     macro_f1: 'Macro F1',
+    micro_f1: 'Micro F1',
+    mcc: 'Matthews correlation',
+    pearson: 'Pearson r',
+    spearman: 'Spearman ρ',
+    utility_drop_beaten_share: 'Beaten by a dropout copy',
+    utility_crop_beaten_share: 'Beaten by a cropped copy',
     loss: 'Validation loss',
     ms_per_step: 'Time per step',
     elapsed_ms: 'Training time',

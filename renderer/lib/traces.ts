@@ -29,12 +29,14 @@ export function addMetricPoints(trace: RunTrace, points: readonly MetricPoint[])
   for (const point of points) put(trace, point.split, point.name, point.step, point.value);
 }
 
-/** Same names the services store: 'loss' (objective), 'l0'..'lC' (copies), 'cmp' (comparative term). */
+/** Same names the services store: 'loss' (objective), 'l0'..'lC' (copies), 'cmp' (comparative term), 'lr', 'grad_norm'. */
 export function addStepSamples(trace: RunTrace, samples: readonly StepSample[]): void {
   for (const sample of samples) {
     put(trace, 'train', 'loss', sample.step, sample.loss);
     sample.copyLosses.forEach((value, copy) => put(trace, 'train', `l${copy}`, sample.step, value));
     if (sample.cmpLoss !== null) put(trace, 'train', 'cmp', sample.step, sample.cmpLoss);
+    if (sample.lr !== undefined) put(trace, 'train', 'lr', sample.step, sample.lr);
+    if (sample.gradNorm !== undefined) put(trace, 'train', 'grad_norm', sample.step, sample.gradNorm);
   }
 }
 

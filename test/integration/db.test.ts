@@ -19,7 +19,9 @@ function freshDir(): string {
 
 function insertDatasetAndRun(db: Database.Database, runId: string, status: string, ownerPid: number | null): void {
   db.prepare(
-    `INSERT OR IGNORE INTO datasets VALUES ('d-1','n','n.csv','csv','h','text','label','["a","b"]',2,1,1,'2026-01-01')`,
+    `INSERT OR IGNORE INTO datasets (id, name, file_name, format, content_hash, text_column, label_column, labels_json,
+       row_count, train_count, validation_count, created_at)
+     VALUES ('d-1','n','n.csv','csv','h','text','label','["a","b"]',2,1,1,'2026-01-01')`,
   ).run();
   db.prepare(
     `INSERT INTO runs (id, dataset_id, name, loss, seed, status, config_json, created_at, owner_pid)
@@ -38,7 +40,9 @@ describe('SQLite store', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>;
-    expect(tables.map((t) => t.name)).toEqual(['comparisons', 'dataset_rows', 'datasets', 'metrics', 'runs']);
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['comparisons', 'dataset_rows', 'datasets', 'evaluations', 'metrics', 'predictions', 'runs', 'utility']),
+    );
     db.close();
     // Reopening an up-to-date database is a no-op, not a re-run of migration 1.
     const again = openDatabase(dir);

@@ -2,8 +2,12 @@
 // entries are ES modules that import only Node, electron and installed packages; the preload is one
 // self-contained CommonJS file that runs with nothing but require('electron') (as in Electron's
 // sandbox) and exposes only window.comparo; the page carries the app's CSP and no inline script.
-import { existsSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+// Then electron-builder packs that build offline (a stand-in electronDist, as docs/desktop.md
+// describes) and the package is checked: app code in app.asar, native modules and wasm unpacked,
+// datasets in resources, no devDependencies and no dependency source maps.
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
@@ -14,13 +18,15 @@ import { tempDir } from '../helpers/temp-dir';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('electron-vite build', () => {
-  const out = tempDir('comparo-electron-build-');
+  // A stand-in project folder: the build goes to <stage>/out, as `npm run build` puts it in ./out.
+  const stage = tempDir('comparo-electron-build-');
+  const out = { path: join(stage.path, 'out') };
 
   beforeAll(async () => {
     const { build } = await import('electron-vite');
     await build({ root: ROOT, logLevel: 'warn', build: { outDir: out.path, emptyOutDir: true } });
   });
-  afterAll(() => out.cleanup());
+  afterAll(() => stage.cleanup());
 
   it('emits main and trainer entries that import only Node, electron and installed packages', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -89,4 +95,43 @@ describe('electron-vite build', () => {
     }
     expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script'));
   });
+
+  // Linux only: the stand-in Electron is a shell script named `electron`, as in Linux zips.
+  it.skipIf(process.platform !== 'linux')(
+    'packs offline with a local electronDist into the expected layout',
+    () => {
+      for (const file of ['package.json', 'package-lock.json', 'electron-builder.yml']) cpSync(join(ROOT, file), join(stage.path, file));
+      cpSync(join(ROOT, 'assets'), join(stage.path, 'assets'), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules'), join(stage.path, 'node_modules'), 'dir');
+      const dist = join(stage.path, 'electron-dist');
+      mkdirSync(join(dist, 'resources'), { recursive: true });
+      writeFileSync(join(dist, 'electron'), '#!/bin/sh\nexit 0\n');
+      chmodSync(join(dist, 'electron'), 0o755);
+      const release = join(stage.path, 'release');
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'node_modules/electron-builder/cli.js'), '--linux', 'dir', '--projectDir', stage.path, `-c.electronDist=${dist}`, '-c.npmRebuild=false', `-c.directories.output=${release}`],
+        { cwd: stage.path, stdio: 'pipe', env: { ...process.env, CI: '1' } },
+      );
+      const unpackedDir = readdirSync(release).find((name) => /^linux.*-unpacked$/.test(name));
+      expect(unpackedDir).toBeDefined();
+      const app = join(release, unpackedDir!);
+      expect(existsSync(join(app, 'comparo'))).toBe(true); // linux.executableName
+      const resources = join(app, 'resources');
+      expect(existsSync(join(resources, 'datasets', 'imdb-reviews-2k.csv'))).toBe(true);
+      expect(existsSync(join(resources, 'app.asar.unpacked/node_modules/better-sqlite3/build/Release/better_sqlite3.node'))).toBe(true);
+      expect(readdirSync(join(resources, 'app.asar.unpacked/node_modules/@tensorflow/tfjs-backend-wasm/dist')).some((f) => f.endsWith('.wasm'))).toBe(true);
+
+      const builderRequire = createRequire(createRequire(import.meta.url).resolve('app-builder-lib/package.json', { paths: [join(ROOT, 'node_modules/electron-builder')] }));
+      const asar = builderRequire('@electron/asar') as { listPackage(path: string, options: object): string[] };
+      const files = new Set(asar.listPackage(join(resources, 'app.asar'), {}).map((f) => f.split('\\').join('/')));
+      for (const file of ['/package.json', '/out/main/index.js', '/out/main/trainer.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/node_modules/zod/package.json', '/node_modules/@tensorflow/tfjs/dist/tf.node.js']) {
+        expect(files.has(file), file).toBe(true);
+      }
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+      for (const dev of Object.keys(pkg.devDependencies)) expect(files.has(`/node_modules/${dev}`), dev).toBe(false);
+      expect([...files].filter((f) => f.startsWith('/node_modules/') && f.endsWith('.map'))).toEqual([]);
+    },
+    180_000,
+  );
 });

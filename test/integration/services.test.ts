@@ -104,7 +104,7 @@ describe('services over a real SQLite file and real trainer processes', () => {
     const cmpRun = d.runs.find((r) => r.loss === 'comparative')!;
     const detail = value<RunDetail>(await services.dispatch('runs.get', { id: cmpRun.id }));
     const names = new Set(detail.metrics.filter((m) => m.split === 'train').map((m) => m.name));
-    expect([...names].sort()).toEqual(['cmp', 'l0', 'l1', 'l2', 'loss']);
+    expect([...names].sort()).toEqual(['cmp', 'grad_norm', 'l0', 'l1', 'l2', 'loss', 'lr']);
     expect(detail.metrics.filter((m) => m.split === 'train' && m.name === 'l0')).toHaveLength(cmpRun.totalSteps);
     expect(detail.metrics.some((m) => m.split === 'validation' && m.name === 'accuracy')).toBe(true);
   });

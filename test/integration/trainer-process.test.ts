@@ -1,4 +1,7 @@
 // Real forked trainer processes on a tiny synthetic, learnable sentiment set.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
 import type { TrainerHandle, TrainerStartMessage, TrainerToParent } from '../../main/training/protocol';
@@ -101,6 +104,37 @@ describe('trainer process (child_process.fork)', () => {
     expect(done[0].metrics.accuracy).toBeLessThanOrEqual(1);
     expect(done[0].metrics.ms_per_step).toBeGreaterThan(0);
     expect(Object.keys(done[0].metrics)).toEqual(expect.arrayContaining(['accuracy', 'macro_f1', 'loss', 'ms_per_step', 'steps']));
+  });
+
+  it('CmpCrop + CmpDrop with checkpoints, utility before done, and a second process that resumes identically', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'comparo-trainer-'));
+    try {
+      const config = { loss: 'comparative', ablations: 1, crops: 1, epochs: 1, checkpointEverySteps: 5, utilityLevels: 2, utilityDraws: 1 } as const;
+      const first = await runTrainer({ ...startMessage(config), checkpointDir: join(dir, 'a') });
+      expect(first.code).toBe(0);
+      const samples = ofType(first.messages, 'progress').flatMap((m) => m.samples);
+      expect(samples.every((s) => s.copyLosses.length === 3 && s.gradNorm! > 0 && s.lr! > 0)).toBe(true);
+      const checkpoints = ofType(first.messages, 'checkpoint');
+      expect(checkpoints.map((c) => c.step)).toEqual([5, 10]);
+      const evals = ofType(first.messages, 'eval');
+      expect(evals[0].predictions).toHaveLength(64);
+      expect(evals[0].confusion!.flat().reduce((a, b) => a + b, 0)).toBe(64);
+      const types = first.messages.map((m) => m.type);
+      expect(types.filter((t) => t === 'utility')).toHaveLength(2);
+      expect(types.lastIndexOf('utility')).toBe(types.length - 2);
+
+      const second = await runTrainer({ ...startMessage(config), checkpointDir: join(dir, 'b'), resumeFrom: checkpoints[0].path });
+      expect(second.code).toBe(0);
+      expect(ofType(second.messages, 'progress').flatMap((m) => m.samples)).toEqual(samples.slice(5));
+      const metrics = (f: Finished) => {
+        const { ms_per_step: _, ...rest } = ofType(f.messages, 'done')[0].metrics;
+        return rest;
+      };
+      expect(metrics(second)).toEqual(metrics(first));
+      expect(ofType(second.messages, 'utility')).toEqual(ofType(first.messages, 'utility'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('trains a baseline that learns the synthetic task well above chance', async () => {

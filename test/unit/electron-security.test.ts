@@ -1,12 +1,13 @@
 // Electron hardening checked without the Electron binary: the window's webPreferences and CSP
 // (plain constants), the app-URL rule behind navigation and IPC-sender checks, the preload's
 // source (one key exposed, never ipcRenderer), and electron-builder.yml.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { appEntryUrl, isAppUrl, isExternalLinkAllowed } from '../../main/app/app-url';
+import { DATASET_FILE_EXTENSIONS } from '../../main/app/launch-options';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY, WEB_PREFERENCES } from '../../main/app/window-options';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,6 +38,35 @@ describe('BrowserWindow webPreferences', () => {
   it('window.ts spreads these options and only adds the preload', () => {
     const source = read('main/app/window.ts');
     expect(source).toMatch(/webPreferences:\s*\{\s*\.\.\.WEB_PREFERENCES,\s*preload:\s*options\.preloadPath\s*\}/);
+  });
+});
+
+describe('where windows and Electron switches are set', () => {
+  const sources = (dir: string): string[] =>
+    readdirSync(resolve(ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `${dir}/${f.split('\\').join('/')}`);
+
+  it('creates BrowserWindows and sets webPreferences only in main/app/window.ts', () => {
+    for (const file of sources('main')) {
+      const code = read(file).replace(/\/\/.*$/gm, '');
+      if (file === 'main/app/window.ts') continue;
+      expect(code, file).not.toMatch(/new BrowserWindow\b/);
+      expect(code, file).not.toMatch(/webPreferences\s*:/);
+    }
+  });
+
+  it('sandboxes every renderer and takes the single-instance lock before anything starts', () => {
+    const index = read('main/app/index.ts');
+    const sandbox = index.indexOf('app.enableSandbox();');
+    const lock = index.indexOf('if (!app.requestSingleInstanceLock())');
+    const ready = index.indexOf('app\n    .whenReady()');
+    expect(sandbox).toBeGreaterThan(0);
+    expect(lock).toBeGreaterThan(sandbox);
+    expect(ready).toBeGreaterThan(lock);
+    // Security handlers are installed before services and the window exist.
+    expect(index.indexOf('installSecurity(')).toBeLessThan(index.indexOf('openWindow();\n      shell'));
+    expect(index).toContain("nativeTheme.themeSource = 'system'");
   });
 });
 
@@ -189,6 +219,10 @@ describe('electron-builder.yml', () => {
     expect(config.win.target).toEqual(['nsis']);
     expect(config.npmRebuild).toBe(true);
     expect(existsSync(resolve(ROOT, config.icon))).toBe(true);
+    // Files it offers to open are files the app can import (main/app/launch-options.ts).
+    const associated = (config.fileAssociations as { ext: string | string[] }[]).flatMap((a) => a.ext);
+    expect(associated.length).toBeGreaterThan(0);
+    for (const ext of associated) expect(DATASET_FILE_EXTENSIONS).toContain(`.${ext}`);
   });
 
   it("matches electron-builder's configuration schema", async () => {

@@ -11,10 +11,10 @@ vi.mock('../../main/training/training-step', async (importOriginal) => {
   let calls = 0;
   return {
     ...original,
-    trainingStep: (...args: Parameters<typeof original.trainingStep>) => {
-      const outcome = original.trainingStep(...args);
+    stepGradients: (...args: Parameters<typeof original.stepGradients>) => {
+      const result = original.stepGradients(...args);
       calls++;
-      return calls === 2 ? { ...outcome, loss: Number.NaN } : outcome;
+      return calls === 2 ? { ...result, outcome: { ...result.outcome, loss: Number.NaN } } : result;
     },
   };
 });

@@ -30,6 +30,9 @@ describe('parseDataset formats', () => {
   it('reads CSV with quoted commas, doubled quotes and multi-line fields, keeping later line numbers right', () => {
     const dataset = parseFixture('reviews.csv');
     expect(dataset).toEqual({
+      task: 'classification',
+      delimiter: ',',
+      skipped: [],
       format: 'csv',
       columns: ['text', 'label'],
       textColumn: 'text',
@@ -159,13 +162,14 @@ describe('bad input is reported at file:line:column', () => {
     { file: 'empty-label.tsv', line: 3, column: 11, message: 'empty label in column "label"' },
     { file: 'null-label.jsonl', line: 2, column: 31, message: 'missing label: "label" is null' },
     { file: 'object-label.jsonl', line: 2, column: 29, message: 'label in "label" must be a string, number or boolean, found a JSON object' },
-    { file: 'array-label.jsonl', line: 2, column: 29, message: 'label in "label" must be a string, number or boolean, found an array' },
+    // One list label makes the file multi-label, so the plain label is the odd one out.
+    { file: 'array-label.jsonl', line: 1, column: 25, message: 'multi-label rows need a list of labels in "label", found a string' },
     { file: 'one-label.csv', line: 1, column: 6, message: 'every row has the same label "same" in column "label"' },
     { file: 'empty.csv', line: 1, column: 1, message: 'file is empty' },
     { file: 'header-only.csv', line: 2, column: 1, message: 'CSV file has a header row but no data rows' },
     { file: 'binary.csv', line: 3, column: 4, message: 'file contains NUL bytes' },
-    { file: 'array.json', line: 1, column: 1, message: 'this is a JSON array; Comparo reads JSON Lines' },
-    { file: 'pretty.json', line: 1, column: 2, message: 'a .json dataset must be JSON Lines' },
+    { file: 'array.json', line: 2, column: 27, message: 'every row has the same label "a"' },
+    { file: 'pretty.json', line: 1, column: 1, message: 'expected an array of records, or an object with exactly one array of records' },
     { file: 'duplicate-header.csv', line: 1, column: 6, message: 'duplicate column name "text"' },
     { file: 'no-label-column.csv', line: 1, column: 1, message: 'could not tell which column holds the label' },
   ];

@@ -1,4 +1,6 @@
 import { migration001 } from './001-initial';
+import { migration002 } from './002-evaluations-checkpoints-utility';
+import { migration003 } from './003-dataset-tasks-test-split';
 
 export interface Migration {
   version: number;
@@ -7,4 +9,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. Versions are 1..N with no gaps (checked by test/integration/db.test.ts). */
-export const migrations: readonly Migration[] = [migration001];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003];

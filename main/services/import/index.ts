@@ -1,16 +1,21 @@
-// Dataset import: reads a CSV, TSV or JSON Lines file into (text, label) rows, or fails with an
-// AppError('bad_input') whose location is the file, line and column of the first problem.
-// Pure functions over a string: no file system and no Electron, so every transport can use it.
-import { chooseColumns } from './detect-columns';
-import { detectFormat, jsonLinesHint, type DatasetFormat } from './detect-format';
-import { extractRows, type ParsedRow } from './extract-rows';
+// Dataset import: reads CSV/TSV (any delimiter), JSON Lines, JSON documents (arrays, SQuAD) and
+// Parquet into rows for the inferred task, or fails with an AppError('bad_input') whose location
+// is the file, line and column of the first problem. Pure functions over bytes or a string: no
+// file system and no Electron, so every transport can use it.
+import { chooseColumns, type ColumnChoice, type RequestedColumns } from './detect-columns';
+import { detectFormat, isParquet, type DatasetFormat } from './detect-format';
+import { decodeBytes, type TextEncodingName } from './decode';
+import { extractRows, inferTask, type DatasetTask, type ParsedRow } from './extract-rows';
 import { parseDelimited } from './parse-delimited';
+import { parseJsonDocument } from './parse-json';
 import { parseJsonLines } from './parse-jsonl';
+import { parseParquet } from './parse-parquet';
 import type { RawTable } from './raw-table';
-import { SourceText } from './source-text';
+import { SourceText, type SkippedRow } from './source-text';
 
-export type { ParsedRow } from './extract-rows';
+export type { ParsedRow, DatasetTask } from './extract-rows';
 export type { DatasetFormat } from './detect-format';
+export type { SkippedRow } from './source-text';
 export { stratifiedSplit, labelCounts, type SplitName } from './split';
 
 export interface ParsedDataset {
@@ -18,25 +23,63 @@ export interface ParsedDataset {
   columns: string[];
   textColumn: string;
   labelColumn: string;
+  textPairColumn?: string;
+  idColumn?: string;
+  task: DatasetTask;
+  delimiter?: string;
+  encoding?: TextEncodingName;
   rows: ParsedRow[];
+  /** Rows left out under skipBadRows, each with file:line:column and why; empty otherwise. */
+  skipped: SkippedRow[];
 }
 
-export interface ParseDatasetOptions {
-  /** Column to read the text from, instead of detecting it. */
-  textColumn?: string;
-  /** Column to read the label from, instead of detecting it. */
-  labelColumn?: string;
+export interface ParseDatasetOptions extends RequestedColumns {
+  /** Task instead of the inferred one. */
+  task?: DatasetTask;
+  /** Leave out (and list) rows with a problem of their own instead of refusing the whole file. */
+  skipBadRows?: boolean;
 }
 
 /** `fileName` picks the format by extension and names the file in error locations. */
-export function parseDataset(fileName: string, content: string, options: ParseDatasetOptions = {}): ParsedDataset {
-  const source = new SourceText(fileName, content);
+export function parseDataset(fileName: string, content: string | Uint8Array, options: ParseDatasetOptions = {}): ParsedDataset {
+  if (typeof content !== 'string' && isParquet(fileName, content)) {
+    new SourceText(fileName, '').fail(0, 'Parquet files are read asynchronously: use parseDatasetAsync');
+  }
+  const decoded = typeof content === 'string' ? { text: content, encoding: undefined } : decodeBytes(content);
+  const source = new SourceText(fileName, decoded.text, options.skipBadRows);
   if (source.text.trim() === '') source.fail(0, 'file is empty');
 
-  const format = detectFormat(source);
-  const table: RawTable =
-    format === 'jsonl' ? parseJsonLines(source, jsonLinesHint(fileName)) : parseDelimited(source, format === 'csv' ? ',' : '\t');
-  const { textColumn, labelColumn } = chooseColumns(source, table, options);
-  const rows = extractRows(source, table, textColumn, labelColumn);
-  return { format, columns: table.columns, textColumn, labelColumn, rows };
+  const { format, delimiter } = detectFormat(source);
+  let table: RawTable;
+  let finalFormat: DatasetFormat = format;
+  if (format === 'jsonl') table = parseJsonLines(source);
+  else if (format === 'json') {
+    const document = parseJsonDocument(source);
+    table = document.table;
+    finalFormat = document.shape;
+  } else table = parseDelimited(source, delimiter);
+  const parsed = finish(source, table, finalFormat, options);
+  if (format === 'csv' || format === 'tsv') parsed.delimiter = delimiter;
+  if (decoded.encoding) parsed.encoding = decoded.encoding;
+  return parsed;
+}
+
+/** Every format, Parquet included (its reader is asynchronous). */
+export async function parseDatasetAsync(fileName: string, content: Uint8Array, options: ParseDatasetOptions = {}): Promise<ParsedDataset> {
+  if (!isParquet(fileName, content)) return parseDataset(fileName, content, options);
+  const source = new SourceText(fileName, '', options.skipBadRows);
+  if (content.length === 0) source.fail(0, 'file is empty');
+  return finish(source, await parseParquet(source, content), 'parquet', options);
+}
+
+function finish(source: SourceText, table: RawTable, format: DatasetFormat, options: ParseDatasetOptions): ParsedDataset {
+  const squad = format === 'squad';
+  const choice: ColumnChoice = squad
+    ? { textColumn: 'question', textPairColumn: 'context', labelColumn: 'answer', idColumn: 'id' }
+    : chooseColumns(source, table, options);
+  const task = options.task ?? inferTask(table, choice, squad);
+  const rows = extractRows(source, table, choice, task);
+  // Parsing finds some problems before others; the person reads them best in file order.
+  const skipped = [...source.skipped].sort((a, b) => a.line - b.line || a.column - b.column);
+  return { format, columns: table.columns, ...choice, task, rows, skipped };
 }

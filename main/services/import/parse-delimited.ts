@@ -13,9 +13,9 @@ interface ParsedLine {
   end: number;
 }
 
-export function parseDelimited(source: SourceText, delimiter: ',' | '\t'): RawTable {
-  const formatName = delimiter === ',' ? 'CSV' : 'TSV';
-  const rows = readRows(source, delimiter);
+export function parseDelimited(source: SourceText, delimiter: string): RawTable {
+  const formatName = delimiter === '\t' ? 'TSV' : 'CSV';
+  const rows = readDelimitedRows(source, delimiter);
   if (rows.length === 0) source.fail(0, 'file is empty');
 
   const [headerRow, ...dataRows] = rows;
@@ -24,8 +24,9 @@ export function parseDelimited(source: SourceText, delimiter: ',' | '\t'): RawTa
     source.fail(source.text.length, `${formatName} file has a header row but no data rows`);
   }
 
-  const records = dataRows.map((row): RawRecord => {
-    if (row.cells.length !== columns.length) failRagged(source, row, columns, delimiter);
+  const records: RawRecord[] = [];
+  for (const row of dataRows) {
+    if (row.cells.length !== columns.length && rejectRagged(source, row, columns, delimiter)) continue;
     let fieldOffsets: number[] | undefined; // worked out only when an error needs a column
     const offsetOf = (column: string): number => {
       const index = columns.indexOf(column);
@@ -33,15 +34,16 @@ export function parseDelimited(source: SourceText, delimiter: ',' | '\t'): RawTa
       fieldOffsets ??= locateFields(source.text, row, delimiter);
       return fieldOffsets[index];
     };
-    return {
+    records.push({
       line: source.position(row.start).line,
       get: (column) => {
         const index = columns.indexOf(column);
         return index < 0 ? undefined : row.cells[index];
       },
       locate: (column) => source.position(offsetOf(column)),
-    };
-  });
+    });
+  }
+  if (records.length === 0) source.fail(source.text.length, `${formatName} file has no usable data rows`);
 
   const headerOffsets = locateFields(source.text, headerRow, delimiter);
   return {
@@ -50,6 +52,35 @@ export function parseDelimited(source: SourceText, delimiter: ',' | '\t'): RawTa
     columnsPosition: source.position(headerRow.start),
     locateColumn: (column) => source.position(headerOffsets[Math.max(0, columns.indexOf(column))]),
   };
+}
+
+/**
+ * TSV as GLUE and most tools write it has no quoting at all (a quote is a plain character), so a
+ * TSV that fails as quoted text but splits into equal rows on tabs alone is read that way.
+ */
+function readDelimitedRows(source: SourceText, delimiter: string): ParsedLine[] {
+  if (delimiter !== '\t') return readRows(source, delimiter);
+  try {
+    return readRows(source, delimiter);
+  } catch (quotedError) {
+    const plain = splitUnquoted(source.text);
+    const width = plain[0]?.cells.length ?? 0;
+    if (width >= 2 && plain.every((row) => row.cells.length === width)) return plain;
+    throw quotedError;
+  }
+}
+
+function splitUnquoted(text: string): ParsedLine[] {
+  const rows: ParsedLine[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    if (line.trim() !== '') rows.push({ cells: line.split('\t'), start, end });
+    start = end + 1;
+  }
+  return rows;
 }
 
 /** Every non-blank row with its place in the text; the first parse error aborts with its location. */
@@ -120,15 +151,15 @@ function readHeader(source: SourceText, header: ParsedLine, delimiter: string, f
   return names;
 }
 
-function failRagged(source: SourceText, row: ParsedLine, columns: string[], delimiter: string): never {
+function rejectRagged(source: SourceText, row: ParsedLine, columns: string[], delimiter: string): true {
   const found = row.cells.length;
   const expected = `${columns.length} (${columns.map((c) => `"${c}"`).join(', ')})`;
-  const quoteHint = `; fields that contain ${delimiter === ',' ? 'commas' : 'tabs'} must be quoted`;
+  const quoteHint = `; fields that contain ${delimiter === '\t' ? 'tabs' : delimiter === ',' ? 'commas' : `"${delimiter}"`} must be quoted`;
   if (found > columns.length) {
     const extra = locateFields(source.text, row, delimiter)[columns.length];
-    source.fail(extra, `row has ${found} fields but the header has ${expected}: unexpected extra field here${quoteHint}`);
+    return source.reject(source.position(extra), `row has ${found} fields but the header has ${expected}: unexpected extra field here${quoteHint}`);
   }
-  source.fail(row.end, `row has ${found} field${found === 1 ? '' : 's'} but the header has ${expected}: the row ends here`);
+  return source.reject(source.position(row.end), `row has ${found} field${found === 1 ? '' : 's'} but the header has ${expected}: the row ends here`);
 }
 
 /**

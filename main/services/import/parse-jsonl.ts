@@ -45,7 +45,7 @@ export function parseJsonLines(source: SourceText, hint = ''): RawTable {
   };
 }
 
-function parseJsonLine(source: SourceText, lineText: string, lineOffset: number, hint: string): unknown {
+export function parseJsonLine(source: SourceText, lineText: string, lineOffset: number, hint: string): unknown {
   try {
     return JSON.parse(lineText);
   } catch (error) {
@@ -97,7 +97,7 @@ function isViablePrefix(prefix: string): boolean {
  * spells it. A best effort for pointing at a field: a nested object reusing the key name can
  * mislead it, in which case the error still names the right line.
  */
-function locateKeyValue(lineText: string, key: string, lineOffset: number): number | undefined {
+export function locateKeyValue(lineText: string, key: string, lineOffset: number): number | undefined {
   const pattern = new RegExp(`(?<!\\\\)${escapeRegExp(JSON.stringify(key))}\\s*:\\s*`, 'g');
   let last: RegExpExecArray | undefined;
   for (let match = pattern.exec(lineText); match !== null; match = pattern.exec(lineText)) last = match;

@@ -7,14 +7,25 @@ export interface TextPosition {
   column: number;
 }
 
+/** A row left out under "skip bad rows", with the reason, so the person sees every one. */
+export interface SkippedRow {
+  file: string;
+  line: number;
+  column: number;
+  reason: string;
+}
+
 export class SourceText {
   readonly text: string;
   private readonly lineStarts: number[];
+  /** Filled only when skipping: without it the first bad row stops the import. */
+  readonly skipped: SkippedRow[] = [];
 
   /** Strips a UTF-8 BOM and rewrites CRLF / lone CR as LF, refusing binary content. */
   constructor(
     readonly fileName: string,
     content: string,
+    readonly skipBadRows = false,
   ) {
     // Dropping the BOM before counting columns matches editors, which never show it.
     const withoutBom = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
@@ -45,6 +56,13 @@ export class SourceText {
 
   fail(offset: number, message: string): never {
     this.failAt(this.position(offset), message);
+  }
+
+  /** A problem confined to one row: recorded and true (drop the row) when skipping, else thrown. */
+  reject(position: TextPosition, message: string): true {
+    if (!this.skipBadRows) this.failAt(position, message);
+    this.skipped.push({ file: this.fileName, ...position, reason: message });
+    return true;
   }
 
   failAt(position: TextPosition, message: string): never {

@@ -1,0 +1,78 @@
+import type Database from 'better-sqlite3';
+import type { EvaluationDetail, PredictionRow, UtilityPoint } from '../../shared/schemas';
+import type { ClassScores, ExamplePrediction, UtilityLevel } from '../training/protocol';
+
+/** Per-evaluation detail (per-class scores, confusion, predictions) and neuronal utility of runs. */
+export class EvaluationsRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  insertEvaluation(
+    runId: string,
+    e: { step: number; epoch: number; best?: boolean; perClass?: ClassScores[]; confusion?: number[][]; predictions?: ExamplePrediction[] },
+  ): void {
+    const insertPrediction = this.db.prepare(
+      'INSERT OR REPLACE INTO predictions (run_id, step, example_index, predicted, gold, confidence) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      if (e.best) this.db.prepare('UPDATE evaluations SET is_best = 0 WHERE run_id = ?').run(runId);
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO evaluations (run_id, step, epoch, is_best, per_class_json, confusion_json)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(runId, e.step, e.epoch, e.best ? 1 : 0, JSON.stringify(e.perClass ?? []), JSON.stringify(e.confusion ?? []));
+      for (const p of e.predictions ?? []) insertPrediction.run(runId, e.step, p.index, p.predicted, p.gold, p.confidence);
+      if (e.best) this.db.prepare('UPDATE runs SET best_step = ? WHERE id = ?').run(e.step, runId);
+    })();
+  }
+
+  evaluations(runId: string): EvaluationDetail[] {
+    const rows = this.db
+      .prepare('SELECT step, epoch, is_best, per_class_json, confusion_json FROM evaluations WHERE run_id = ? ORDER BY step')
+      .all(runId) as Array<{ step: number; epoch: number; is_best: number; per_class_json: string; confusion_json: string }>;
+    return rows.map((r) => ({
+      step: r.step,
+      epoch: r.epoch,
+      best: r.is_best === 1,
+      perClass: JSON.parse(r.per_class_json),
+      confusion: JSON.parse(r.confusion_json),
+    }));
+  }
+
+  /** Predictions of one evaluation; the run's last evaluation when `step` is omitted. */
+  predictions(runId: string, step?: number): { step: number | null; rows: PredictionRow[] } {
+    const at =
+      step ??
+      (this.db.prepare('SELECT MAX(step) AS s FROM predictions WHERE run_id = ?').get(runId) as { s: number | null }).s;
+    if (at === null || at === undefined) return { step: null, rows: [] };
+    const rows = this.db
+      .prepare('SELECT example_index AS "index", predicted, gold, confidence FROM predictions WHERE run_id = ? AND step = ? ORDER BY example_index')
+      .all(runId, at) as PredictionRow[];
+    return { step: at, rows };
+  }
+
+  replaceUtility(runId: string, kind: 'drop' | 'crop', levels: UtilityLevel[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM utility WHERE run_id = ? AND kind = ?').run(runId, kind);
+      const insert = this.db.prepare('INSERT INTO utility (run_id, kind, k, rate, metrics_json) VALUES (?, ?, ?, ?, ?)');
+      for (const l of levels) insert.run(runId, kind, l.k, l.rate, JSON.stringify(l.metrics));
+    })();
+  }
+
+  utility(runId: string): UtilityPoint[] {
+    const rows = this.db
+      .prepare('SELECT kind, k, rate, metrics_json FROM utility WHERE run_id = ? ORDER BY kind, k')
+      .all(runId) as Array<{ kind: 'drop' | 'crop'; k: number; rate: number; metrics_json: string }>;
+    return rows.map((r) => ({ kind: r.kind, k: r.k, rate: r.rate, metrics: JSON.parse(r.metrics_json) }));
+  }
+
+  /** Resuming from a checkpoint at `step`: what was logged after it will be logged again. */
+  deleteAfterStep(runId: string, step: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, step);
+      this.db.prepare('DELETE FROM evaluations WHERE run_id = ? AND step > ?').run(runId, step);
+      this.db.prepare('DELETE FROM predictions WHERE run_id = ? AND step > ?').run(runId, step);
+      this.db.prepare('DELETE FROM utility WHERE run_id = ?').run(runId);
+    })();
+  }
+}

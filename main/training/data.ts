@@ -1,0 +1,76 @@
+// Turning the start message's splits into encoded examples, with the checks that fail early (and
+// name the split) on data the loss would otherwise silently mis-score.
+import { mixSeed, mulberry32, shuffledIndices } from '../../shared/random';
+import type { Task } from '../../shared/schemas';
+import { encodeSegmented, randomCrops, cropIds } from './crops';
+import type { EvalExample } from './evaluation';
+import type { LabelledTexts } from './protocol';
+import type { WordTokenizer } from './tokenizer';
+import type { StepInput } from './training-step';
+
+export function checkSplit(name: string, split: LabelledTexts, task: Task, numLabels: number): void {
+  if (split.texts.length !== split.labels.length) {
+    throw new Error(`The ${name} split has ${split.texts.length} texts but ${split.labels.length} labels.`);
+  }
+  if (task === 'regression') {
+    const bad = split.labels.findIndex((label) => !Number.isFinite(label));
+    if (bad >= 0) throw new Error(`The ${name} split has a non-numeric target ${split.labels[bad]} at row ${bad}.`);
+    return;
+  }
+  if (task === 'multilabel') {
+    if (!split.labelSets || split.labelSets.length !== split.texts.length) {
+      throw new Error(`The ${name} split needs one label set per text for a multi-label task.`);
+    }
+    const bad = split.labelSets.findIndex((set) => set.some((l) => !Number.isInteger(l) || l < 0 || l >= numLabels));
+    if (bad >= 0) throw new Error(`The ${name} split has label set [${split.labelSets[bad]}] at row ${bad}; expected labels 0..${numLabels - 1}.`);
+    return;
+  }
+  const bad = split.labels.findIndex((label) => !Number.isInteger(label) || label < 0 || label >= numLabels);
+  if (bad >= 0) {
+    throw new Error(`The ${name} split has label ${split.labels[bad]} at row ${bad}; expected 0..${numLabels - 1}.`);
+  }
+}
+
+/** A seeded subset of `count` indices out of `total` (all of them when count is 0 or larger). */
+export function cappedIndices(total: number, count: number, seed: number): number[] {
+  if (count <= 0 || count >= total) return Array.from({ length: total }, (_, i) => i);
+  return shuffledIndices(total, mulberry32(mixSeed(seed, 0x5ab))).slice(0, count).sort((a, b) => a - b);
+}
+
+/** Encodes the rows `indices` of a split; `index` is each example's row in the split. */
+export function encodeSplit(split: LabelledTexts, indices: number[], tokenizer: WordTokenizer, maxLength: number, numLabels: number): EvalExample[] {
+  return indices.map((i) => {
+    const multiHot = split.labelSets ? Array.from({ length: numLabels }, (_, l) => (split.labelSets![i].includes(l) ? 1 : 0)) : undefined;
+    return {
+      index: i,
+      input: encodeSegmented(tokenizer, split.texts[i], maxLength, split.requiredSegments?.[i] ?? []),
+      label: split.labels[i],
+      multiHot,
+    };
+  });
+}
+
+/**
+ * Data order of one epoch: a function of (seed, epoch) alone, not of a generator's running
+ * state, so a resumed run can rebuild it from the epoch number.
+ */
+export function epochOrder(size: number, seed: number, epoch: number): number[] {
+  return shuffledIndices(size, mulberry32(mixSeed(seed, 0x5f1, epoch)));
+}
+
+/**
+ * A training micro-batch: the full inputs and, with CmpCrop on, `crops` nested crops per example,
+ * drawn from (seed, micro-batch number, position) so resume and reruns draw the same crops.
+ */
+export function trainingInput(examples: readonly EvalExample[], crops: number, seed: number, microIndex: number): StepInput {
+  const inputs: number[][][] = [examples.map((e) => e.input.ids)];
+  if (crops > 0) {
+    const kept = examples.map((e, i) => randomCrops(e.input, crops, mulberry32(mixSeed(seed, 0xc409, microIndex, i))));
+    for (let c = 0; c < crops; c++) inputs.push(examples.map((e, i) => cropIds(e.input, kept[i][c])));
+  }
+  return {
+    inputs,
+    labels: examples.map((e) => e.label),
+    multiHot: examples[0]?.multiHot ? examples.map((e) => e.multiHot!) : undefined,
+  };
+}

@@ -1,0 +1,102 @@
+// What an import tells a person before and after it stores anything: the proposed column mapping,
+// the inferred task and the validation report. Pure zod, shared by services, renderer and CLI.
+import { z } from 'zod';
+import { SourceLocationSchema } from './errors';
+
+export const DatasetTaskSchema = z.enum(['classification', 'pair_classification', 'regression', 'multilabel', 'qa']);
+export type DatasetTask = z.infer<typeof DatasetTaskSchema>;
+
+export const ColumnMappingSchema = z.object({
+  textColumn: z.string(),
+  labelColumn: z.string(),
+  textPairColumn: z.string().optional(),
+  idColumn: z.string().optional(),
+});
+export type ColumnMapping = z.infer<typeof ColumnMappingSchema>;
+
+/** Options a person can set on an import; anything left out is detected. */
+export const ImportOptionsSchema = z
+  .object({
+    textColumn: z.string().min(1).optional(),
+    /** '' = no second text even where one is detected. */
+    textPairColumn: z.string().optional(),
+    labelColumn: z.string().min(1).optional(),
+    task: DatasetTaskSchema.optional(),
+    skipBadRows: z.boolean().optional(),
+    /** The model's maximum length, for the length part of the report. */
+    maxLength: z.number().int().min(1).max(100_000).optional(),
+  })
+  .strict();
+export type ImportOptions = z.infer<typeof ImportOptionsSchema>;
+
+export const SkippedRowSchema = SourceLocationSchema.extend({ reason: z.string() });
+export type SkippedRowValue = z.infer<typeof SkippedRowSchema>;
+
+export const ValidationIssueKindSchema = z.enum([
+  'skipped_rows',
+  'one_class',
+  'duplicates',
+  'conflicting_duplicates',
+  'leakage_exact',
+  'leakage_near',
+  'class_imbalance',
+  'rare_class',
+  'too_long',
+  'unknown_labels',
+  'short_texts',
+]);
+
+export const ValidationIssueSchema = z.object({
+  severity: z.enum(['error', 'warning', 'info']),
+  kind: ValidationIssueKindSchema,
+  message: z.string(),
+  count: z.number().int(),
+  /** The first few rows concerned (file:line:column), so the person can look. */
+  locations: z.array(SourceLocationSchema),
+});
+export type ValidationIssue = z.infer<typeof ValidationIssueSchema>;
+
+export const LengthStatsSchema = z.object({
+  /** Whitespace-separated words: close to the model's tokens, and independent of its vocabulary. */
+  unit: z.literal('words'),
+  min: z.number(),
+  median: z.number(),
+  p95: z.number(),
+  max: z.number(),
+  maxLength: z.number().int(),
+  overMaxLength: z.number().int(),
+  /** Counts per bucket of width maxLength/8 (last bucket: at or over maxLength). */
+  histogram: z.array(z.number().int()),
+});
+
+export const ValidationReportSchema = z.object({
+  rows: z.number().int(),
+  issues: z.array(ValidationIssueSchema),
+  lengths: LengthStatsSchema,
+  skipped: z.array(SkippedRowSchema),
+});
+export type ValidationReport = z.infer<typeof ValidationReportSchema>;
+
+export const DatasetInspectionSchema = z.object({
+  fileName: z.string(),
+  format: z.string(),
+  columns: z.array(z.string()),
+  mapping: ColumnMappingSchema,
+  task: DatasetTaskSchema,
+  rows: z.number().int(),
+  labels: z.array(z.string()),
+  labelCounts: z.record(z.string(), z.number().int()),
+  splits: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int() }),
+  report: ValidationReportSchema,
+  /** First rows as they would be stored. */
+  sample: z.array(z.object({ text: z.string(), textPair: z.string().optional(), label: z.string() })),
+  /** Set when this exact content is already imported. */
+  existingId: z.string().optional(),
+});
+export type DatasetInspection = z.infer<typeof DatasetInspectionSchema>;
+
+/** A file of a dropped folder: text as is, binary (Parquet) as base64. */
+export const ImportFileSchema = z
+  .object({ name: z.string().min(1).max(500), content: z.string().max(512 * 1024 * 1024), encoding: z.enum(['text', 'base64']).optional() })
+  .strict();
+export type ImportFile = z.infer<typeof ImportFileSchema>;
