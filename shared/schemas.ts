@@ -187,6 +187,8 @@ export const RunSummarySchema = z.object({
   /** Step of the latest checkpoint (resume continues from it), and of the best evaluation. */
   checkpointStep: z.number().int().nullable(),
   bestStep: z.number().int().nullable(),
+  /** SHA-256 of the dataset content this run trained on. */
+  dataHash: z.string(),
   /** Final validation metrics (accuracy, macro_f1, loss) and timing (ms_per_step) once completed. */
   finalMetrics: z.record(z.string(), z.number()),
 });

@@ -25,7 +25,10 @@ Commands:
 
 Options: --json (machine-readable output on stdout), --data-dir <path> (or COMPARO_DATA_DIR),
   --preset default|quick, --target ultra|first|best, --temperature T, --dropout p, --lr x,
-  --batch-size N, --max-train N, --backend auto|tensorflow|wasm|cpu.  --dataset defaults to the embedded IMDB sample.`;
+  --batch-size N, --max-train N, --backend auto|tensorflow|wasm|cpu, --crops N,
+  --objective comparative|primary_hinge|listmle, --primary max|avg|first|last, --lambda x,
+  --grad-accum N, --patience N, --selection-metric accuracy|macro_f1|mcc|loss|pearson|spearman,
+  --sequential (run the ablated copies one after another instead of batched).  --dataset defaults to the embedded IMDB sample.`;
 
 class UsageError extends Error {}
 
@@ -58,10 +61,18 @@ function configPatch(v: Record<string, string | boolean | undefined>): RunConfig
     learningRate: num(v.lr as string, 'lr'),
     batchSize: num(v['batch-size'] as string, 'batch-size'),
     maxTrainExamples: num(v['max-train'] as string, 'max-train'),
+    crops: num(v.crops as string, 'crops'),
+    hingeWeight: num(v.lambda as string, 'lambda'),
+    gradAccumulation: num(v['grad-accum'] as string, 'grad-accum'),
+    earlyStoppingPatience: num(v.patience as string, 'patience'),
   };
   if (v.target) patch.target = v.target as RunConfigPatch['target'];
   if (v.loss) patch.loss = v.loss as RunConfigPatch['loss'];
   if (v.backend) patch.backend = v.backend as RunConfigPatch['backend'];
+  if (v.objective) patch.objective = v.objective as RunConfigPatch['objective'];
+  if (v.primary) patch.primary = v.primary as RunConfigPatch['primary'];
+  if (v['selection-metric']) patch.selectionMetric = v['selection-metric'] as RunConfigPatch['selectionMetric'];
+  if (v.sequential) patch.batchedAblations = false;
   return Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)) as RunConfigPatch;
 }
 
@@ -164,6 +175,14 @@ async function main(argv: string[]): Promise<number> {
       task: { type: 'string' },
       'skip-bad-rows': { type: 'boolean', default: false },
       backend: { type: 'string' },
+      crops: { type: 'string' },
+      objective: { type: 'string' },
+      primary: { type: 'string' },
+      lambda: { type: 'string' },
+      'grad-accum': { type: 'string' },
+      patience: { type: 'string' },
+      'selection-metric': { type: 'string' },
+      sequential: { type: 'boolean', default: false },
     },
   });
   const [command, arg] = positionals;

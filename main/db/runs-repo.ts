@@ -22,7 +22,11 @@ interface RunRecord {
   checkpoint_path: string | null;
   checkpoint_step: number | null;
   best_step: number | null;
+  data_hash: string;
 }
+
+/** Runs with the content hash of the data they trained on (a dataset's rows never change after import). */
+const SELECT_RUNS = 'SELECT runs.*, datasets.content_hash AS data_hash FROM runs JOIN datasets ON datasets.id = runs.dataset_id';
 
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused'];
@@ -42,17 +46,17 @@ export class RunsRepo {
   }
 
   get(id: string): RunSummary | undefined {
-    const rec = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRecord | undefined;
+    const rec = this.db.prepare(`${SELECT_RUNS} WHERE runs.id = ?`).get(id) as RunRecord | undefined;
     return rec && toSummary(rec);
   }
 
   list(): RunSummary[] {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id').all() as RunRecord[]).map(toSummary);
+    return (this.db.prepare(`${SELECT_RUNS} ORDER BY runs.created_at DESC, runs.id`).all() as RunRecord[]).map(toSummary);
   }
 
   byComparison(comparisonId: string): RunSummary[] {
     return (
-      this.db.prepare('SELECT * FROM runs WHERE comparison_id = ? ORDER BY seed, loss').all(comparisonId) as RunRecord[]
+      this.db.prepare(`${SELECT_RUNS} WHERE runs.comparison_id = ? ORDER BY runs.seed, runs.loss`).all(comparisonId) as RunRecord[]
     ).map(toSummary);
   }
 
@@ -152,6 +156,7 @@ function toSummary(rec: RunRecord): RunSummary {
     error: rec.error,
     checkpointStep: rec.checkpoint_step,
     bestStep: rec.best_step,
+    dataHash: rec.data_hash,
     finalMetrics: JSON.parse(rec.final_metrics_json) as Record<string, number>,
   };
 }

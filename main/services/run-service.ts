@@ -71,6 +71,7 @@ export class RunService {
       error: null,
       checkpointStep: null,
       bestStep: null,
+      dataHash: dataset.contentHash,
       finalMetrics: {},
     };
     this.runs.insert(run, process.pid);

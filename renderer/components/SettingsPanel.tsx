@@ -1,6 +1,6 @@
 // Collapsed by default: the defaults are meant to be good enough for a first comparison.
 import type { RunConfig } from '../../shared/schemas';
-import { fieldLabel, TARGET_OPTIONS, type SettingsDraft } from '../lib/settings';
+import { fieldLabel, OBJECTIVE_OPTIONS, TARGET_OPTIONS, type SettingsDraft } from '../lib/settings';
 
 interface SettingsPanelProps {
   draft: SettingsDraft;
@@ -9,12 +9,13 @@ interface SettingsPanelProps {
   onReset: () => void;
 }
 
-type NumericField = Exclude<keyof SettingsDraft, 'target'>;
+type NumericField = Exclude<keyof SettingsDraft, 'target' | 'objective'>;
 
 const NUMERIC_FIELDS: Array<{ field: NumericField; min: number; max: number; step: string; hint: string }> = [
   { field: 'epochs', min: 1, max: 100, step: '1', hint: 'passes over the training split' },
   { field: 'seeds', min: 1, max: 10, step: '1', hint: 'paired runs per arm; more seeds, firmer verdict' },
   { field: 'ablations', min: 1, max: 8, step: '1', hint: 'nested-dropout copies l1…lC' },
+  { field: 'crops', min: 0, max: 4, step: '1', hint: 'nested sentence crops of the input (CmpCrop)' },
   { field: 'dropout', min: 0, max: 0.9, step: '0.05', hint: 'copy k runs at 1−(1−p)^k' },
   { field: 'learningRate', min: 0, max: 1, step: 'any', hint: 'Adam step size' },
 ];
@@ -50,6 +51,17 @@ export function SettingsPanel({ draft, defaults, onChange, onReset }: SettingsPa
             ))}
           </select>
           <small>what the dummy loss compares against</small>
+        </label>
+        <label>
+          <span>{fieldLabel('objective')}</span>
+          <select name="objective" value={draft.objective} onChange={(event) => onChange({ ...draft, objective: event.target.value as SettingsDraft['objective'] })}>
+            {OBJECTIVE_OPTIONS.map((option) => (
+              <option key={option} value={option}>
+                {option.replace('_', ' + ')}
+              </option>
+            ))}
+          </select>
+          <small>Lcmp alone (paper default), primary + λ·hinge, or ListMLE</small>
         </label>
       </div>
       <p className="muted settings-fixed">

@@ -2,25 +2,32 @@
 // ("0.") is not rejected mid-keystroke; only fields that differ from the server's defaults are sent,
 // so the server stays the single owner of defaults.
 import type { RequestOf } from '../../shared/contract';
-import { CmpTargetSchema, RunConfigPatchSchema, type CmpTarget, type RunConfig, type RunConfigPatch } from '../../shared/schemas';
+import { CmpTargetSchema, ObjectiveSchema, RunConfigPatchSchema, type CmpTarget, type RunConfig, type RunConfigPatch } from '../../shared/schemas';
+
+export type Objective = RunConfig['objective'];
 
 export interface SettingsDraft {
   epochs: string;
   seeds: string;
   ablations: string;
+  crops: string;
   target: CmpTarget;
+  objective: Objective;
   dropout: string;
   learningRate: string;
 }
 
 export const TARGET_OPTIONS = CmpTargetSchema.options;
+export const OBJECTIVE_OPTIONS = ObjectiveSchema.options;
 
 export function draftFromDefaults(defaults: RunConfig, defaultSeeds: number): SettingsDraft {
   return {
     epochs: String(defaults.epochs),
     seeds: String(defaultSeeds),
     ablations: String(defaults.ablations),
+    crops: String(defaults.crops),
     target: defaults.target,
+    objective: defaults.objective,
     dropout: String(defaults.dropout),
     learningRate: String(defaults.learningRate),
   };
@@ -40,13 +47,14 @@ export function buildStartRequest(
   defaultSeeds: number,
 ): { ok: true; request: StartRequest } | { ok: false; message: string } {
   const patch: RunConfigPatch = {};
-  const numericFields = ['epochs', 'ablations', 'dropout', 'learningRate'] as const;
+  const numericFields = ['epochs', 'ablations', 'crops', 'dropout', 'learningRate'] as const;
   for (const field of numericFields) {
     const value = parseNumber(draft[field]);
     if (!Number.isFinite(value)) return { ok: false, message: `${fieldLabel(field)} must be a number.` };
     if (value !== defaults[field]) patch[field] = value;
   }
   if (draft.target !== defaults.target) patch.target = draft.target;
+  if (draft.objective !== defaults.objective) patch.objective = draft.objective;
 
   const checked = RunConfigPatchSchema.safeParse(patch);
   if (!checked.success) {
@@ -69,7 +77,9 @@ export function fieldLabel(field: string): string {
     epochs: 'Epochs',
     seeds: 'Seeds',
     ablations: 'Ablated copies (C)',
+    crops: 'Input crops',
     target: 'Target',
+    objective: 'Objective',
     dropout: 'Dropout p',
     learningRate: 'Learning rate',
   };

@@ -44,11 +44,14 @@ describe('CLI', () => {
   });
 
   it('trains a comparative run, then lists and shows it', () => {
-    const r = cli('train', '--loss', 'comparative', '--ablations', '2', '--seed', '7', '--epochs', '1', '--preset', 'quick', '--json');
+    const r = cli('train', '--loss', 'comparative', '--ablations', '2', '--crops', '1', '--objective', 'primary_hinge', '--primary', 'avg', '--seed', '7', '--epochs', '1', '--preset', 'quick', '--json');
     expect(r.code, r.stderr).toBe(0);
     const detail = JSON.parse(r.stdout);
     expect(detail.run).toMatchObject({ status: 'completed', loss: 'comparative', seed: 7 });
-    expect(detail.run.config.ablations).toBe(2);
+    expect(detail.run.config).toMatchObject({ ablations: 2, crops: 1, objective: 'primary_hinge', primary: 'avg' });
+    // One drop and one crop alternate into three copies: l0 (full), crop 1, crop 1 + drop 1, crop... per the doc.
+    expect(detail.metrics.some((m: { name: string }) => m.name === 'l2')).toBe(true);
+    expect(detail.utility.length).toBeGreaterThan(0);
     expect(detail.run.backend).toBeTruthy();
     const runs = cli('runs', '--json');
     expect(JSON.parse(runs.stdout).map((x: { id: string }) => x.id)).toContain(detail.run.id);
@@ -56,5 +59,6 @@ describe('CLI', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/status: completed/);
     expect(show.stdout).toMatch(/accuracy: 0\.\d{4}/);
+    expect(show.stdout).toMatch(/neuronal utility \(drop, accuracy by level k\): k0=/);
   });
 });

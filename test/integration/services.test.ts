@@ -96,6 +96,7 @@ describe('services over a real SQLite file and real trainer processes', () => {
       expect(run.backend).toMatch(/^(tensorflow|tensorflow-gpu|wasm|cpu)$/);
       expect(run.finalMetrics.accuracy).toBeGreaterThanOrEqual(0);
       expect(run.step).toBe(run.totalSteps);
+      expect(run.dataHash).toBe(dataset.contentHash);
     }
     const acc = d.table.find((row) => row.metric === 'accuracy')!;
     expect(acc.baseline[0]).not.toBeNull();
