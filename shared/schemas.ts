@@ -258,6 +258,30 @@ export const ComparisonSummarySchema = z.object({
 export type ComparisonSummary = z.infer<typeof ComparisonSummarySchema>;
 
 /** One row per metric: the value for each arm (mean over seeds) and the paired difference. */
+/** Paired statistics of one metric; every number is null where it is undefined (few seeds, no spread). */
+export const ComparisonStatsSchema = z.object({
+  /** Seeds with both arms finished (the pairs the statistics use). */
+  n: z.number().int(),
+  t: z.number().nullable(),
+  df: z.number().nullable(),
+  /** Two-sided paired t-test p-value. */
+  pT: z.number().nullable(),
+  /** min(W+, W-) of the Wilcoxon signed-rank test (zero differences dropped). */
+  wilcoxonW: z.number().nullable(),
+  pWilcoxon: z.number().nullable(),
+  /** Percentile bootstrap 95% CI of the mean paired difference (comparative - baseline). */
+  ciLow: z.number().nullable(),
+  ciHigh: z.number().nullable(),
+  /** Cohen's d_z = mean difference / sd of the differences. */
+  effectSize: z.number().nullable(),
+  /** Seeds a paired t-test needs to detect this effect at alpha 0.05 with power 0.8. */
+  seedsNeeded: z.number().int().nullable(),
+  /** Why a p-value is missing, when it is. */
+  reason: z.string().optional(),
+  verdict: z.string(),
+});
+export type ComparisonStats = z.infer<typeof ComparisonStatsSchema>;
+
 export const ComparisonTableRowSchema = z.object({
   metric: z.string(),
   baseline: z.array(z.number().nullable()),
@@ -266,6 +290,8 @@ export const ComparisonTableRowSchema = z.object({
   comparativeMean: z.number().nullable(),
   /** Mean over seeds of (comparative - baseline), paired by seed. */
   meanDifference: z.number().nullable(),
+  /** Paired statistics over the seeds where both arms finished (shared/paired-stats.ts). Optional: older payloads lack it. */
+  stats: ComparisonStatsSchema.optional(),
 });
 export type ComparisonTableRow = z.infer<typeof ComparisonTableRowSchema>;
 

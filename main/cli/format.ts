@@ -44,8 +44,13 @@ export function comparisonText(d: ComparisonDetail, dataset: DatasetSummary): st
     withStd(r.comparativeMean, r.comparative, r.metric),
     signed(r.meanDifference, r.metric),
   ]);
+  // The statistical verdict for accuracy and for the metric the runs selected checkpoints by.
+  const verdictMetrics = [...new Set(['accuracy', c.selectionMetric])];
+  const verdicts = d.table
+    .filter((r) => verdictMetrics.includes(r.metric) && r.stats)
+    .map((r) => `${r.metric}: ${r.stats!.verdict}`);
   const failed = d.runs.filter((r) => r.status !== 'completed').map((r) => `  ${r.id} ${r.name}: ${r.status}${r.error ? ` — ${r.error}` : ''}`);
-  return head + '\n' + table(header, rows) + (failed.length ? `\n\nUnfinished runs:\n${failed.join('\n')}` : '') + '\n';
+  return head + '\n' + table(header, rows) + (verdicts.length ? `\n\n${verdicts.join('\n')}` : '') + (failed.length ? `\n\nUnfinished runs:\n${failed.join('\n')}` : '') + '\n';
 }
 
 export function runsText(runs: RunSummary[]): string {

@@ -1,6 +1,8 @@
 import { AppError } from '../../shared/errors';
-import type { ComparisonDetail, ComparisonSummary, ComparisonTableRow, RunConfig, RunSummary } from '../../shared/schemas';
+import type { ComparisonDetail, ComparisonStats, ComparisonSummary, ComparisonTableRow, RunConfig, RunSummary } from '../../shared/schemas';
+import { pairedStats } from '../../shared/paired-stats';
 import { mean } from '../../shared/stats';
+import { verdictText } from '../../shared/verdict';
 import type { ComparisonsRepo } from '../db/comparisons-repo';
 import { TERMINAL_STATUSES } from '../db/runs-repo';
 import { newId, type DatasetService } from './dataset-service';
@@ -95,6 +97,26 @@ export class ComparisonService {
   }
 }
 
+/** The paired statistics of one metric, flattened for the wire, with the verdict sentence. */
+export function rowStats(metric: string, baseline: Array<number | null>, comparative: Array<number | null>): ComparisonStats {
+  // A fixed bootstrap seed: the same finished comparison always shows the same interval.
+  const s = pairedStats(baseline, comparative, { seed: 1 });
+  return {
+    n: s.n,
+    t: s.tTest.t,
+    df: s.tTest.df,
+    pT: s.tTest.p,
+    wilcoxonW: s.wilcoxon.w,
+    pWilcoxon: s.wilcoxon.p,
+    ciLow: s.ci.low,
+    ciHigh: s.ci.high,
+    effectSize: s.effectSize,
+    seedsNeeded: s.seedsNeeded.n,
+    ...(s.tTest.reason ? { reason: s.tTest.reason } : {}),
+    verdict: verdictText(metric, s),
+  };
+}
+
 /** Per metric: each arm's value per seed (seed order), arm means, and the mean paired difference. */
 export function comparisonTable(seeds: number[], runs: RunSummary[]): ComparisonTableRow[] {
   const value = (loss: RunSummary['loss'], seed: number, metric: string): number | null => {
@@ -117,6 +139,7 @@ export function comparisonTable(seeds: number[], runs: RunSummary[]): Comparison
       baselineMean: mean(baseline.filter((v): v is number => v !== null)),
       comparativeMean: mean(comparative.filter((v): v is number => v !== null)),
       meanDifference: mean(diffs),
+      stats: rowStats(metric, baseline, comparative),
     };
   });
   // A metric no run reported (MCC on regression, crop utility without crops) is left out, not shown empty.

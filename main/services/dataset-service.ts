@@ -21,8 +21,10 @@ export const EMBEDDED_DATASETS: Record<string, string> = {
 };
 /** Files of a dropped folder that can hold data; anything else (README, LICENSE) is ignored. */
 const DATA_FILE = /\.(csv|tsv|tab|txt|jsonl|ndjson|json|parquet)$/i;
-/** Delimited files above this size stream from disk instead of being read whole. */
+/** CSV/TSV and JSON Lines files above this size stream from disk instead of being read whole. */
 export const STREAM_THRESHOLD_BYTES = 32 * 1024 * 1024;
+/** Uploads (renderer drops) above this size report progress and can be cancelled before storing. */
+export const TEXT_PROGRESS_BYTES = 4 * 1024 * 1024;
 
 export function newId(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
@@ -36,6 +38,10 @@ interface SourceFile {
 export class DatasetService {
   /** In-flight path imports, by path, so a request can cancel one. */
   private readonly inFlight = new Map<string, AbortController>();
+  /** Above this many bytes a file streams; a field so tests can stream small files through importPath. */
+  streamThresholdBytes = STREAM_THRESHOLD_BYTES;
+  /** Above this many bytes an upload reports progress; a field for the same reason. */
+  textProgressBytes = TEXT_PROGRESS_BYTES;
 
   constructor(
     private readonly repo: DatasetsRepo,
@@ -93,9 +99,9 @@ export class DatasetService {
     return toInspection(sources.length === 1 ? sources[0].name : commonName(sources), assembled, this.repo.findByHash(hash)?.id);
   }
 
-  /** A file or a folder on disk (CLI, Electron's dropped paths); big CSV/TSV files stream. */
+  /** A file or a folder on disk (CLI, Electron's dropped paths); big CSV/TSV/JSONL files stream. */
   async importPath(path: string, options: StreamImportOptions = {}): Promise<DatasetSummary> {
-    if (isStreamable(path, options)) return this.importLargeFile(path, options);
+    if (isStreamable(path, options, this.streamThresholdBytes)) return this.importLargeFile(path, options);
     const { signal: _signal, onProgress: _onProgress, ...importOptions } = options;
     return this.importFiles(readDatasetSources(path), basename(path, extname(path)), importOptions);
   }
@@ -110,7 +116,7 @@ export class DatasetService {
     const existing = this.repo.findByHash(hash);
     if (existing) return existing;
     const placeholder: DatasetSummary = {
-      id: newId('d'), name: basename(path, extname(path)), fileName: basename(path), format: /\.(tsv|tab)$/i.test(path) ? 'tsv' : 'csv',
+      id: newId('d'), name: basename(path, extname(path)), fileName: basename(path), format: /\.(tsv|tab)$/i.test(path) ? 'tsv' : /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : 'csv',
       rows: 0, textColumn: '', labelColumn: '', labels: [], labelCounts: {}, splits: { train: 0, validation: 0 }, contentHash: hash,
       createdAt: new Date().toISOString(),
     };
@@ -126,11 +132,30 @@ export class DatasetService {
     const hash = contentHash(sources, options);
     const existing = this.repo.findByHash(hash);
     if (existing) return existing;
-    const assembled = await this.assembleSources(sources, options);
     const fileName = sources.length === 1 ? basename(sources[0].name) : commonName(sources);
-    const summary = toSummary(assembled, name, fileName, hash);
-    this.repo.insert(summary, assembled.rows as StoredRow[], assembled.report);
-    return summary;
+    const totalBytes = sources.reduce((sum, source) => sum + source.bytes.length, 0);
+    // In-memory parses are synchronous, so progress is per file, and a cancel (keyed by the file
+    // name, as the renderer knows no path) takes effect between files and before anything is stored.
+    const tracked = totalBytes > this.textProgressBytes && !this.inFlight.has(fileName);
+    const controller = new AbortController();
+    if (tracked) this.inFlight.set(fileName, controller);
+    const progress = async (bytes: number, rows: number) => {
+      if (!tracked) return;
+      this.events?.emit('dataset.importProgress', { path: fileName, bytes, totalBytes, rows });
+      // Let the event go out and a 'datasets.cancelImport' request in.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (controller.signal.aborted) throw new AppError('conflict', 'import cancelled');
+    };
+    try {
+      await progress(0, 0);
+      const assembled = await this.assembleSources(sources, options, progress);
+      await progress(totalBytes, assembled.rows.length);
+      const summary = toSummary(assembled, name, fileName, hash);
+      this.repo.insert(summary, assembled.rows as StoredRow[], assembled.report);
+      return summary;
+    } finally {
+      if (tracked) this.inFlight.delete(fileName);
+    }
   }
 
   importEmbedded(which = 'imdb'): Promise<DatasetSummary> {
@@ -186,18 +211,28 @@ export class DatasetService {
     return { labelNames: dataset.labels, train, validation };
   }
 
-  private async assembleSources(sources: SourceFile[], options: ImportOptions): Promise<AssembledDataset> {
+  private async assembleSources(sources: SourceFile[], options: ImportOptions, progress?: (bytes: number, rows: number) => Promise<void>): Promise<AssembledDataset> {
     const parts = [];
-    for (const source of sources) parts.push({ fileName: source.name, parsed: await parseDatasetAsync(source.name, source.bytes, options) });
+    const total = sources.reduce((sum, s) => sum + s.bytes.length, 0);
+    let bytes = 0;
+    let rows = 0;
+    for (const source of sources) {
+      const parsed = await parseDatasetAsync(source.name, source.bytes, options);
+      parts.push({ fileName: source.name, parsed });
+      bytes += source.bytes.length;
+      rows += parsed.rows.length;
+      // The last file's progress is sent by the caller, with the final row count.
+      if (progress && bytes < total) await progress(bytes, rows);
+    }
     return assemble(parts, options, { validationFraction: VALIDATION_FRACTION, seed: SPLIT_SEED });
   }
 }
 
-function isStreamable(path: string, options: ImportOptions): boolean {
+function isStreamable(path: string, options: ImportOptions, threshold: number): boolean {
   try {
     const stat = statSync(path);
     // The streamed path has no whole-dataset label merging or task choices beyond single-file tables.
-    return stat.isFile() && stat.size > STREAM_THRESHOLD_BYTES && /\.(csv|tsv|tab|txt)$/i.test(path) && options.task !== 'multilabel';
+    return stat.isFile() && stat.size > threshold && /\.(csv|tsv|tab|txt|jsonl|ndjson)$/i.test(path) && options.task !== 'multilabel';
   } catch {
     return false;
   }

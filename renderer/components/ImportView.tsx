@@ -9,6 +9,7 @@ import type { ImportFile } from '../../shared/dataset-report';
 import { DropZone } from './DropZone';
 import { ErrorMessage } from './ErrorMessage';
 import { ImportMappingPanel } from './ImportMappingPanel';
+import { ImportProgress } from './ImportProgress';
 
 /** The contract's limit on 'datasets.importText' content; checked here to fail before reading 512 MiB. */
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -44,6 +45,8 @@ async function importFile(file: File): Promise<{ ok: true; dataset: DatasetSumma
 
 export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps) {
   const [busy, setBusy] = useState<string | null>(null);
+  // The file being imported one by one, whose progress events the bar follows.
+  const [current, setCurrent] = useState<string | null>(null);
   const [failures, setFailures] = useState<FailedImport[]>([]);
   // Set when some files imported and others failed: we stay here so the errors remain readable.
   const [partlyImported, setPartlyImported] = useState<DatasetSummary | null>(null);
@@ -75,7 +78,9 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
     let lastImported: DatasetSummary | null = null;
     for (const file of files) {
       setBusy(`Importing ${file.name}…`);
+      setCurrent(file.name);
       const outcome = await importFile(file);
+      setCurrent(null);
       if (outcome.ok) lastImported = outcome.dataset;
       else failed.push({ fileName: file.name, error: outcome.error });
     }
@@ -108,6 +113,7 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
         <p className="drop-zone-title">{busy ?? 'Drop a dataset file or folder here'}</p>
         <p className="drop-zone-hint">{busy ? 'Reading and checking every row.' : `${DATASET_EXTENSIONS.join(' ')} · or click to choose a file`}</p>
       </DropZone>
+      {busy !== null && current !== null && <ImportProgress key={current} importKey={current} />}
       <div className="import-actions">
         <button type="button" className="button" disabled={busy !== null} onClick={() => fileInput.current?.click()}>
           Choose a file…

@@ -1,6 +1,6 @@
-// A plain sentence under the table. Deliberately modest: it counts seeds, it does not claim
-// significance (the services own any statistics).
-import type { ComparisonTableRow } from '../../shared/schemas';
+// A plain sentence under the table: what happened on average and on how many seeds, then, when the
+// services sent paired statistics, their verdict (CI, p, seeds needed) — the renderer computes none.
+import type { ComparisonStats, ComparisonTableRow } from '../../shared/schemas';
 import { differenceVerdict, formatDifference, metricLabel } from '../lib/format';
 
 export function Verdict({ rows }: { rows: ComparisonTableRow[] }) {
@@ -19,6 +19,20 @@ export function Verdict({ rows }: { rows: ComparisonTableRow[] }) {
       {verdict === 'same' ? '' : ` by ${formatDifference(row.metric, row.meanDifference)} on average`}; it was better on {better} of{' '}
       {pairs.length} seed{pairs.length === 1 ? '' : 's'}.
       {pairs.length < 3 && <span className="muted"> With fewer than 3 seeds, treat this as a hint, not a result.</span>}
+      {row.stats && <StatsLine stats={row.stats} />}
     </p>
+  );
+}
+
+function StatsLine({ stats }: { stats: ComparisonStats }) {
+  const details = [
+    stats.pWilcoxon !== null ? `Wilcoxon p = ${stats.pWilcoxon.toFixed(3)}` : null,
+    stats.effectSize !== null ? `effect size d_z = ${stats.effectSize.toFixed(2)}` : null,
+  ].filter((d): d is string => d !== null);
+  return (
+    <span className="verdict-stats" data-testid="verdict-stats">
+      <br />
+      Statistics: {stats.verdict}.{details.length > 0 && <span className="muted"> ({details.join(', ')})</span>}
+    </span>
   );
 }

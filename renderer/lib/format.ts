@@ -1,26 +1,10 @@
 // How numbers read in the UI. Metric-aware: accuracy-like metrics as percentages, differences of
 // them in percentage points, losses with three decimals, timings in ms.
 
-const FRACTION_METRICS = new Set([
-  'accuracy',
-  'macro_f1',
-  'micro_f1',
-  'f1',
-  'precision',
-  'recall',
-  'utility_drop_beaten_share',
-  'utility_crop_beaten_share',
-]);
-/** Metrics where a smaller value is better, so a positive difference is bad news. */
-const LOWER_IS_BETTER = new Set(['loss', 'mse', 'utility_drop_beaten_share', 'utility_crop_beaten_share']);
-
-/** Timings are named with an `ms` word: ms_per_step, elapsed_ms. */
-function isMilliseconds(metric: string): boolean {
-  return /(^|_)ms(_|$)/.test(metric);
-}
+import { isMilliseconds, metricIsFraction, metricIsLowerBetter } from '../../shared/verdict';
 
 export function isLowerBetter(metric: string): boolean {
-  return LOWER_IS_BETTER.has(metric) || isMilliseconds(metric) || metric.endsWith('loss');
+  return metricIsLowerBetter(metric);
 }
 
 export function metricLabel(metric: string): string {
@@ -42,7 +26,7 @@ export function metricLabel(metric: string): string {
 
 export function formatMetric(metric: string, value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  if (FRACTION_METRICS.has(metric)) return `${(value * 100).toFixed(1)}%`;
+  if (metricIsFraction(metric)) return `${(value * 100).toFixed(1)}%`;
   if (isMilliseconds(metric)) return formatMilliseconds(value);
   return value.toFixed(3);
 }
@@ -57,7 +41,7 @@ export function formatDifference(metric: string, value: number | null | undefine
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   const sign = value > 0 ? '+' : value < 0 ? '−' : '±';
   const magnitude = Math.abs(value);
-  if (FRACTION_METRICS.has(metric)) return `${sign}${(magnitude * 100).toFixed(1)} pp`;
+  if (metricIsFraction(metric)) return `${sign}${(magnitude * 100).toFixed(1)} pp`;
   if (isMilliseconds(metric)) return `${sign}${formatMilliseconds(magnitude)}`;
   return `${sign}${magnitude.toFixed(3)}`;
 }

@@ -5,6 +5,9 @@ import { createReadStream, statSync } from 'node:fs';
 import { AppError } from '../../../shared/errors';
 import type { DatasetTask } from '../../../shared/dataset-report';
 import { CsvTokenizer, type StreamRecord } from './csv-stream';
+import { JsonLinesSplitter, parseStreamedLine } from './jsonl-stream';
+import { locateKeyValue } from './parse-jsonl';
+import { ChunkDecoder } from './chunk-decoder';
 import { detectEncoding } from './decode';
 import { chooseColumns, type ColumnChoice, type RequestedColumns } from './detect-columns';
 import { sniffDelimiter } from './detect-format';
@@ -43,64 +46,109 @@ export interface StreamResult {
   skipped: SourceText['skipped'];
 }
 
+/** A record held back while the columns are being decided; JSON Lines records keep their object. */
+interface PendingRecord extends StreamRecord {
+  object?: Record<string, unknown>;
+  lineText?: string;
+}
+
+/**
+ * Streams a big CSV/TSV or JSON Lines file (by extension: .jsonl/.ndjson) through the same
+ * pipeline: sample, decide columns and task, then extract rows batch by batch.
+ */
 export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow[]) => void, options: StreamOptions = {}): Promise<StreamResult> {
+  const jsonl = /\.(jsonl|ndjson)$/i.test(path);
   const totalBytes = statSync(path).size;
   const source = new SourceText(path, '', options.skipBadRows);
   if (totalBytes === 0) source.fail(0, 'file is empty');
-  const batchSize = options.batchSize ?? 10_000;
+  // Small batches die young: 10k-row batches outlived scavenges and were copied (measured ~10% slower).
+  const batchSize = options.batchSize ?? 2_000;
 
-  let decoder: InstanceType<typeof TextDecoder> | undefined;
+  let decoder: ChunkDecoder | undefined;
   let encoding = 'utf-8';
   let tokenizer: CsvTokenizer | undefined;
+  let splitter: JsonLinesSplitter | undefined;
   let delimiter = ',';
   let columns: string[] | undefined;
   let header: StreamRecord | undefined;
   let setup: { choice: ColumnChoice; task: DatasetTask } | undefined;
-  const pending: StreamRecord[] = [];
+  const pending: PendingRecord[] = [];
   let batch: ParsedRow[] = [];
   const cleanedLabels = new Map<string, string>();
   let rows = 0;
   let bytes = 0;
 
-  const toRaw = (record: StreamRecord): RawRecord => new StreamRawRecord(record, columns!);
+  const toRaw = (record: PendingRecord): RawRecord => new StreamRawRecord(record, columns!);
 
-  const handle = (record: StreamRecord) => {
+  const handle = (cells: string[], line: number) => {
     if (!columns) {
-      header = record;
-      columns = record.cells.map((c) => c.trim());
-      if (columns.length < 2) source.failAt({ line: record.line, column: 1 }, `the first row must be a header naming at least two columns (text and label), found ${columns.length}`);
+      header = { cells, line };
+      columns = cells.map((c) => c.trim());
+      if (columns.length < 2) source.failAt({ line, column: 1 }, `the first row must be a header naming at least two columns (text and label), found ${columns.length}`);
       return;
     }
-    if (record.cells.length !== columns.length) {
-      source.reject({ line: record.line, column: 1 }, `row has ${record.cells.length} field(s) but the header has ${columns.length}`);
+    if (cells.length !== columns.length) {
+      source.reject({ line, column: 1 }, `row has ${cells.length} field(s) but the header has ${columns.length}`);
       return;
     }
     if (!setup) {
-      pending.push(record);
+      pending.push({ cells, line });
       if (pending.length >= SAMPLE_RECORDS) decide();
       return;
     }
-    emit(record);
+    emit(cells, line);
+  };
+
+  const handleLine = (lineText: string, line: number) => {
+    const object = parseStreamedLine(path, lineText, line);
+    if (!setup) {
+      pending.push({ cells: [], line, object, lineText });
+      if (pending.length >= SAMPLE_RECORDS) decide();
+      return;
+    }
+    emitObject(object, line, lineText);
   };
 
   const decide = () => {
+    if (jsonl) {
+      // JSON Lines has no header: the columns are the keys the sampled objects use, in first-seen order.
+      if (pending.length === 0) source.fail(0, 'file is empty');
+      const keys = new Set<string>();
+      for (const record of pending) for (const key of Object.keys(record.object!)) keys.add(key);
+      columns = [...keys];
+      header = { cells: [], line: pending[0].line };
+    }
+    const records = pending.map(toRaw);
     const table: RawTable = {
       columns: columns!,
-      records: pending.map(toRaw),
+      records,
       columnsPosition: { line: header!.line, column: 1 },
-      locateColumn: () => ({ line: header!.line, column: 1 }),
+      // As on the in-memory path: a column is pointed at in the first record that has it.
+      locateColumn: (column) => (jsonl ? (records.find((r) => r.get(column) !== undefined) ?? records[0]).locate(column) : { line: header!.line, column: 1 }),
     };
     const choice = chooseColumns(source, table, options);
     setup = { choice, task: options.task ?? inferTask(table, choice, false) };
-    for (const record of pending.splice(0)) emit(record);
+    for (const record of pending.splice(0)) {
+      if (record.object) emitObject(record.object, record.line, record.lineText!);
+      else emit(record.cells, record.line);
+    }
   };
 
   let cursor: StreamRawRecord | undefined;
-  const emit = (record: StreamRecord) => {
+  const emit = (cells: string[], line: number) => {
     // One reused record view: extraction reads it synchronously, and a million fresh views is GC work.
-    cursor ??= new StreamRawRecord(record, columns!);
-    cursor.reset(record);
-    const row = extractRecord(source, cursor, setup!.choice, setup!.task);
+    cursor ??= new StreamRawRecord({ cells, line }, columns!);
+    cursor.reset(cells, line);
+    accept(extractRecord(source, cursor, setup!.choice, setup!.task));
+  };
+
+  const emitObject = (object: Record<string, unknown>, line: number, lineText: string) => {
+    cursor ??= new StreamRawRecord({ cells: [], line }, columns!);
+    cursor.resetObject(object, line, lineText);
+    accept(extractRecord(source, cursor, setup!.choice, setup!.task));
+  };
+
+  const accept = (row: ParsedRow | undefined) => {
     if (!row) return;
     if (setup!.task === 'classification' || setup!.task === 'pair_classification') {
       // Labels repeat, so each distinct spelling is cleaned once.
@@ -130,26 +178,32 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
       if (!decoder) {
         const detected = detectEncoding(chunk);
         encoding = detected.encoding;
-        decoder = new TextDecoder(detected.encoding);
+        decoder = new ChunkDecoder(detected.encoding);
         data = chunk.subarray(detected.bomLength);
       }
-      const text = decoder.decode(data, { stream: true });
-      if (!tokenizer) {
+      const text = decoder.decode(data);
+      if (jsonl) {
+        splitter ??= new JsonLinesSplitter();
+        splitter.feed(text, false, handleLine);
+      } else if (!tokenizer) {
         if (text.indexOf('\0') !== -1) source.failAt({ line: 1, column: 1 }, 'file contains NUL bytes: this looks like a binary file, not CSV or TSV text');
         delimiter = sniffDelimiter(text.slice(text.search(/\S/)), /\.(tsv|tab)$/i.test(path) ? '\t' : /\.csv$/i.test(path) ? ',' : undefined);
         tokenizer = new CsvTokenizer(path, delimiter);
       }
-      for (const record of tokenizer.push(text, false)) handle(record);
+      tokenizer?.feed(text, false, handle);
       options.onProgress?.({ bytes, totalBytes, rows });
     }
-    if (tokenizer) for (const record of tokenizer.push(decoder!.decode(), true)) handle(record);
+    // Checked again after the last chunk: a file of one chunk must still honour a cancel.
+    if (options.signal?.aborted) throw new AppError('conflict', 'import cancelled');
+    if (tokenizer) tokenizer.feed(decoder!.end(), true, handle);
+    if (splitter) splitter.feed(decoder!.end(), true, handleLine);
   } finally {
     stream.destroy();
   }
-  if (!columns) source.fail(0, 'file is empty');
+  if (!columns && !jsonl) source.fail(0, 'file is empty');
   if (!setup) decide();
   flush();
-  if (rows === 0) source.failAt({ line: header!.line + 1, column: 1 }, 'file has a header row but no usable data rows');
+  if (rows === 0) source.failAt({ line: jsonl ? header!.line : header!.line + 1, column: 1 }, jsonl ? 'no usable rows: every row was skipped (see the list of skipped rows)' : 'file has a header row but no usable data rows');
   options.onProgress?.({ bytes, totalBytes, rows });
   return { columns: columns!, choice: setup!.choice, task: setup!.task, delimiter, encoding, rows, bytes, skipped: source.skipped };
 }
@@ -160,25 +214,42 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
  */
 class StreamRawRecord implements RawRecord {
   line: number;
+  private cells: string[];
+  private object: Record<string, unknown> | undefined;
+  private lineText = '';
+
   constructor(
-    private record: StreamRecord,
+    record: PendingRecord,
     private readonly columns: string[],
   ) {
     this.line = record.line;
+    this.cells = record.cells;
+    this.object = record.object;
+    this.lineText = record.lineText ?? '';
   }
 
-  reset(record: StreamRecord): void {
-    this.record = record;
-    this.line = record.line;
+  reset(cells: string[], line: number): void {
+    this.cells = cells;
+    this.line = line;
+    this.object = undefined;
+  }
+
+  resetObject(object: Record<string, unknown>, line: number, lineText: string): void {
+    this.object = object;
+    this.line = line;
+    this.lineText = lineText;
   }
 
   get(column: string): unknown {
+    if (this.object) return Object.hasOwn(this.object, column) ? this.object[column] : undefined;
     const index = this.columns.indexOf(column);
-    return index < 0 ? undefined : this.record.cells[index];
+    return index < 0 ? undefined : this.cells[index];
   }
 
   /** Streaming keeps no text to measure columns in; the row's line is exact, the column is its start. */
-  locate(): { line: number; column: number } {
+  locate(column: string): { line: number; column: number } {
+    // A JSON line is still at hand, so the value's own column can be found (only on errors).
+    if (this.object) return { line: this.line, column: (locateKeyValue(this.lineText, column, 0) ?? this.lineText.length - this.lineText.trimStart().length) + 1 };
     return { line: this.line, column: 1 };
   }
 }
