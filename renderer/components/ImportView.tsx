@@ -44,6 +44,7 @@ async function importFile(file: File): Promise<{ ok: true; dataset: DatasetSumma
 }
 
 export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps) {
+  const [reviewFirst, setReviewFirst] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   // The file being imported one by one, whose progress events the bar follows.
   const [current, setCurrent] = useState<string | null>(null);
@@ -64,6 +65,11 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
     setFailures([]);
     setPartlyImported(null);
     setLastFiles(files);
+    // The automatic mapping is right for most files; people who know better choose before storing.
+    if (reviewFirst) {
+      await openReview(files);
+      return;
+    }
     // train/validation/test files dropped together (a folder) are one dataset with those splits.
     if (isSplitSet(files)) {
       setBusy(`Importing ${files.length} split files…`);
@@ -125,6 +131,10 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
         <button type="button" className="button" data-testid="use-spam-sample" disabled={busy !== null} onClick={() => void importSample('spam')}>
           Spam vs ham e-mail
         </button>
+        <label className="inline-toggle">
+          <input type="checkbox" data-testid="review-first" checked={reviewFirst} onChange={(event) => setReviewFirst(event.target.checked)} /> Review
+          columns and task before importing
+        </label>
       </div>
       {partlyImported && (
         <p className="notice">
