@@ -28,7 +28,7 @@ Options: --json (machine-readable output on stdout), --data-dir <path> (or COMPA
   --batch-size N, --max-train N, --backend auto|tensorflow|wasm|cpu, --crops N,
   --objective comparative|primary_hinge|listmle, --primary max|avg|first|last, --lambda x,
   --grad-accum N, --patience N, --selection-metric accuracy|macro_f1|mcc|loss|pearson|spearman,
-  --sequential (run the ablated copies one after another instead of batched).  --dataset defaults to the embedded IMDB sample.`;
+  --sequential (run the ablated copies one after another instead of batched).  --dataset defaults to the embedded IMDB sample; --dataset spam is the embedded spam/ham e-mail sample.`;
 
 class UsageError extends Error {}
 
@@ -76,9 +76,10 @@ function configPatch(v: Record<string, string | boolean | undefined>): RunConfig
   return Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)) as RunConfigPatch;
 }
 
-/** `--dataset` accepts a dataset id, a file path (imported, or found again by content hash) or nothing (the embedded sample). */
+/** `--dataset` accepts a dataset id, a file path (imported, or found again by content hash), `spam`, or nothing (the embedded IMDB sample). */
 async function resolveDataset(services: Services, ref: string | undefined) {
   if (!ref || ref === 'embedded') return call(services, 'datasets.importEmbedded', {});
+  if (ref === 'spam') return call(services, 'datasets.importEmbedded', { name: 'spam' });
   if (existsSync(ref)) return importPath(services, ref);
   return (await call(services, 'datasets.preview', { id: ref, limit: 1 })).dataset;
 }
