@@ -177,6 +177,8 @@ function quantileSorted(sorted: Float64Array, q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
+export const MIN_BOOTSTRAP_SEEDS = 5;
+
 /**
  * Percentile bootstrap CI of the mean paired difference: resample the seeds' differences with
  * replacement. Deterministic for a given seed. With few seeds it is narrower than the t interval
@@ -186,7 +188,9 @@ export function bootstrapMeanCi(diffs: readonly number[], options: { resamples?:
   const resamples = options.resamples ?? 10_000;
   const level = options.level ?? 0.95;
   const n = diffs.length;
-  if (n < 2) return { low: null, high: null, resamples, reason: 'needs at least 2 seeds' };
+  // With fewer seeds the resamples can only recombine a handful of values: the interval collapses
+  // to the range of the observed differences and can exclude 0 while the t-test finds nothing.
+  if (n < MIN_BOOTSTRAP_SEEDS) return { low: null, high: null, resamples, reason: `needs at least ${MIN_BOOTSTRAP_SEEDS} seeds` };
   const random = mulberry32(options.seed ?? 20240601);
   const means = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {

@@ -141,8 +141,10 @@ describe('bootstrap CI of the mean difference', () => {
     expect(covered / 200).toBeLessThan(0.99);
   });
 
-  it('needs two seeds', () => {
-    expect(bootstrapMeanCi([1])).toMatchObject({ low: null, high: null, reason: 'needs at least 2 seeds' });
+  it('needs five seeds: below that it would only span the observed differences', () => {
+    expect(bootstrapMeanCi([1])).toMatchObject({ low: null, high: null, reason: 'needs at least 5 seeds' });
+    expect(bootstrapMeanCi([-0.023, -0.0125])).toMatchObject({ low: null, high: null });
+    expect(bootstrapMeanCi([1, 2, 3, 4, 5]).low).not.toBeNull();
   });
 });
 
