@@ -6,6 +6,7 @@ import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { mulberry32 } from './random';
 import { mean, sampleStd } from './stats';
 
 export interface PairedTTest {
@@ -155,18 +156,6 @@ function exactSignedRankP(ranks: readonly number[], w: number): number {
   let tail = 0;
   for (let s = 0; s <= limit; s++) tail += dist[s];
   return Math.min(1, 2 * tail);
-}
-
-/** mulberry32: a tiny seeded PRNG, so the same data and seed always give the same interval. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Linear-interpolated quantile of sorted values (type 7, numpy's default). */
