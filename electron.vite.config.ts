@@ -1,6 +1,7 @@
 // electron-vite: `npm run dev` (dev server + Electron), `npm run build` (out/), `npm run start`.
 //   out/main/index.js    main process (ESM, package.json "type": "module"; Electron 41 runs it)
 //   out/main/trainer.js  trainer entry, forked as an Electron utility process
+//   out/main/predictor.js  predictor entry (Playground, file predictions), forked with child_process
 //   out/preload/index.cjs  CommonJS with everything bundled in: sandboxed preloads can neither be
 //                          ES modules nor require() anything but a few Electron built-ins
 //   out/renderer/        the React UI (same output folder as vite.renderer.config.ts)
@@ -44,6 +45,7 @@ export default defineConfig({
         input: {
           index: r('./main/app/index.ts'),
           trainer: r('./main/training/trainer-process.ts'),
+          predictor: r('./main/inference/predictor-process.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

@@ -9,6 +9,7 @@ import { ErrorMessage } from './components/ErrorMessage';
 import { HistoryList } from './components/HistoryList';
 import { ImportView } from './components/ImportView';
 import { InterruptedRunsBanner } from './components/InterruptedRunsBanner';
+import { Playground } from './components/Playground';
 import { RunView } from './components/RunView';
 import { navigate, useRoute, type Route } from './lib/route';
 import { useHistory } from './lib/useHistory';
@@ -64,6 +65,9 @@ export function App() {
             v{info.version} · {info.transport}
           </span>
         )}
+        <a href="#/playground" className="button small" data-testid="nav-playground">
+          Playground
+        </a>
         <a href="#/" className="button small">
           Import a dataset
         </a>
@@ -90,6 +94,7 @@ export function App() {
             />
           )}
           {route.view === 'run' && <RunView key={route.id} runId={route.id} />}
+          {route.view === 'playground' && <Playground key={route.comparisonId ?? ''} history={history} comparisonId={route.comparisonId} />}
         </main>
       </div>
     </div>

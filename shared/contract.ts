@@ -18,7 +18,21 @@ import {
   ComparisonStatusSchema,
 } from './schemas';
 import type { Result } from './errors';
+import { ComparisonAnalysisSchema } from './comparison-analysis-schema';
 import { DatasetInspectionSchema, ImportFileSchema, ImportOptionsSchema, ValidationReportSchema } from './dataset-report';
+import {
+  AdhocComparisonSchema,
+  ComparisonDeleteSchema,
+  ComparisonUpdateSchema,
+  ReportFileSchema,
+  ReportRequestSchema,
+  RunDeleteResultSchema,
+  RunDeleteSchema,
+  RunFilterSchema,
+  RunUpdateSchema,
+} from './history';
+import { PredictFileRequestSchema, PredictFileResponseSchema, PredictProgressSchema, PredictTextRequestSchema, PredictTextResponseSchema } from './predict';
+import { ModelDownloadProgressSchema, ModelDownloadRequestSchema, ModelInfoSchema, ModelInspectRequestSchema, ModelListSchema } from './models';
 
 const Empty = z.object({}).strict();
 const Id = z.object({ id: z.string().min(1) }).strict();
@@ -65,7 +79,14 @@ export const channels = {
     request: z.object({ datasetId: z.string().min(1), config: RunConfigPatchSchema.optional() }).strict(),
     response: RunSummarySchema,
   },
-  'runs.list': { request: Empty, response: z.array(RunSummarySchema) },
+  /** Newest first; every filter optional ({} lists all), so older callers keep working. */
+  'runs.list': { request: RunFilterSchema, response: z.array(RunSummarySchema) },
+  /** Rename and/or re-tag a run (tags replace the run's tags). */
+  'runs.update': { request: RunUpdateSchema, response: RunSummarySchema },
+  /** Deletes finished runs with their metrics, predictions, utility and checkpoint files; refuses unfinished ones. */
+  'runs.delete': { request: RunDeleteSchema, response: RunDeleteResultSchema },
+  /** Tags in use, with how many runs carry each. */
+  'runs.tags': { request: Empty, response: z.array(z.object({ tag: z.string(), runs: z.number().int() })) },
   'runs.get': { request: Id, response: RunDetailSchema },
   /** Every validation example's prediction at one evaluation (default: the run's last). */
   'runs.predictions': {
@@ -75,6 +96,14 @@ export const channels = {
   'runs.cancel': { request: Id, response: RunSummarySchema },
   'runs.pause': { request: Id, response: RunSummarySchema },
   'runs.resume': { request: Id, response: RunSummarySchema },
+  /**
+   * Writes a run's best model to `folder` (absolute; new or empty): 'huggingface' (model.safetensors
+   * + config.json + tokenizer files, loadable by transformers; pretrained runs only) or 'tfjs'.
+   */
+  'runs.export': {
+    request: z.object({ runId: z.string().min(1), format: z.enum(['huggingface', 'tfjs']), folder: z.string().min(1).max(4096) }).strict(),
+    response: z.object({ folder: z.string(), format: z.enum(['huggingface', 'tfjs']), files: z.array(z.string()) }),
+  },
   /** Baseline and comparative runs with matched seeds on one dataset. */
   'comparisons.start': {
     request: z
@@ -88,6 +117,27 @@ export const channels = {
   },
   'comparisons.list': { request: Empty, response: z.array(ComparisonSummarySchema) },
   'comparisons.get': { request: Id, response: ComparisonDetailSchema },
+  /** Ad-hoc: 2..20 finished runs on the same data, grouped into two arms, paired by seed where they can be. */
+  'comparisons.create': { request: AdhocComparisonSchema, response: ComparisonSummarySchema },
+  'comparisons.update': { request: ComparisonUpdateSchema, response: ComparisonSummarySchema },
+  'comparisons.delete': {
+    request: ComparisonDeleteSchema,
+    response: z.object({ deleted: z.string(), runs: RunDeleteResultSchema.nullable() }),
+  },
+  /** A report file: one self-contained HTML page, or the metrics as JSON or CSV. */
+  'comparisons.report': { request: ReportRequestSchema, response: ReportFileSchema },
+  /** Everything the comparison views show (mean/band curves, per class, confusion, fixed/broken examples, utility, compute), in one answer. */
+  'comparisons.analysis': { request: Id, response: ComparisonAnalysisSchema },
+  /** Playground: each run's prediction for one text (or pair); a run without a saved model gives an error value, not a failure. */
+  'predict.text': { request: PredictTextRequestSchema, response: PredictTextResponseSchema },
+  /** A CSV/TSV/JSONL file of texts through one run's best model, back as CSV; sends 'predict.progress'. */
+  'predict.file': { request: PredictFileRequestSchema, response: PredictFileResponseSchema },
+  /** Models a run can start from: built-in, the hub cache's models, folders used before (with size, parameters, recommended rate). */
+  'models.list': { request: Empty, response: ModelListSchema },
+  /** One model by folder path or hub id (cache only). A browser page may only name listed models; the app and CLI any folder. */
+  'models.inspect': { request: ModelInspectRequestSchema, response: ModelInfoSchema },
+  /** Downloads a hub model into the hub cache (resumable, checksummed); sends 'model.downloadProgress'. */
+  'models.download': { request: ModelDownloadRequestSchema, response: ModelInfoSchema },
 } as const;
 
 export type Channels = typeof channels;
@@ -125,6 +175,8 @@ export const events = {
   'run.utility': z.object({ runId: z.string(), kind: z.enum(['drop', 'crop']), points: z.array(UtilityPointSchema), beatenShare: z.number() }),
   'comparison.status': z.object({ comparisonId: z.string(), status: ComparisonStatusSchema }),
   'dataset.importProgress': z.object({ path: z.string(), bytes: z.number(), totalBytes: z.number(), rows: z.number().int() }),
+  'predict.progress': PredictProgressSchema,
+  'model.downloadProgress': ModelDownloadProgressSchema,
 } as const;
 
 export type Events = typeof events;

@@ -26,6 +26,12 @@ export const ModelConfigSchema = z.object({
   layers: z.number().int().min(1).max(12),
   heads: z.number().int().min(1).max(16),
   ffnDim: z.number().int().min(8).max(4096),
+  /**
+   * Absolute path of a local Hugging Face folder (BERT / ELECTRA / RoBERTa: config.json,
+   * model.safetensors, tokenizer files) to fine-tune instead of the built-in model; the fields
+   * above are then unused. Hub ids are resolved to a folder before a run starts.
+   */
+  pretrained: z.string().min(1).max(4096).optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
@@ -191,6 +197,8 @@ export const RunSummarySchema = z.object({
   dataHash: z.string(),
   /** Final validation metrics (accuracy, macro_f1, loss) and timing (ms_per_step) once completed. */
   finalMetrics: z.record(z.string(), z.number()),
+  /** Tags a person gave the run in the history (sorted); optional so older payloads still parse. */
+  tags: z.array(z.string()).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
@@ -254,6 +262,12 @@ export const ComparisonSummarySchema = z.object({
   status: ComparisonStatusSchema,
   runIds: z.array(z.string()),
   createdAt: z.string(),
+  /** A person's name for it (null: unnamed). Optional: older payloads lack it. */
+  name: z.string().nullable().optional(),
+  /** 'seeded': N seeds x both arms started together; 'adhoc': chosen afterwards from existing runs. */
+  kind: z.enum(['seeded', 'adhoc']).optional(),
+  /** What each arm is, for ad-hoc comparisons whose arms are not simply baseline vs comparative loss. */
+  armLabels: z.object({ baseline: z.string(), comparative: z.string() }).optional(),
 });
 export type ComparisonSummary = z.infer<typeof ComparisonSummarySchema>;
 
@@ -279,6 +293,13 @@ export const ComparisonStatsSchema = z.object({
   /** Why a p-value is missing, when it is. */
   reason: z.string().optional(),
   verdict: z.string(),
+  /**
+   * 'paired' (default): per-seed differences, as above. 'unpaired': ad-hoc runs that could not be
+   * matched by seed; t/df/pT are then Welch's t-test and the Mann-Whitney U test replaces Wilcoxon.
+   */
+  test: z.enum(['paired', 'unpaired']).optional(),
+  mannWhitneyU: z.number().nullable().optional(),
+  pMannWhitney: z.number().nullable().optional(),
 });
 export type ComparisonStats = z.infer<typeof ComparisonStatsSchema>;
 

@@ -119,6 +119,8 @@ function start(): void {
         // electron-builder.yml copies assets/datasets to <resources>/datasets.
         assetsDir: app.isPackaged ? join(process.resourcesPath, 'datasets') : join(app.getAppPath(), 'assets', 'datasets'),
         launcher: createUtilityTrainerLauncher(join(here, 'trainer.js')),
+        // Forked with child_process (Electron runs it as plain Node): predictions never run in main.
+        predictorEntry: join(here, 'predictor.js'),
         transport: 'electron',
         preset,
       });

@@ -67,7 +67,7 @@ export function runsText(runs: RunSummary[]): string {
         fmt(r.finalMetrics.accuracy ?? null, 'accuracy'),
         fmt(r.finalMetrics.macro_f1 ?? null, 'macro_f1'),
         r.createdAt.slice(0, 19).replace('T', ' '),
-        r.name,
+        r.tags?.length ? `${r.name} [${r.tags.join(', ')}]` : r.name,
       ]),
     ) + '\n'
   );

@@ -1,5 +1,6 @@
 // Headless entry: `npm run cli -- <command>`, over the same services as the app and browser mode.
 import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Channel, EventPayload, RequestOf, ResponseOf } from '../../shared/contract';
 import type { ImportOptions } from '../../shared/dataset-report';
@@ -10,6 +11,9 @@ import { resolveDataDir } from '../services/data-dir';
 import type { PresetName } from '../services/presets';
 import { forkTrainerLauncher } from '../training/node-launcher';
 import { comparisonText, datasetText, runDetailText, runsText } from './format';
+import { PREDICT_USAGE, predictCommand } from './predict-command';
+import { MODELS_USAGE, modelsCommand } from './models-command';
+import { HISTORY_COMMANDS, HISTORY_OPTIONS, HISTORY_USAGE, historyCommand, runFilter, runIdList } from './history-commands';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -20,8 +24,13 @@ Commands:
   train [--dataset <id|file>] --loss baseline|comparative [--ablations C] [--seed N] [--epochs N]
   compare [--dataset <id|file>] [--seeds N] [--epochs N] [--ablations C]
                                          baseline vs comparative with matched seeds, then the table
-  runs                                   list runs
+                                         (train/compare --model <folder|org/name|builtin>: fine-tune a pretrained encoder)
   show <run-id>                          one run's status, config and metrics
+${HISTORY_USAGE}
+${PREDICT_USAGE}
+  export <run-id> --format huggingface|tfjs --out <folder>
+                                         a run's best model: a Hugging Face folder (pretrained runs) or TF.js
+${MODELS_USAGE}
 
 Options: --json (machine-readable output on stdout), --data-dir <path> (or COMPARO_DATA_DIR),
   --preset default|quick, --target ultra|first|best, --temperature T, --dropout p, --lr x,
@@ -73,6 +82,8 @@ function configPatch(v: Record<string, string | boolean | undefined>): RunConfig
   if (v.primary) patch.primary = v.primary as RunConfigPatch['primary'];
   if (v['selection-metric']) patch.selectionMetric = v['selection-metric'] as RunConfigPatch['selectionMetric'];
   if (v.sequential) patch.batchedAblations = false;
+  // A folder or a cached hub id; the services resolve it to a folder (docs/models.md).
+  if (typeof v.model === 'string') patch.model = { pretrained: v.model };
   return Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)) as RunConfigPatch;
 }
 
@@ -184,6 +195,11 @@ async function main(argv: string[]): Promise<number> {
       patience: { type: 'string' },
       'selection-metric': { type: 'string' },
       sequential: { type: 'boolean', default: false },
+      run: { type: 'string' },
+      model: { type: 'string' },
+      input: { type: 'string' },
+      revision: { type: 'string' },
+      ...HISTORY_OPTIONS,
     },
   });
   const [command, arg] = positionals;
@@ -191,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
-  if (!['import', 'train', 'compare', 'runs', 'show'].includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  if (!['import', 'train', 'compare', 'runs', 'show', 'predict', 'models', 'export', ...HISTORY_COMMANDS].includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const preset = (values.preset ?? 'default') as PresetName;
   if (preset !== 'default' && preset !== 'quick') throw new UsageError('--preset must be default or quick');
   const out = (value: unknown, text: string) => process.stdout.write(values.json ? JSON.stringify(value, null, 2) + '\n' : text);
@@ -203,6 +219,39 @@ async function main(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', interrupt);
   try {
+    if (command === 'predict') return await predictCommand(services, { run: values.run, model: values.model, input: values.input, json: values.json, backend: values.backend });
+    if (command === 'models') {
+      return await modelsCommand({
+        call: (channel, request) => call(services, channel, request),
+        out,
+        usage: (message) => {
+          throw new UsageError(message);
+        },
+        services,
+        args: positionals.slice(1),
+        revision: values.revision,
+      });
+    }
+    if ((HISTORY_COMMANDS as readonly string[]).includes(command)) {
+      return await historyCommand(command as (typeof HISTORY_COMMANDS)[number], {
+        call: (channel, request) => call(services, channel, request),
+        out,
+        usage: (message) => {
+          throw new UsageError(message);
+        },
+        values,
+        args: positionals.slice(1),
+      });
+    }
+    if (command === 'export') {
+      const format = values.format;
+      if (!arg || (format !== 'huggingface' && format !== 'tfjs') || typeof values.out !== 'string') {
+        throw new UsageError('export needs a run id, --format huggingface|tfjs and --out <folder>');
+      }
+      const exported = await call(services, 'runs.export', { runId: arg, format, folder: resolvePath(values.out) });
+      out(exported, `Exported run ${arg} (${format}) to ${exported.folder}: ${exported.files.join(', ')}\n`);
+      return 0;
+    }
     if (command === 'import') {
       if (!arg) throw new UsageError('import needs a file: npm run cli -- import data.csv');
       const d = await importPath(services, arg, importOptions(values));
@@ -215,7 +264,7 @@ async function main(argv: string[]): Promise<number> {
       for (const skipped of report?.skipped ?? []) process.stderr.write(`${relative(process.cwd(), skipped.file)}:${skipped.line}:${skipped.column}: skipped: ${skipped.reason}\n`);
       for (const issue of report?.issues ?? []) if (issue.kind !== 'skipped_rows') process.stderr.write(`${issue.severity}: ${issue.message} (${issue.count} row(s))\n`);
     } else if (command === 'runs') {
-      const runs = await call(services, 'runs.list', {});
+      const runs = await call(services, 'runs.list', runFilter(values));
       out(runs, runsText(runs));
     } else if (command === 'show') {
       if (!arg) throw new UsageError('show needs a run id (see `runs`)');
@@ -229,6 +278,13 @@ async function main(argv: string[]): Promise<number> {
       const d = await call(services, 'runs.get', { id: run.id });
       out(d, runDetailText(d));
       return d.run.status === 'completed' ? 0 : 1;
+    } else if (typeof values.runs === 'string') {
+      // Ad-hoc: finished runs from the history, no training.
+      const c = await call(services, 'comparisons.create', { runIds: runIdList(values.runs), ...(values.name ? { name: values.name } : {}) });
+      const d = await call(services, 'comparisons.get', { id: c.id });
+      const { dataset } = await call(services, 'datasets.preview', { id: c.datasetId, limit: 1 });
+      out(d, comparisonText(d, dataset));
+      return 0;
     } else {
       const dataset = await resolveDataset(services, values.dataset);
       const seeds = num(values.seeds, 'seeds');

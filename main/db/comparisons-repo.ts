@@ -8,6 +8,8 @@ interface ComparisonRecord {
   config_json: string;
   status: ComparisonSummary['status'];
   created_at: string;
+  name: string | null;
+  kind: 'seeded' | 'adhoc';
 }
 
 export class ComparisonsRepo {
@@ -38,9 +40,19 @@ export class ComparisonsRepo {
     );
   }
 
+  /** The arm and seed of each run of an ad-hoc comparison (migration 004). */
+  adhocAssignments(id: string): Array<{ runId: string; arm: 'baseline' | 'comparative'; seed: number }> {
+    return this.db
+      .prepare('SELECT run_id AS runId, arm, seed FROM comparison_runs WHERE comparison_id = ? ORDER BY seed, arm, run_id')
+      .all(id) as Array<{ runId: string; arm: 'baseline' | 'comparative'; seed: number }>;
+  }
+
   private toSummary(rec: ComparisonRecord): ComparisonSummary {
+    // Seeded comparisons own their runs (runs.comparison_id); ad-hoc ones list them in comparison_runs.
     const runIds = (
-      this.db.prepare('SELECT id FROM runs WHERE comparison_id = ? ORDER BY seed, loss').all(rec.id) as Array<{ id: string }>
+      rec.kind === 'adhoc'
+        ? this.adhocAssignments(rec.id).map((a) => ({ id: a.runId }))
+        : (this.db.prepare('SELECT id FROM runs WHERE comparison_id = ? ORDER BY seed, loss').all(rec.id) as Array<{ id: string }>)
     ).map((r) => r.id);
     return {
       id: rec.id,
@@ -50,6 +62,8 @@ export class ComparisonsRepo {
       status: rec.status,
       runIds,
       createdAt: rec.created_at,
+      name: rec.name,
+      kind: rec.kind,
     };
   }
 }

@@ -8,7 +8,7 @@ export class EvaluationsRepo {
 
   insertEvaluation(
     runId: string,
-    e: { step: number; epoch: number; best?: boolean; perClass?: ClassScores[]; confusion?: number[][]; predictions?: ExamplePrediction[] },
+    e: { step: number; epoch: number; best?: boolean; perClass?: ClassScores[]; confusion?: number[][]; predictions?: ExamplePrediction[]; trainingMs?: number },
   ): void {
     const insertPrediction = this.db.prepare(
       'INSERT OR REPLACE INTO predictions (run_id, step, example_index, predicted, gold, confidence) VALUES (?, ?, ?, ?, ?, ?)',
@@ -17,10 +17,10 @@ export class EvaluationsRepo {
       if (e.best) this.db.prepare('UPDATE evaluations SET is_best = 0 WHERE run_id = ?').run(runId);
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO evaluations (run_id, step, epoch, is_best, per_class_json, confusion_json)
-           VALUES (?, ?, ?, ?, ?, ?)`,
+          `INSERT OR REPLACE INTO evaluations (run_id, step, epoch, is_best, per_class_json, confusion_json, training_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(runId, e.step, e.epoch, e.best ? 1 : 0, JSON.stringify(e.perClass ?? []), JSON.stringify(e.confusion ?? []));
+        .run(runId, e.step, e.epoch, e.best ? 1 : 0, JSON.stringify(e.perClass ?? []), JSON.stringify(e.confusion ?? []), e.trainingMs ?? null);
       for (const p of e.predictions ?? []) insertPrediction.run(runId, e.step, p.index, p.predicted, p.gold, p.confidence);
       if (e.best) this.db.prepare('UPDATE runs SET best_step = ? WHERE id = ?').run(e.step, runId);
     })();
@@ -37,6 +37,13 @@ export class EvaluationsRepo {
       perClass: JSON.parse(r.per_class_json),
       confusion: JSON.parse(r.confusion_json),
     }));
+  }
+
+  /** Training ms at each evaluation (null where not stored), in step order. */
+  trainingTimes(runId: string): Array<{ step: number; trainingMs: number | null }> {
+    return this.db
+      .prepare('SELECT step, training_ms AS trainingMs FROM evaluations WHERE run_id = ? ORDER BY step')
+      .all(runId) as Array<{ step: number; trainingMs: number | null }>;
   }
 
   /** Predictions of one evaluation; the run's last evaluation when `step` is omitted. */

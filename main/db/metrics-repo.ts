@@ -20,6 +20,13 @@ export class MetricsRepo {
     })();
   }
 
+  /** One split's points (the index on run, split, name, step serves it): validation curves skip the per-step train rows. */
+  forRunSplit(runId: string, split: MetricPoint['split']): MetricPoint[] {
+    return this.db
+      .prepare('SELECT step, epoch, split, name, value FROM metrics WHERE run_id = ? AND split = ? ORDER BY name, step')
+      .all(runId, split) as MetricPoint[];
+  }
+
   forRun(runId: string): MetricPoint[] {
     return this.db
       .prepare('SELECT step, epoch, split, name, value FROM metrics WHERE run_id = ? ORDER BY split, name, step')

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { RunConfigSchema, type RunStatus, type RunSummary } from '../../shared/schemas';
 
-interface RunRecord {
+export interface RunRecord {
   id: string;
   dataset_id: string;
   comparison_id: string | null;
@@ -26,7 +26,7 @@ interface RunRecord {
 }
 
 /** Runs with the content hash of the data they trained on (a dataset's rows never change after import). */
-const SELECT_RUNS = 'SELECT runs.*, datasets.content_hash AS data_hash FROM runs JOIN datasets ON datasets.id = runs.dataset_id';
+export const SELECT_RUNS = 'SELECT runs.*, datasets.content_hash AS data_hash FROM runs JOIN datasets ON datasets.id = runs.dataset_id';
 
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused'];
@@ -137,7 +137,7 @@ export class RunsRepo {
   }
 }
 
-function toSummary(rec: RunRecord): RunSummary {
+export function toSummary(rec: RunRecord): RunSummary {
   return {
     id: rec.id,
     datasetId: rec.dataset_id,

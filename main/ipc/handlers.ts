@@ -26,16 +26,36 @@ export function createHandlers(s: ServiceSet): Handlers {
     'datasets.importEmbedded': (r) => s.datasets.importEmbedded(r.name),
     'datasets.list': () => s.datasets.list(),
     'datasets.preview': (r) => s.datasets.preview(r.id, r.limit),
-    'runs.start': (r) => s.runs.create(r.datasetId, mergeRunConfig(s.preset.config, r.config)),
-    'runs.list': () => s.runs.list(),
+    // A hub id or folder in model.pretrained becomes the absolute folder the trainer reads.
+    'runs.start': async (r) => s.runs.create(r.datasetId, mergeRunConfig(s.preset.config, await s.models.resolveRunPatch(r.config))),
+    'runs.list': (r) => s.history.search(r),
+    'runs.update': (r) => s.history.update(r.id, { name: r.name, tags: r.tags }),
+    'runs.delete': (r) => s.history.deleteRuns(r.ids),
+    'runs.tags': () => s.history.tags(),
     'runs.get': (r) => s.runs.detail(r.id),
     'runs.predictions': (r) => s.runs.predictions(r.id, r.step),
     'runs.cancel': (r) => s.runs.cancel(r.id),
     'runs.pause': (r) => s.runs.pause(r.id),
     'runs.resume': (r) => s.runs.resume(r.id),
     'comparisons.start': (r) =>
-      s.comparisons.start(r.datasetId, r.seeds ?? s.preset.seeds, mergeRunConfig(s.preset.config, r.config)),
+      s.models.resolveRunPatch(r.config).then((config) => s.comparisons.start(r.datasetId, r.seeds ?? s.preset.seeds, mergeRunConfig(s.preset.config, config))),
     'comparisons.list': () => s.comparisons.list(),
     'comparisons.get': (r) => s.comparisons.detail(r.id),
+    'comparisons.create': (r) => s.history.createAdhoc(r.runIds, r.name),
+    'comparisons.update': (r) => s.history.renameComparison(r.id, r.name),
+    'comparisons.delete': (r) => s.history.deleteComparison(r.id, r.deleteRuns),
+    'comparisons.report': (r) => s.reports.report(r.id, r.format),
+    'comparisons.analysis': (r) => s.analysis.analysis(r.id),
+    'predict.text': (r) => s.predictions.predictText(r.runIds, r.text, r.textPair),
+    'predict.file': (r) => s.predictions.predictFile(r.runId, r.fileName, r.content),
+    'models.list': () => s.models.list(),
+    'models.inspect': (r) => s.models.inspect(r.source),
+    'models.download': (r) => s.models.download(r.id, r.revision),
+    'runs.export': (r) => {
+      // Writing to any local path is for the person at the terminal or in the desktop app; the
+      // browser mode's page must not choose where files land on this machine.
+      if (s.info().transport === 'browser') throw new AppError('invalid_request', 'runs.export writes files on this machine: use the CLI (npm run cli -- export) or the desktop app.');
+      return s.exports.exportRun(r.runId, r.format, r.folder);
+    },
   };
 }

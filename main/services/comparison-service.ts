@@ -3,6 +3,7 @@ import type { ComparisonDetail, ComparisonStats, ComparisonSummary, ComparisonTa
 import { pairedStats } from '../../shared/paired-stats';
 import { mean } from '../../shared/stats';
 import { verdictText } from '../../shared/verdict';
+import { adhocArmLabels, adhocTable } from './adhoc-comparison';
 import type { ComparisonsRepo } from '../db/comparisons-repo';
 import { TERMINAL_STATUSES } from '../db/runs-repo';
 import { newId, type DatasetService } from './dataset-service';
@@ -77,7 +78,21 @@ export class ComparisonService {
   detail(id: string): ComparisonDetail {
     const comparison = this.get(id);
     const runs = comparison.runIds.map((r) => this.runs.get(r));
+    if (comparison.kind === 'adhoc') {
+      // Ad-hoc (migration 004): arms and pairing come from comparison_runs, not from loss and seed.
+      const assignments = this.repo.adhocAssignments(id);
+      const { seeds, rows } = adhocTable(assignments, runs);
+      const armLabels = adhocArmLabels(assignments, runs);
+      return { comparison: { ...comparison, seeds, ...(armLabels ? { armLabels } : {}) }, runs, table: rows };
+    }
     return { comparison, runs, table: comparisonTable(comparison.seeds, runs) };
+  }
+
+  /** Which arm each run of a comparison is in: its loss for seeded comparisons, the stored arm for ad-hoc ones. */
+  arms(id: string): Map<string, 'baseline' | 'comparative'> {
+    const comparison = this.get(id);
+    if (comparison.kind === 'adhoc') return new Map(this.repo.adhocAssignments(id).map((a) => [a.runId, a.arm]));
+    return new Map(comparison.runIds.map((r) => [r, this.runs.get(r).loss]));
   }
 
   private refreshStatus(id: string): void {

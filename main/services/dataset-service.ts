@@ -26,6 +26,13 @@ export const STREAM_THRESHOLD_BYTES = 32 * 1024 * 1024;
 /** Uploads (renderer drops) above this size report progress and can be cancelled before storing. */
 export const TEXT_PROGRESS_BYTES = 4 * 1024 * 1024;
 
+/** One split in the trainer's shape (main/training/protocol.ts LabelledTexts). */
+interface TrainingSplit {
+  texts: string[];
+  labels: number[];
+  textPairs?: (string | null)[];
+}
+
 export function newId(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
@@ -191,7 +198,7 @@ export class DatasetService {
    * Training material in the trainer's shape: class indices into the sorted label list. The test
    * split is left out on purpose: it is held out from training and from model selection alike.
    */
-  trainingData(id: string): { labelNames: string[]; train: { texts: string[]; labels: number[] }; validation: { texts: string[]; labels: number[] } } {
+  trainingData(id: string): { labelNames: string[]; train: TrainingSplit; validation: TrainingSplit } {
     const dataset = this.get(id);
     const task = dataset.task ?? 'classification';
     if (task !== 'classification' && task !== 'pair_classification') {
@@ -199,13 +206,20 @@ export class DatasetService {
       throw new AppError('invalid_request', `dataset ${dataset.name} is a ${task} dataset; training supports classification and pair classification for now`);
     }
     const index = new Map(dataset.labels.map((l, i) => [l, i]));
-    const train = { texts: [] as string[], labels: [] as number[] };
-    const validation = { texts: [] as string[], labels: [] as number[] };
+    const train: TrainingSplit = { texts: [], labels: [] };
+    const validation: TrainingSplit = { texts: [], labels: [] };
+    const pairs = task === 'pair_classification';
+    if (pairs) {
+      train.textPairs = [];
+      validation.textPairs = [];
+    }
     for (const row of this.repo.rows(id)) {
       if (row.split === 'test') continue;
       const target = row.split === 'train' ? train : validation;
-      // The engine reads one text; a pair is joined by a line break so both sentences reach it.
-      target.texts.push(row.textPair === undefined ? row.text : `${row.text}\n${row.textPair}`);
+      // Pairs travel apart: a pretrained encoder puts [SEP] between them, the built-in model
+      // joins them by a line break (main/training/run-model.ts).
+      target.texts.push(row.text);
+      if (pairs) target.textPairs!.push(row.textPair ?? null);
       target.labels.push(index.get(row.label)!);
     }
     return { labelNames: dataset.labels, train, validation };

@@ -6,15 +6,24 @@ import type { Result } from '../../shared/errors';
 import { ComparisonsRepo } from '../db/comparisons-repo';
 import { openDatabase } from '../db/connection';
 import { DatasetsRepo } from '../db/datasets-repo';
+import { DatasetTextsRepo } from '../db/dataset-texts-repo';
 import { EvaluationsRepo } from '../db/evaluations-repo';
 import { MetricsRepo } from '../db/metrics-repo';
 import { RunsRepo } from '../db/runs-repo';
 import { dispatch } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
 import type { TrainerLauncher } from '../training/protocol';
+import { ComparisonAnalysisService } from './comparison-analysis-service';
 import { ComparisonService } from './comparison-service';
 import { DatasetService, EMBEDDED_DATASET_FILE } from './dataset-service';
 import { EventBus } from './event-bus';
+import { ModelService } from './model-service';
+import { ExportService } from './export-service';
+import { RunHistoryRepo } from '../db/run-history-repo';
+import { HistoryService } from './history-service';
+import { ReportService } from './report/report-service';
+import { PredictorClient } from '../inference/predictor-client';
+import { PredictService } from './predict-service';
 import { PRESETS, type PresetName } from './presets';
 import { RunService } from './run-service';
 import type { ServiceSet } from './service-set';
@@ -26,6 +35,8 @@ export interface ServicesOptions {
   preset?: PresetName;
   /** Folder holding the embedded datasets (the packaged app passes its resources folder). */
   assetsDir?: string;
+  /** Built predictor process entry (Electron: out/main/predictor.js); default: beside main/inference's sources. */
+  predictorEntry?: string;
   /** Trainer processes at once; default one per core, at most 4. */
   maxParallelRuns?: number;
 }
@@ -70,11 +81,21 @@ export function openServices(options: ServicesOptions): Services {
     join(options.dataDir, 'checkpoints'),
   );
   const comparisons = new ComparisonService(new ComparisonsRepo(db), runs, datasets, events);
+  const analysis = new ComparisonAnalysisService(comparisons, new ComparisonsRepo(db), datasets, new DatasetTextsRepo(db), new MetricsRepo(db), new EvaluationsRepo(db));
   comparisons.settleAfterRestart(orphans);
+  const history = new HistoryService(new RunHistoryRepo(db), runs, comparisons, datasets, join(options.dataDir, 'checkpoints'));
+  const reports = new ReportService(comparisons, runs, datasets, history, VERSION);
+  const predictions = new PredictService(runs, datasets, events, new PredictorClient({ entry: options.predictorEntry }), options.dataDir);
   const set: ServiceSet = {
     datasets,
     runs,
     comparisons,
+    history,
+    reports,
+    analysis,
+    predictions,
+    models: new ModelService({ dataDir: options.dataDir, transport: options.transport, events, defaults: preset.config }),
+    exports: new ExportService(runs, datasets, options.dataDir),
     preset,
     info: () => ({
       name: 'Comparo',
@@ -94,6 +115,7 @@ export function openServices(options: ServicesOptions): Services {
     onEvent: (listener) => events.on(listener),
     close: () =>
       (closing ??= runs.close().then(() => {
+        predictions.close();
         db.close();
       })),
   };

@@ -12,7 +12,7 @@ export interface Preset {
  * of the data, for tests and first looks (browser mode `--preset quick`).
  */
 export const PRESETS: Record<PresetName, Preset> = {
-  default: { config: DEFAULT_RUN_CONFIG, seeds: 2 },
+  default: { config: DEFAULT_RUN_CONFIG, seeds: 3 },
   quick: {
     config: mergeRunConfig(DEFAULT_RUN_CONFIG, {
       epochs: 1,

@@ -34,6 +34,8 @@ export class RunService {
   private readonly active = new Map<string, ActiveRun>();
   private readonly queue: string[] = [];
   private closed = false;
+  /** Set once close() has returned: the database may be closed, so late trainer messages and exits are ignored. */
+  private detached = false;
   /** Called when a run reaches a terminal status (the comparison service listens). */
   onRunFinished: (run: RunSummary) => void = () => {};
   /** Called when a finished (interrupted/failed) run is queued again. */
@@ -163,6 +165,8 @@ export class RunService {
     );
     await Promise.all(exits);
     for (const id of [...this.active.keys()]) this.finish(id, 'interrupted', 'Comparo was closed while this run trained.');
+    this.active.clear();
+    this.detached = true;
   }
 
   private enqueue(id: string): void {
@@ -207,6 +211,7 @@ export class RunService {
   }
 
   private onTrainerMessage(id: string, live: ActiveRun, m: TrainerToParent): void {
+    if (this.detached) return;
     switch (m.type) {
       case 'ready':
         this.runs.setStatus(id, 'running', { backend: m.backend });
@@ -285,6 +290,7 @@ export class RunService {
   }
 
   private onTrainerExit(id: string, live: ActiveRun, code: number | null, signal: string | null): void {
+    if (this.detached) return;
     this.flush(id);
     if (live.killTimer) clearTimeout(live.killTimer);
     this.active.delete(id);

@@ -1,6 +1,12 @@
 import type { AppInfo } from '../../shared/schemas';
+import type { ComparisonAnalysisService } from './comparison-analysis-service';
 import type { ComparisonService } from './comparison-service';
 import type { DatasetService } from './dataset-service';
+import type { ModelService } from './model-service';
+import type { ExportService } from './export-service';
+import type { HistoryService } from './history-service';
+import type { ReportService } from './report/report-service';
+import type { PredictService } from './predict-service';
 import type { Preset } from './presets';
 import type { RunService } from './run-service';
 
@@ -9,6 +15,12 @@ export interface ServiceSet {
   datasets: DatasetService;
   runs: RunService;
   comparisons: ComparisonService;
+  history: HistoryService;
+  reports: ReportService;
+  analysis: ComparisonAnalysisService;
+  predictions: PredictService;
+  models: ModelService;
+  exports: ExportService;
   preset: Preset;
   info(): AppInfo;
 }

@@ -1,21 +1,25 @@
 // Picks the fastest tfjs backend that actually works here. Order: native TensorFlow (GPU, then
-// CPU build; optional deps that often fail to install), then wasm (XNNPACK, portable), then the
-// pure-JS cpu backend. Logs nothing to stdout: the trainer process talks over IPC only.
+// CPU build; optional deps that often fail to install), then wasm with the native OpenBLAS
+// accelerator when it was built (openblas-kernels.ts), then plain wasm (XNNPACK, portable), then
+// the pure-JS cpu backend. Logs nothing to stdout: the trainer process talks over IPC only.
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { installCpuKernels } from './cpu-kernels';
+import { useOpenBlas } from './openblas-kernels';
 import { installWasmKernels } from './wasm-kernels';
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+// 'wasm+openblas' is not a user setting (shared/schemas.ts): 'auto' picks it; benches name it.
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm+openblas' | 'wasm' | 'cpu';
 
-type Candidate = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+type Candidate = 'tensorflow-gpu' | 'tensorflow' | 'wasm+openblas' | 'wasm' | 'cpu';
 
-const PROBE_ORDER: Candidate[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const PROBE_ORDER: Candidate[] = ['tensorflow-gpu', 'tensorflow', 'wasm+openblas', 'wasm', 'cpu'];
 
 const STARTING_POINT: Record<BackendPreference, Candidate> = {
   auto: 'tensorflow-gpu',
   tensorflow: 'tensorflow-gpu',
+  'wasm+openblas': 'wasm+openblas',
   wasm: 'wasm',
   cpu: 'cpu',
 };
@@ -68,7 +72,7 @@ async function withoutAddedProcessListeners<T>(run: () => Promise<T>): Promise<T
 
 let wasmPathsSet = false;
 
-async function tryWasm(): Promise<boolean> {
+async function tryWasm(accelerated: boolean): Promise<boolean> {
   try {
     const wasmModule = await import('@tensorflow/tfjs-backend-wasm');
     // Loaded as CommonJS under plain Node: the named export may only exist on `default`.
@@ -82,8 +86,10 @@ async function tryWasm(): Promise<boolean> {
       wasmPathsSet = true;
     }
     const ok = await withoutAddedProcessListeners(() => activate('wasm'));
-    if (ok) installWasmKernels();
-    return ok;
+    if (!ok) return false;
+    installWasmKernels();
+    // An explicit plain 'wasm' turns the accelerator off again in a process that had it on.
+    return useOpenBlas(accelerated) === accelerated;
   } catch {
     return false;
   }
@@ -102,8 +108,10 @@ async function tryCandidate(candidate: Candidate): Promise<boolean> {
       // that actually loaded.
       return nativeFlavour === candidate && (await activate('tensorflow'));
     }
+    case 'wasm+openblas':
+      return tryWasm(true);
     case 'wasm':
-      return tryWasm();
+      return tryWasm(false);
     case 'cpu':
       installCpuKernels();
       return activate('cpu');
@@ -112,7 +120,7 @@ async function tryCandidate(candidate: Candidate): Promise<boolean> {
 
 /**
  * Activates the preferred backend, falling back down the probe order when it is unavailable.
- * Returns the backend actually in use: 'tensorflow-gpu', 'tensorflow', 'wasm' or 'cpu'.
+ * Returns the backend actually in use: 'tensorflow-gpu', 'tensorflow', 'wasm+openblas', 'wasm' or 'cpu'.
  */
 export async function selectBackend(preference: BackendPreference): Promise<string> {
   // Silences tfjs's console hints (e.g. "install tfjs-node"); they would otherwise go to the console.

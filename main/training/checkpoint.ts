@@ -16,6 +16,8 @@ export interface CheckpointHeader {
   stepInEpoch: number;
   optimizerStep: number;
   vocabulary: string[];
+  /** The pretrained model folder the run fine-tunes (its tokenizer and config rebuild the model); absent for built-in runs. */
+  pretrained?: string | null;
   /** Early stopping / best-checkpoint state and the loop's bookkeeping. */
   bestScore: number | null;
   bestStep: number | null;

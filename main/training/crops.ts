@@ -25,6 +25,9 @@ export interface SegmentedInput {
   segments: number[][];
   /** Indices into `segments` that every crop must keep. */
   required: number[];
+  /** Special tokens around the input and every crop ([CLS] ... [SEP] of a pretrained tokenizer). */
+  before?: number[];
+  after?: number[];
 }
 
 /**
@@ -105,5 +108,6 @@ export function shareCrops(input: SegmentedInput, shares: readonly number[], nex
 
 /** The token ids of the kept segments, in original order. */
 export function cropIds(input: SegmentedInput, kept: readonly number[]): number[] {
-  return kept.flatMap((index) => input.segments[index]);
+  const ids = kept.flatMap((index) => input.segments[index]);
+  return input.before || input.after ? [...(input.before ?? []), ...ids, ...(input.after ?? [])] : ids;
 }

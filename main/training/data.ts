@@ -2,7 +2,7 @@
 // name the split) on data the loss would otherwise silently mis-score.
 import { mixSeed, mulberry32, shuffledIndices } from '../../shared/random';
 import type { Task } from '../../shared/schemas';
-import { encodeSegmented, randomCrops, cropIds } from './crops';
+import { encodeSegmented, randomCrops, cropIds, type SegmentedInput } from './crops';
 import type { EvalExample } from './evaluation';
 import type { LabelledTexts } from './protocol';
 import type { WordTokenizer } from './tokenizer';
@@ -39,11 +39,19 @@ export function cappedIndices(total: number, count: number, seed: number): numbe
 
 /** Encodes the rows `indices` of a split; `index` is each example's row in the split. */
 export function encodeSplit(split: LabelledTexts, indices: number[], tokenizer: WordTokenizer, maxLength: number, numLabels: number): EvalExample[] {
+  // The built-in model reads one text: a pair is joined by a line break so both reach it.
+  return encodeSplitWith(split, indices, numLabels, (text, pair, required) => encodeSegmented(tokenizer, pair == null ? text : `${text}\n${pair}`, maxLength, required));
+}
+
+/** Row encoder: a text, its pair text (if any) and its required segments -> a segmented input. */
+export type RowEncoder = (text: string, pair: string | null | undefined, required: readonly number[]) => SegmentedInput;
+
+export function encodeSplitWith(split: LabelledTexts, indices: number[], numLabels: number, encode: RowEncoder): EvalExample[] {
   return indices.map((i) => {
     const multiHot = split.labelSets ? Array.from({ length: numLabels }, (_, l) => (split.labelSets![i].includes(l) ? 1 : 0)) : undefined;
     return {
       index: i,
-      input: encodeSegmented(tokenizer, split.texts[i], maxLength, split.requiredSegments?.[i] ?? []),
+      input: encode(split.texts[i], split.textPairs?.[i], split.requiredSegments?.[i] ?? []),
       label: split.labels[i],
       multiHot,
     };

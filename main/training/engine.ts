@@ -7,14 +7,14 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { chunk } from './batching';
 import { type Checkpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
-import { cappedIndices, checkSplit, encodeSplit, epochOrder, trainingInput } from './data';
+import { cappedIndices, checkSplit, encodeSplitWith, epochOrder, trainingInput } from './data';
 import { defaultSelectionMetric, type EvalExample, type EvaluationResult, isLowerBetter, scoreOutputs, stepInputOf } from './evaluation';
-import { TransformerClassifier } from './model';
+import type { SequenceClassifier } from './classifier';
 import { dropoutStepSeed } from './nested-dropout';
 import { AdamW, clipGradients, globalNorm } from './optimizer';
 import type { StepSample, TrainerStartMessage, TrainerToParent } from './protocol';
 import { mixSeed } from '../../shared/random';
-import { WordTokenizer } from './tokenizer';
+import { buildRunModel } from './run-model';
 import { evaluationBatch, type StepOutcome, stepGradients } from './training-step';
 import { neuronalUtility } from './utility';
 import { TrainingControl } from './control';
@@ -37,7 +37,7 @@ export function learningRateAt(step: number, totalSteps: number, peak: number, w
   return (peak * Math.max(0, totalSteps - step)) / Math.max(1, totalSteps - warmup);
 }
 
-async function evaluate(model: TransformerClassifier, batches: EvalExample[][], start: TrainerStartMessage, task: NonNullable<TrainerStartMessage['task']>, yieldControl: () => Promise<boolean>): Promise<EvaluationResult | null> {
+async function evaluate(model: SequenceClassifier, batches: EvalExample[][], start: TrainerStartMessage, task: NonNullable<TrainerStartMessage['task']>, yieldControl: () => Promise<boolean>): Promise<EvaluationResult | null> {
   const examples: EvalExample[] = [];
   const outputs: number[][] = [];
   const losses: number[] = [];
@@ -53,9 +53,9 @@ async function evaluate(model: TransformerClassifier, batches: EvalExample[][], 
   return scoreOutputs(task, order.map((i) => examples[i]), order.map((i) => outputs[i]), order.map((i) => losses[i]), start.labelNames);
 }
 
-const snapshot = (model: TransformerClassifier) => model.variables.map((v) => new Float32Array(v.dataSync() as Float32Array));
+const snapshot = (model: SequenceClassifier) => model.variables.map((v) => new Float32Array(v.dataSync() as Float32Array));
 
-function restore(model: TransformerClassifier, weights: Float32Array[]): void {
+function restore(model: SequenceClassifier, weights: Float32Array[]): void {
   tf.tidy(() => model.variables.forEach((v, i) => v.assign(tf.tensor(weights[i], v.shape))));
 }
 
@@ -69,13 +69,14 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
   if (trainIndices.length === 0) throw new Error('The training split is empty: nothing to train on.');
   const resumed: Checkpoint | null = start.resumeFrom ? readCheckpoint(start.resumeFrom) : null;
 
-  // On resume the saved vocabulary is used: refitting would give the same one, but the
-  // checkpoint must not depend on that staying true.
-  const tokenizer = resumed
-    ? WordTokenizer.fromVocabulary(resumed.header.vocabulary)
-    : WordTokenizer.fit(trainIndices.map((i) => start.train.texts[i]), config.model.vocabSize);
-  const train = encodeSplit(start.train, trainIndices, tokenizer, config.maxLength, labelNames.length);
-  const validation = encodeSplit(start.validation, start.validation.texts.map((_, i) => i), tokenizer, config.maxLength, labelNames.length);
+  const numOutputs = task === 'regression' ? 1 : labelNames.length;
+  // The built-in model with a word vocabulary fitted on the training texts, or a pretrained
+  // encoder with its own tokenizer (config.model.pretrained); a resumed run rebuilds the same one.
+  const trainTexts = () => trainIndices.map((i) => (start.train.textPairs?.[i] == null ? start.train.texts[i] : `${start.train.texts[i]}\n${start.train.textPairs[i]}`));
+  const setup = await buildRunModel(config, numOutputs, mixSeed(config.seed, 0x1417), trainTexts, resumed?.header ?? null);
+  const model = setup.model;
+  const train = encodeSplitWith(start.train, trainIndices, labelNames.length, setup.encodeRow);
+  const validation = encodeSplitWith(start.validation, start.validation.texts.map((_, i) => i), labelNames.length, setup.encodeRow);
   // Validation sorted by length so each batch pads little; results are reported in split order.
   const validationBatches = chunk([...validation].sort((a, b) => a.input.ids.length - b.input.ids.length), EVAL_BATCH_SIZE);
   const cropsOn = config.loss === 'comparative' ? config.crops : 0;
@@ -83,8 +84,6 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
   const microBatches = Math.ceil(train.length / config.batchSize);
   const stepsPerEpoch = Math.ceil(microBatches / config.gradAccumulation);
   const totalSteps = stepsPerEpoch * config.epochs;
-  const numOutputs = task === 'regression' ? 1 : labelNames.length;
-  const model = new TransformerClassifier({ ...config.model, maxLength: config.maxLength, numClasses: numOutputs }, mixSeed(config.seed, 0x1417));
   const optimizer = new AdamW(model.variables, { weightDecay: config.weightDecay });
   const selection = config.selectionMetric;
   const yieldControl = () => control.checkpoint(emit);
@@ -137,7 +136,8 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
         epoch: Math.floor(step / stepsPerEpoch),
         stepInEpoch: step % stepsPerEpoch,
         optimizerStep: state.step,
-        vocabulary: [...tokenizer.vocabulary],
+        vocabulary: setup.vocabulary,
+        pretrained: setup.pretrained,
         bestScore: best?.score ?? null,
         bestStep: best?.step ?? null,
         bestMetrics: best?.metrics ?? null,
@@ -178,7 +178,8 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
     } else {
       evalsWithoutImprovement++;
     }
-    emit({ type: 'eval', step, epoch: step / stepsPerEpoch, ...result, best: improved });
+    // trainingMs: time spent in optimizer steps so far, for the compute-matched comparison view.
+    emit({ type: 'eval', step, epoch: step / stepsPerEpoch, ...result, best: improved, trainingMs });
     if (config.earlyStoppingPatience > 0 && evalsWithoutImprovement >= config.earlyStoppingPatience) stoppedEarly = true;
     return true;
   };

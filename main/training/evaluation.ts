@@ -51,6 +51,19 @@ export function stepInputOf(examples: readonly EvalExample[], ids: (example: Eva
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /**
+ * Probabilities from one example's raw outputs, as the metrics read them: softmax over classes
+ * (computed stably), an independent sigmoid per label for multilabel; regression has none.
+ */
+export function outputProbabilities(task: Task, output: readonly number[]): number[] {
+  if (task === 'regression') return [];
+  if (task === 'multilabel') return output.map(sigmoid);
+  const top = Math.max(...output);
+  const exps = output.map((x) => Math.exp(x - top));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
+/**
  * Scores raw outputs (logits; regression: one value) against the examples, in the same order.
  * Multilabel predictions report the top-scoring label (`gold`: the first gold label or -1), a
  * one-number summary for the example list; the metrics use every label at threshold 0.5.

@@ -2,12 +2,15 @@
 // clipping. Written here rather than using tf.train.adam because tfjs has no AdamW, and because
 // checkpoints need the moments and step count as plain arrays (resume must continue identically).
 import * as tf from '@tensorflow/tfjs';
+import { adamWInPlace } from './fused-adamw';
 
 export interface AdamWOptions {
   weightDecay: number;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /** One in-place pass per variable where the backend allows it (fused-adamw.ts); default true. */
+  fused?: boolean;
 }
 
 export interface AdamWState {
@@ -58,6 +61,9 @@ export class AdamW {
     tf.tidy(() => {
       this.variables.forEach((variable, i) => {
         const g = grads[i];
+        const decayRate = this.options.weightDecay > 0 && decays(variable) ? lr * this.options.weightDecay : 0;
+        const constants = { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, correction1, correction2, decayRate };
+        if (this.options.fused !== false && adamWInPlace(variable, this.m[i], this.v[i], g, constants)) return;
         const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
         const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         this.m[i].assign(m);

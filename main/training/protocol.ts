@@ -8,6 +8,8 @@ export interface LabelledTexts {
   labels: number[];
   /** Multilabel only: indices (into `labelNames`) of the labels that apply to each example. */
   labelSets?: number[][];
+  /** Pair tasks: the second text of each example (null where a row has none; JSON over IPC has no undefined). */
+  textPairs?: (string | null)[];
   /**
    * CmpCrop: per example, indices of the segments (splitSegments in main/training/crops.ts:
    * paragraphs when the text has blank lines, else sentences) that no crop may remove.
@@ -84,6 +86,8 @@ export type TrainerToParent =
       predictions?: ExamplePrediction[];
       /** True when this evaluation is the best so far on config.selectionMetric. */
       best?: boolean;
+      /** Wall-clock ms spent in optimizer steps up to this evaluation (setup and evaluations excluded; kept across resume). */
+      trainingMs?: number;
     }
   | { type: 'checkpoint'; step: number; epoch: number; path: string }
   /** Neuronal utility of the final model: metric per ablation level, and the share of examples some ablated copy beats. */

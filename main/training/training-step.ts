@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunConfig, Task } from '../../shared/schemas';
 import { padRows } from './batching';
 import { ablationRates } from './comparative-loss';
-import type { TransformerClassifier } from './model';
+import type { SequenceClassifier } from './classifier';
 import { objectiveLoss, perExampleCrossEntropy, perExampleTaskLoss, type RowTargets } from './objectives';
 
 export { perExampleCrossEntropy };
@@ -81,39 +81,40 @@ function disposeTargets(targets: RowTargets): void {
   targets.multiHot?.dispose();
 }
 
+/** Copies in order, split into runs of one crop level (copySpecs never returns to a lower one). */
+function runsOfSameCrop(specs: CopySpec[]): CopySpec[][] {
+  const runs: CopySpec[][] = [];
+  for (const spec of specs) {
+    const last = runs.at(-1);
+    if (last && last[0].crop === spec.crop) last.push(spec);
+    else runs.push([spec]);
+  }
+  return runs;
+}
+
 /**
- * Per-row task losses [copies * B] of every copy, batched or sequential. Every copy is padded to
- * the full input's length: crops are subsets of it, and equal shapes keep the masks identical.
+ * Per-row task losses [copies * B] of every copy, batched or sequential. Each copy is padded to
+ * its own crop level's longest input, not the full input's: cropped copies are shorter, and
+ * padding them to full length was wasted work (docs/benchmarks.md). Batched, the copies of one
+ * crop level run as ONE forward sharing the embedding lookup; sequential, one forward per copy.
+ * Both draw the same masks (per site, one uniform shaped like one copy at that length), so they
+ * give the same loss and gradients.
  */
-function copyLossRows(model: TransformerClassifier, input: StepInput, specs: CopySpec[], task: Task, stepSeed: number, batched: boolean): tf.Tensor1D {
-  const length = Math.max(1, ...input.inputs[0].map((ids) => ids.length));
-  const rates = specs.map((spec) => spec.rate);
-  const noCrops = specs.every((spec) => spec.crop === 0);
-  if (batched) {
-    const targets = rowTargets(task, input, specs.length);
-    const rows = noCrops ? input.inputs[0] : specs.flatMap((spec) => input.inputs[spec.crop]);
-    const { ids, mask } = padRows(rows, length);
+function copyLossRows(model: SequenceClassifier, input: StepInput, specs: CopySpec[], task: Task, stepSeed: number, batched: boolean): tf.Tensor1D {
+  const groups = batched ? runsOfSameCrop(specs) : specs.map((spec) => [spec]);
+  const perGroup = groups.map((group) => {
+    const rows = input.inputs[group[0].crop];
+    const { ids, mask } = padRows(rows, Math.max(1, ...rows.map((row) => row.length)));
+    const targets = rowTargets(task, input, group.length);
     try {
-      const logits = noCrops ? model.logits(ids, mask, rates, stepSeed) : model.stackedLogits(ids, mask, rates, stepSeed);
-      return perExampleTaskLoss(task, logits, targets);
+      return perExampleTaskLoss(task, model.logits(ids, mask, group.map((spec) => spec.rate), stepSeed), targets);
     } finally {
       ids.dispose();
       mask.dispose();
       disposeTargets(targets);
     }
-  }
-  const targets = rowTargets(task, input, 1);
-  const perCopy = specs.map((spec) => {
-    const { ids, mask } = padRows(input.inputs[spec.crop], length);
-    try {
-      return perExampleTaskLoss(task, model.logits(ids, mask, [spec.rate], stepSeed), targets);
-    } finally {
-      ids.dispose();
-      mask.dispose();
-    }
   });
-  disposeTargets(targets);
-  return tf.concat(perCopy) as tf.Tensor1D;
+  return perGroup.length === 1 ? perGroup[0] : (tf.concat(perGroup) as tf.Tensor1D);
 }
 
 export interface StepGradients {
@@ -123,7 +124,7 @@ export interface StepGradients {
 }
 
 export function stepGradients(
-  model: TransformerClassifier,
+  model: SequenceClassifier,
   input: StepInput,
   settings: LossSettings,
   task: Task,
@@ -158,7 +159,7 @@ export interface EvaluationBatchResult {
 }
 
 /** Full model only (dropout off): per-example task loss and raw outputs for one batch. */
-export function evaluationBatch(model: TransformerClassifier, input: StepInput, task: Task, rate = 0, seed = 0): EvaluationBatchResult {
+export function evaluationBatch(model: SequenceClassifier, input: StepInput, task: Task, rate = 0, seed = 0): EvaluationBatchResult {
   const length = Math.max(1, ...input.inputs[0].map((ids) => ids.length));
   const { ids, mask } = padRows(input.inputs[0], length);
   const targets = rowTargets(task, input, 1);

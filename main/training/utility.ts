@@ -12,7 +12,7 @@ import { chunk, padRows } from './batching';
 import { ablationRates } from './comparative-loss';
 import { cropIds, shareCrops } from './crops';
 import { type EvalExample, scoreOutputs, stepInputOf } from './evaluation';
-import type { TransformerClassifier } from './model';
+import type { SequenceClassifier } from './classifier';
 import { perExampleTaskLoss } from './objectives';
 import type { UtilityLevel } from './protocol';
 
@@ -42,7 +42,7 @@ export function cropShares(levels: number): number[] {
  * Runs every level of one batch as copies stacked on the batch axis. Returns per-level
  * per-example losses and outputs ([level][example]).
  */
-function levelPass(model: TransformerClassifier, examples: EvalExample[], rowsPerLevel: number[][][], rates: number[], task: Task, seed: number) {
+function levelPass(model: SequenceClassifier, examples: EvalExample[], rowsPerLevel: number[][][], rates: number[], task: Task, seed: number) {
   const levels = rowsPerLevel.length;
   const length = Math.max(1, ...examples.map((e) => e.input.ids.length));
   const { ids, mask } = padRows(rowsPerLevel.flat(), length);
@@ -68,7 +68,7 @@ function levelPass(model: TransformerClassifier, examples: EvalExample[], rowsPe
 
 /** kind 'drop' or 'crop'; null when aborted. */
 export async function neuronalUtility(
-  model: TransformerClassifier,
+  model: SequenceClassifier,
   validation: EvalExample[],
   kind: 'drop' | 'crop',
   options: UtilityOptions,

@@ -1,18 +1,18 @@
-// A comparison from start to verdict: live runs and loss curves while it trains, then the table.
+// A comparison from start to verdict: live runs and loss curves while it trains, then the table;
+// the views behind the verdict (curves, per class, confusion, examples, utility, compute) as tabs.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ComparisonDetail, RunSummary } from '../../shared/schemas';
+import type { ComparisonDetail } from '../../shared/schemas';
 import { formatDateTime } from '../lib/format';
 import { useApiEvent, useInterval, useOnKeyChange } from '../lib/hooks';
 import { useApiQuery } from '../lib/useApiQuery';
+import { routeHref } from '../lib/route';
 import { useRunTraces, type RunTraces } from '../lib/useRunTraces';
 import { ComparisonTable } from './ComparisonTable';
+import { ComparisonTabs, type ComparisonViewId } from './comparison/ComparisonTabs';
 import { ErrorMessage } from './ErrorMessage';
+import { ReportDownloads } from './ReportDownloads';
 import { RunRow } from './RunRow';
 import { StatusChip } from './StatusChip';
-import { OptimizerChart } from './OptimizerChart';
-import { TrainingLossChart } from './TrainingLossChart';
-import { UtilityCurves } from './UtilityCurves';
-import { ValidationCurves } from './ValidationCurves';
 import { Verdict } from './Verdict';
 
 /** Events can be missed around an SSE reconnect; polling bounds how stale the view can get. */
@@ -29,6 +29,7 @@ interface ComparisonViewProps {
 
 export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }: ComparisonViewProps) {
   const query = useApiQuery('comparisons.get', { id: comparisonId });
+  const [view, setView] = useState<ComparisonViewId>('overview');
   const detail = query.data;
   const runIdsKey = detail?.comparison.runIds.join(',') ?? '';
   const runIds = useMemo(() => (runIdsKey ? runIdsKey.split(',') : []), [runIdsKey]);
@@ -77,37 +78,49 @@ export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }:
           <StatusChip status={comparison.status} />
         </span>
       </header>
+      {finished && (
+        <div className="comparison-actions">
+          <ReportDownloads comparisonId={comparison.id} />
+          <a className="button small" href={routeHref({ view: 'playground', comparisonId: comparison.id })} data-testid="open-playground">
+            Try in Playground
+          </a>
+        </div>
+      )}
       <ErrorMessage error={query.error} />
 
-      {finished && table.length > 0 && (
-        <section className="card">
-          <h2>Results on the validation split</h2>
-          {comparison.status !== 'completed' && (
-            <p className="notice">This comparison is {comparison.status}; only the runs that finished have values.</p>
-          )}
-          <ComparisonTable rows={table} seeds={comparison.seeds} />
-          <Verdict rows={table} />
-        </section>
-      )}
-
-      <section className="card">
-        <h2>Runs</h2>
-        <ul className="run-list">
-          {runs.map((run) => (
-            <RunRow key={run.id} run={run} progress={traces.progress.get(run.id)} onChanged={query.reload} />
-          ))}
-        </ul>
-        <SeedLossChart runs={runs} seeds={comparison.seeds} traces={traces} />
-      </section>
-      <section className="card">
-        <h2>Validation curves</h2>
-        <ValidationCurves runs={runs} seeds={comparison.seeds} traces={traces} />
-      </section>
-      <section className="card">
-        <h2>Neuronal utility</h2>
-        <UtilityCurves runs={runs} seeds={comparison.seeds} refreshKey={statusesKey} />
-      </section>
-
+      <ComparisonTabs
+        comparisonId={comparisonId}
+        view={view}
+        onView={setView}
+        runs={runs}
+        seeds={comparison.seeds}
+        traces={traces}
+        running={running}
+        refreshKey={statusesKey}
+        overview={
+          <>
+            {finished && table.length > 0 && (
+              <section className="card" aria-labelledby="results-heading">
+                <h2 id="results-heading">Results on the validation split</h2>
+                {comparison.status !== 'completed' && (
+                  <p className="notice">This comparison is {comparison.status}; only the runs that finished have values.</p>
+                )}
+                <ComparisonTable rows={table} seeds={comparison.seeds} />
+                <Verdict rows={table} />
+              </section>
+            )}
+            <section className="card" aria-labelledby="runs-heading" data-testid="view-overview">
+              <h2 id="runs-heading">Runs</h2>
+              <ul className="run-list">
+                {runs.map((run) => (
+                  <RunRow key={run.id} run={run} progress={traces.progress.get(run.id)} onChanged={query.reload} />
+                ))}
+              </ul>
+              {running && <p className="muted">The Live tab shows each seed's loss decomposition as it trains.</p>}
+            </section>
+          </>
+        }
+      />
     </div>
   );
 }
@@ -122,24 +135,4 @@ function useRefetchMetricsOnStatusChange(detail: ComparisonDetail | null, reload
       lastStatus.current.set(run.id, run.status);
     }
   }, [detail, reloadRun]);
-}
-
-function SeedLossChart({ runs, seeds, traces }: { runs: RunSummary[]; seeds: number[]; traces: RunTraces }) {
-  const [seed, setSeed] = useState(seeds[0]);
-  const pick = (loss: RunSummary['loss']) => runs.find((run) => run.loss === loss && run.seed === seed);
-  return (
-    <div className="seed-loss">
-      {seeds.length > 1 && (
-        <div className="tabs" role="tablist" aria-label="Seed">
-          {seeds.map((s) => (
-            <button key={s} type="button" role="tab" aria-selected={s === seed} className={`tab${s === seed ? ' is-active' : ''}`} onClick={() => setSeed(s)}>
-              seed {s}
-            </button>
-          ))}
-        </div>
-      )}
-      <TrainingLossChart baseline={pick('baseline')} comparative={pick('comparative')} traces={traces} />
-      <OptimizerChart baseline={pick('baseline')} comparative={pick('comparative')} traces={traces} />
-    </div>
-  );
 }

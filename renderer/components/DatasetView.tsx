@@ -8,6 +8,7 @@ import { useApiQuery } from '../lib/useApiQuery';
 import { DatasetPreview } from './DatasetPreview';
 import { DatasetReport } from './DatasetReport';
 import { ErrorMessage } from './ErrorMessage';
+import { ModelPicker } from './ModelPicker';
 import { SettingsPanel } from './SettingsPanel';
 
 interface DatasetViewProps {
@@ -70,6 +71,13 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
               epoch{epochs === 1 ? '' : 's'} each, on the same split, then compares them on validation.
             </p>
           </div>
+          {draft && (
+            <ModelPicker
+              value={draft.model}
+              // The paper's rate for the model's size; the settings keep it editable.
+              onSelect={(model) => setDraft({ ...draft, model: model.source, learningRate: String(model.recommendedLearningRate) })}
+            />
+          )}
           {info && draft && (
             <SettingsPanel
               draft={draft}

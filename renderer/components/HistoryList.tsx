@@ -1,12 +1,17 @@
 // The side panel: past and current work, newest first. Links are plain hash links so they can be
 // opened, bookmarked and navigated with the browser's back button.
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { formatError } from '../../shared/errors';
-import type { ComparisonSummary, DatasetSummary, RunSummary } from '../../shared/schemas';
-import { formatDateTime } from '../lib/format';
+import type { RunFilter } from '../../shared/history';
+import type { DatasetSummary } from '../../shared/schemas';
 import type { HistoryData } from '../lib/useHistory';
-import { routeHref, type Route } from '../lib/route';
-import { StatusChip } from './StatusChip';
+import { navigate, routeHref, type Route } from '../lib/route';
+import { isEmptyFilter, useRunSearch } from '../lib/useRunSearch';
+import { ErrorMessage } from './ErrorMessage';
+import { ComparisonHistoryItem } from './history/ComparisonHistoryItem';
+import { HistoryFilters } from './history/HistoryFilters';
+import { RunHistoryItem } from './history/RunHistoryItem';
+import { SelectionActions } from './history/SelectionActions';
 
 interface HistoryListProps {
   history: HistoryData;
@@ -17,12 +22,24 @@ function isCurrent(current: Route, view: Route['view'], id: string): boolean {
   return current.view === view && 'id' in current && current.id === id;
 }
 
-function runRoute(run: RunSummary): Route {
-  return run.comparisonId ? { view: 'comparison', id: run.comparisonId } : { view: 'run', id: run.id };
-}
-
 export function HistoryList({ history, current }: HistoryListProps) {
   const datasetName = new Map(history.datasets.map((d) => [d.id, d.name]));
+  const [filter, setFilter] = useState<RunFilter>({});
+  const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
+  const search = useRunSearch(filter, history.runs);
+  // A run deleted elsewhere (CLI, another window) drops out of the selection.
+  const selected = history.runs.filter((r) => selectedIds.has(r.id));
+  const toggle = (id: string) =>
+    setSelectedIds((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const afterChange = () => {
+    setSelectedIds(new Set());
+    history.refresh();
+  };
   const empty = history.datasets.length + history.comparisons.length + history.runs.length === 0;
   return (
     <nav className="history" data-testid="history" aria-label="History">
@@ -36,26 +53,46 @@ export function HistoryList({ history, current }: HistoryListProps) {
       {history.comparisons.length > 0 && (
         <HistorySection title="Comparisons">
           {history.comparisons.map((comparison) => (
-            <ComparisonItem key={comparison.id} comparison={comparison} datasetName={datasetName.get(comparison.datasetId)} active={isCurrent(current, 'comparison', comparison.id)} />
+            <ComparisonHistoryItem
+              key={comparison.id}
+              comparison={comparison}
+              datasetName={datasetName.get(comparison.datasetId)}
+              active={isCurrent(current, 'comparison', comparison.id)}
+              onChanged={history.refresh}
+            />
           ))}
         </HistorySection>
       )}
       {history.runs.length > 0 && (
         <HistorySection title="Runs">
-          {history.runs.map((run) => (
-            <li key={run.id}>
-              <a href={routeHref(runRoute(run))} className={`history-item${isCurrent(current, 'run', run.id) ? ' is-current' : ''}`} data-history-run={run.id}>
-                <span className="history-title" title={run.name}>
-                  <span className={`arm-dot arm-${run.loss}`} aria-hidden="true" />
-                  {run.name}
-                </span>
-                <span className="history-meta">
-                  <StatusChip status={run.status} />
-                  {run.totalSteps > 0 && run.status !== 'completed' && <span className="muted">{Math.round((run.step / run.totalSteps) * 100)}%</span>}
-                </span>
-              </a>
-            </li>
+          <li className="history-tools">
+            <HistoryFilters filter={filter} onChange={setFilter} datasets={history.datasets} runs={history.runs} />
+            <SelectionActions
+              selected={selected}
+              onClear={() => setSelectedIds(new Set())}
+              onCompared={(comparison) => {
+                afterChange();
+                navigate({ view: 'comparison', id: comparison.id });
+              }}
+              onDeleted={afterChange}
+            />
+            <ErrorMessage error={search.error} />
+          </li>
+          {search.runs.map((run) => (
+            <RunHistoryItem
+              key={run.id}
+              run={run}
+              current={isCurrent(current, 'run', run.id)}
+              selected={selectedIds.has(run.id)}
+              onToggle={toggle}
+              onChanged={history.refresh}
+            />
           ))}
+          {search.runs.length === 0 && !search.loading && !isEmptyFilter(filter) && (
+            <li className="muted history-empty" data-testid="history-no-match">
+              No run matches these filters.
+            </li>
+          )}
         </HistorySection>
       )}
       {history.datasets.length > 0 && (
@@ -75,24 +112,6 @@ function HistorySection({ title, children }: { title: string; children: ReactNod
       <h2>{title}</h2>
       <ul>{children}</ul>
     </section>
-  );
-}
-
-function ComparisonItem({ comparison, datasetName, active }: { comparison: ComparisonSummary; datasetName: string | undefined; active: boolean }) {
-  return (
-    <li>
-      <a href={routeHref({ view: 'comparison', id: comparison.id })} className={`history-item${active ? ' is-current' : ''}`} data-history-comparison={comparison.id}>
-        <span className="history-title" title={datasetName}>
-          {datasetName ?? 'dataset'}
-        </span>
-        <span className="history-meta">
-          <StatusChip status={comparison.status} />
-          <span className="muted">
-            {comparison.seeds.length}×2 runs · {formatDateTime(comparison.createdAt)}
-          </span>
-        </span>
-      </a>
-    </li>
   );
 }
 

@@ -22,6 +22,12 @@ interface LineChartProps {
   height?: number;
   emptyText?: string;
   testId?: string;
+  /** Shaded areas between two series (indices into `series`), e.g. a min–max band around a mean. */
+  bands?: Array<{ upper: number; lower: number; fill: string }>;
+  /** x is not an optimizer step (seconds, FLOPs): let uPlot pick fractional ticks. */
+  continuousX?: boolean;
+  /** Tick text of the x axis (e.g. 1.2e12 as "1.2 T"). */
+  xValue?: (value: number) => string;
 }
 
 function usePrefersDark(): boolean {
@@ -69,7 +75,15 @@ function buildOptions(props: LineChartProps, width: number): uPlot.Options {
         ...(s.points === false ? { points: { show: false } } : {}),
       })),
     ],
-    axes: [{ ...axis(props.xLabel), incrs: STEP_INCREMENTS }, axis(props.yLabel)],
+    axes: [
+      {
+        ...axis(props.xLabel),
+        ...(props.continuousX ? {} : { incrs: STEP_INCREMENTS }),
+        ...(props.xValue ? { values: (_: uPlot, splits: number[]) => splits.map(props.xValue!) } : {}),
+      },
+      axis(props.yLabel),
+    ],
+    ...(props.bands ? { bands: props.bands.map((b) => ({ series: [b.upper + 1, b.lower + 1] as [number, number], fill: b.fill })) } : {}),
     cursor: { drag: { x: true, y: false } },
   };
 }
@@ -78,7 +92,7 @@ export function LineChart(props: LineChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const dark = usePrefersDark();
-  const seriesKey = JSON.stringify(props.series) + (dark ? 'dark' : 'light') + (props.height ?? '');
+  const seriesKey = JSON.stringify([props.series, props.bands ?? null, props.continuousX ?? false]) + (dark ? 'dark' : 'light') + (props.height ?? '');
   const latestData = useRef(props.data);
   latestData.current = props.data;
   const latestProps = useRef(props);

@@ -66,8 +66,9 @@ export function SettingsPanel({ draft, defaults, onChange, onReset }: SettingsPa
       </div>
       <p className="muted settings-fixed">
         Fixed for now: batch {defaults.batchSize}, max length {defaults.maxLength} tokens
-        {defaults.maxTrainExamples > 0 ? `, first ${defaults.maxTrainExamples} training rows` : ''}; model {model.layers} layer ×{' '}
-        {model.dim} dims, {model.heads} heads, vocabulary {model.vocabSize}; backend {defaults.backend}.
+        {defaults.maxTrainExamples > 0 ? `, first ${defaults.maxTrainExamples} training rows` : ''};{' '}
+        {draft.model === 'builtin' ? `model ${model.layers} layer × ${model.dim} dims, ${model.heads} heads, vocabulary ${model.vocabSize}` : `model ${draft.model} (see Model above)`}; backend{' '}
+        {defaults.backend}.
       </p>
       <button type="button" className="link-button" onClick={onReset}>
         Reset to defaults

@@ -6,15 +6,20 @@ export type Route =
   | { view: 'import' }
   | { view: 'dataset'; id: string }
   | { view: 'comparison'; id: string }
-  | { view: 'run'; id: string };
+  | { view: 'run'; id: string }
+  /** Try trained runs on typed text; comparisonId picks its arms as the default runs. */
+  | { view: 'playground'; comparisonId?: string };
 
 export function parseRoute(hash: string): Route {
+  const playground = /^#\/playground(?:\/(.+))?$/.exec(hash);
+  if (playground) return playground[1] ? { view: 'playground', comparisonId: decodeURIComponent(playground[1]) } : { view: 'playground' };
   const match = /^#\/(dataset|comparison|run)\/(.+)$/.exec(hash);
   if (!match) return { view: 'import' };
   return { view: match[1] as 'dataset' | 'comparison' | 'run', id: decodeURIComponent(match[2]) };
 }
 
 export function routeHref(route: Route): string {
+  if (route.view === 'playground') return route.comparisonId ? `#/playground/${encodeURIComponent(route.comparisonId)}` : '#/playground';
   return route.view === 'import' ? '#/' : `#/${route.view}/${encodeURIComponent(route.id)}`;
 }
 

@@ -15,6 +15,8 @@ export interface SettingsDraft {
   objective: Objective;
   dropout: string;
   learningRate: string;
+  /** The model picker's choice: 'builtin', a folder path or a hub id (resolved to a folder by the services). */
+  model: string;
 }
 
 export const TARGET_OPTIONS = CmpTargetSchema.options;
@@ -30,6 +32,7 @@ export function draftFromDefaults(defaults: RunConfig, defaultSeeds: number): Se
     objective: defaults.objective,
     dropout: String(defaults.dropout),
     learningRate: String(defaults.learningRate),
+    model: defaults.model.pretrained ?? 'builtin',
   };
 }
 
@@ -55,6 +58,7 @@ export function buildStartRequest(
   }
   if (draft.target !== defaults.target) patch.target = draft.target;
   if (draft.objective !== defaults.objective) patch.objective = draft.objective;
+  if (draft.model !== (defaults.model.pretrained ?? 'builtin')) patch.model = { pretrained: draft.model };
 
   const checked = RunConfigPatchSchema.safeParse(patch);
   if (!checked.success) {

@@ -184,6 +184,7 @@ describe('browser mode: drop a dataset, fine-tune and compare', () => {
       await table.waitFor({ timeout: 30_000 });
       await page.locator('[data-testid=history] [data-history-comparison]').first().waitFor({ timeout: 10_000 });
       // The training-loss curves come back from the stored metrics ('runs.get'), not only from live events.
+      await page.click('[data-testid=view-tab-live]');
       const trainingChart = page.locator('[data-testid=training-loss-chart]');
       await trainingChart.waitFor();
       await expect.poll(() => trainingChart.locator('.chart-empty').count(), { timeout: 10_000 }).toBe(0);

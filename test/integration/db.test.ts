@@ -94,3 +94,61 @@ describe('SQLite store', () => {
     db.close();
   });
 });
+
+describe('migration 004: run history', () => {
+  it('upgrades a version-3 database in place: existing comparisons become seeded, runs keep their rows', () => {
+    const dir = freshDir();
+    const raw = new Database(join(dir, DATABASE_FILE));
+    migrate(raw, 'v3', migrations.filter((m) => m.version <= 3));
+    insertDatasetAndRun(raw, 'r-old', 'completed', null);
+    raw.prepare(`INSERT INTO comparisons (id, dataset_id, seeds_json, config_json, status, created_at) VALUES ('c-old', 'd-1', '[1]', ?, 'completed', '2026-01-01')`).run(
+      JSON.stringify(DEFAULT_RUN_CONFIG),
+    );
+    raw.close();
+    const db = openDatabase(dir);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(4);
+    expect(db.prepare(`SELECT kind, name FROM comparisons WHERE id = 'c-old'`).get()).toEqual({ kind: 'seeded', name: null });
+    expect(new RunsRepo(db).get('r-old')?.status).toBe('completed');
+    db.close();
+  });
+
+  it('finds runs by tag through the tag index, not a scan of runs', () => {
+    const db = openDatabase(freshDir());
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT runs.* FROM runs WHERE runs.id IN (SELECT run_id FROM run_tags WHERE tag = ?)`)
+      .all('paper') as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/run_tags USING COVERING INDEX run_tags_by_tag \(tag=\?\)/);
+    db.close();
+  });
+
+  it('cascades a run deletion to its tags, ad-hoc memberships, metrics, evaluations, predictions and utility', () => {
+    const db = openDatabase(freshDir());
+    insertDatasetAndRun(db, 'r-1', 'completed', null);
+    insertDatasetAndRun(db, 'r-2', 'completed', null);
+    db.prepare(`INSERT INTO run_tags (run_id, tag) VALUES ('r-1', 'a'), ('r-1', 'b'), ('r-2', 'a')`).run();
+    db.prepare(`INSERT INTO comparisons (id, dataset_id, seeds_json, config_json, status, created_at, kind) VALUES ('c-1', 'd-1', '[1]', '{}', 'completed', '2026-01-01', 'adhoc')`).run();
+    db.prepare(`INSERT INTO comparison_runs (comparison_id, run_id, arm, seed) VALUES ('c-1', 'r-1', 'baseline', 1), ('c-1', 'r-2', 'comparative', 1)`).run();
+    db.prepare(`INSERT INTO metrics (run_id, step, epoch, split, name, value) VALUES ('r-1', 1, 0.1, 'train', 'loss', 0.5)`).run();
+    db.prepare(`INSERT INTO evaluations (run_id, step, epoch) VALUES ('r-1', 1, 0.1)`).run();
+    db.prepare(`INSERT INTO predictions (run_id, step, example_index, predicted, gold, confidence) VALUES ('r-1', 1, 0, 1, 1, 0.9)`).run();
+    db.prepare(`INSERT INTO utility (run_id, kind, k, rate, metrics_json) VALUES ('r-1', 'drop', 0, 0, '{}')`).run();
+    db.prepare(`DELETE FROM runs WHERE id = 'r-1'`).run();
+    for (const table of ['run_tags', 'comparison_runs', 'metrics', 'evaluations', 'predictions', 'utility']) {
+      expect(db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE run_id = 'r-1'`).get(), table).toEqual({ n: 0 });
+    }
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM run_tags WHERE run_id = 'r-2'`).get()).toEqual({ n: 1 });
+    // Deleting the comparison removes its memberships, never the runs it borrowed.
+    db.prepare(`DELETE FROM comparisons WHERE id = 'c-1'`).run();
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM comparison_runs`).get()).toEqual({ n: 0 });
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE id = 'r-2'`).get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('rejects an arm that is neither baseline nor comparative', () => {
+    const db = openDatabase(freshDir());
+    insertDatasetAndRun(db, 'r-1', 'completed', null);
+    db.prepare(`INSERT INTO comparisons (id, dataset_id, seeds_json, config_json, status, created_at, kind) VALUES ('c-1', 'd-1', '[1]', '{}', 'completed', '2026-01-01', 'adhoc')`).run();
+    expect(() => db.prepare(`INSERT INTO comparison_runs (comparison_id, run_id, arm, seed) VALUES ('c-1', 'r-1', 'other', 1)`).run()).toThrow(/CHECK constraint/);
+    db.close();
+  });
+});

@@ -93,7 +93,7 @@ describe('services over a real SQLite file and real trainer processes', () => {
     expect(d.runs.map((r) => r.loss).sort()).toEqual(['baseline', 'comparative']);
     expect(new Set(d.runs.map((r) => r.seed)).size).toBe(1);
     for (const run of d.runs) {
-      expect(run.backend).toMatch(/^(tensorflow|tensorflow-gpu|wasm|cpu)$/);
+      expect(run.backend).toMatch(/^(tensorflow|tensorflow-gpu|wasm(\+openblas)?|cpu)$/);
       expect(run.finalMetrics.accuracy).toBeGreaterThanOrEqual(0);
       expect(run.step).toBe(run.totalSteps);
       expect(run.dataHash).toBe(dataset.contentHash);

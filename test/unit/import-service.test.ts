@@ -129,10 +129,13 @@ describe('identity, storage and migration', () => {
     expect(service.preview(first.id, 1).rows[0]).toMatchObject({ text: 'A plane is taking off.', textPair: 'An air plane is taking off.', label: '5' });
   });
 
-  it('gives the trainer pairs joined by a line break, and refuses tasks it cannot train yet', async () => {
+  it('gives the trainer the second texts of pairs apart (textPairs), and refuses tasks it cannot train yet', async () => {
     const pair = await service.importPath(join(FIXTURES, 'glue-mrpc.tsv'));
     const data = service.trainingData(pair.id);
-    expect([...data.train.texts, ...data.validation.texts].every((t) => t.includes('\n'))).toBe(true);
+    for (const split of [data.train, data.validation]) {
+      expect(split.textPairs).toHaveLength(split.texts.length);
+      expect(split.textPairs!.every((t) => typeof t === 'string' && t.length > 0)).toBe(true);
+    }
     const regression = await service.importPath(join(FIXTURES, 'glue-stsb.tsv'));
     expect(() => service.trainingData(regression.id)).toThrow(/regression dataset/);
   });

@@ -1,6 +1,8 @@
 import { migration001 } from './001-initial';
 import { migration002 } from './002-evaluations-checkpoints-utility';
 import { migration003 } from './003-dataset-tasks-test-split';
+import { migration004 } from './004-run-history';
+import { migration005 } from './005-evaluation-wall-clock';
 
 export interface Migration {
   version: number;
@@ -9,4 +11,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. Versions are 1..N with no gaps (checked by test/integration/db.test.ts). */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];

@@ -13,13 +13,14 @@ interface ParsedLine {
   end: number;
 }
 
-export function parseDelimited(source: SourceText, delimiter: string): RawTable {
+/** `minColumns`: 2 for datasets (text and label); files to predict may hold only a text column. */
+export function parseDelimited(source: SourceText, delimiter: string, minColumns = 2): RawTable {
   const formatName = delimiter === '\t' ? 'TSV' : 'CSV';
   const rows = readDelimitedRows(source, delimiter);
   if (rows.length === 0) source.fail(0, 'file is empty');
 
   const [headerRow, ...dataRows] = rows;
-  const columns = readHeader(source, headerRow, delimiter, formatName);
+  const columns = readHeader(source, headerRow, delimiter, formatName, minColumns);
   if (dataRows.length === 0) {
     source.fail(source.text.length, `${formatName} file has a header row but no data rows`);
   }
@@ -137,10 +138,10 @@ function strayQuoteOffset(text: string, afterOpeningQuote: number): number {
   return offset === -1 ? afterOpeningQuote - 1 : offset;
 }
 
-function readHeader(source: SourceText, header: ParsedLine, delimiter: string, formatName: string): string[] {
+function readHeader(source: SourceText, header: ParsedLine, delimiter: string, formatName: string, minColumns: number): string[] {
   const names = header.cells.map((name) => name.trim());
   const offsets = locateFields(source.text, header, delimiter);
-  if (names.length < 2) {
+  if (names.length < minColumns) {
     source.fail(header.start, `the first row must be a header naming at least two columns (text and label), found ${names.length === 1 ? `only "${names[0]}"` : 'none'}; is this really ${formatName}?`);
   }
   const seen = new Set<string>();

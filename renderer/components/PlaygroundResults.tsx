@@ -1,0 +1,46 @@
+// Each run's answer side by side: the predicted label, one bar per label, and how long it took.
+import type { RunPrediction } from '../../shared/predict';
+import { probabilityBars } from '../lib/playground';
+import { ErrorMessage } from './ErrorMessage';
+
+const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
+
+export function PlaygroundResults({ results }: { results: RunPrediction[] }) {
+  return (
+    <div className="playground-results" data-testid="playground-results">
+      {results.map((result) => (
+        <article key={result.runId} className="card playground-result" data-testid="playground-result" data-run-id={result.runId} data-ok={result.ok}>
+          <h3 className="playground-run-name" title={result.runName}>
+            {result.runName}
+          </h3>
+          {result.ok ? (
+            <>
+              <p className="playground-label">
+                <span className="muted">Prediction </span>
+                <strong data-testid="playground-label">{result.value !== undefined ? result.value.toFixed(4) : result.label || '(no label over 0.5)'}</strong>
+              </p>
+              <ul className="label-bars playground-bars">
+                {probabilityBars(result.labels, result.probabilities).map(({ label, probability }) => (
+                  <li key={label} data-testid="probability-bar" data-label={label} data-probability={probability}>
+                    <span className="label-name" title={label}>
+                      {label}
+                    </span>
+                    <span className="label-bar-track">
+                      <span className={`label-bar${label === result.label ? ' is-predicted' : ''}`} style={{ width: percent(probability) }} />
+                    </span>
+                    <span className="label-count">{percent(probability)}</span>
+                  </li>
+                ))}
+              </ul>
+              <p className="muted playground-timing">
+                {result.ms.toFixed(1)} ms{result.backend ? ` on ${result.backend}` : ''}{result.loadMs > 1 ? ` · model loaded in ${Math.round(result.loadMs)} ms` : ''}
+              </p>
+            </>
+          ) : (
+            <ErrorMessage error={result.error} />
+          )}
+        </article>
+      ))}
+    </div>
+  );
+}

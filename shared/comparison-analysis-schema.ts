@@ -1,0 +1,73 @@
+// Wire shape of `comparisons.analysis`: everything the comparison views need in one answer, built
+// by main/services/comparison-analysis-service.ts from the functions in shared/comparison-analysis.
+import { z } from 'zod';
+import { LossKindSchema } from './schemas';
+
+const ScoresSchema = z.object({ precision: z.number(), recall: z.number(), f1: z.number() });
+
+export const MeanBandCurveSchema = z.object({
+  arm: LossKindSchema,
+  x: z.array(z.number()),
+  mean: z.array(z.number()),
+  lower: z.array(z.number()),
+  upper: z.array(z.number()),
+  n: z.array(z.number().int()),
+});
+
+export const PerClassRowSchema = z.object({
+  label: z.string(),
+  support: z.number().int(),
+  baseline: ScoresSchema.nullable(),
+  comparative: ScoresSchema.nullable(),
+  delta: ScoresSchema.nullable(),
+});
+
+const ChangedExampleSchema = z.object({
+  seed: z.number().int(),
+  index: z.number().int(),
+  text: z.string(),
+  gold: z.number(),
+  baseline: z.object({ predicted: z.number(), confidence: z.number() }),
+  comparative: z.object({ predicted: z.number(), confidence: z.number() }),
+});
+
+const ComputePointSchema = z.object({ step: z.number().int(), seconds: z.number().nullable(), flops: z.number(), value: z.number() });
+
+export const ComparisonAnalysisSchema = z.object({
+  comparisonId: z.string(),
+  /** Class names, indexed by the predicted/gold numbers below. */
+  labels: z.array(z.string()),
+  seeds: z.array(z.number().int()),
+  /** What each arm is ("baseline", "comparative", or an ad-hoc comparison's own labels). */
+  armLabels: z.object({ baseline: z.string(), comparative: z.string() }),
+  /** How bands are drawn, for legends (BAND_LABEL). */
+  band: z.string(),
+  /** Which evaluation of each run the per-class, confusion and example views use. */
+  evaluationNote: z.string(),
+  /** Validation metric curves, mean and band over seeds per arm, x = optimizer step. */
+  curves: z.array(z.object({ metric: z.string(), curves: z.array(MeanBandCurveSchema) })),
+  perClass: z.array(PerClassRowSchema),
+  /** confusion[gold][predicted], summed over seeds; difference = comparative - baseline. */
+  confusion: z.object({ baseline: z.array(z.array(z.number())), comparative: z.array(z.array(z.number())), difference: z.array(z.array(z.number())) }),
+  examples: z.object({
+    limit: z.number().int(),
+    perSeed: z.array(z.object({ seed: z.number().int(), fixed: z.number().int(), broken: z.number().int(), compared: z.number().int() })),
+    fixedTotal: z.number().int(),
+    brokenTotal: z.number().int(),
+    fixed: z.array(ChangedExampleSchema),
+    broken: z.array(ChangedExampleSchema),
+    /** Why there are no examples to list, when the task has no right/wrong prediction (regression, multi-label). */
+    note: z.string().optional(),
+  }),
+  /** Neuronal utility: metric against ablation level k, mean and band over seeds per arm. */
+  utility: z.array(z.object({ kind: z.enum(['drop', 'crop']), metric: z.string(), curves: z.array(MeanBandCurveSchema) })),
+  compute: z.object({
+    metric: z.string(),
+    /** The FLOPs formula in words (shared/flops.ts). */
+    formula: z.string(),
+    runs: z.array(z.object({ arm: LossKindSchema, seed: z.number().int(), flopsPerStep: z.number(), points: z.array(ComputePointSchema) })),
+    bySeconds: z.array(MeanBandCurveSchema),
+    byFlops: z.array(MeanBandCurveSchema),
+  }),
+});
+export type ComparisonAnalysis = z.infer<typeof ComparisonAnalysisSchema>;

@@ -1,0 +1,160 @@
+// End to end through the browser mode: a tiny comparison trained on the embedded spam/ham sample,
+// then the Playground as a person uses it: its default runs are the comparison's two arms, a typed
+// text gets a label and probability bars summing to 1 per run, and a small file comes back as a
+// downloaded CSV. Needs Chromium at /usr/bin/chromium (fails, not skips, without it).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Papa from 'papaparse';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+)/;
+const SERVER_START_MS = 90_000;
+const TRAINING_MS = 3 * 60_000;
+
+let server: ChildProcess | undefined;
+let serverLog = '';
+let dataDir = '';
+let origin = '';
+let token = '';
+let pageUrl = '';
+let browser: Browser | undefined;
+
+function startServer(): Promise<void> {
+  dataDir = mkdtempSync(join(tmpdir(), 'comparo-e2e-playground-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/web/index.ts', '--data-dir', dataDir, '--port', '0', '--preset', 'quick'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server = child;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Browser mode printed no URL within ${SERVER_START_MS / 1000}s. Output:\n${serverLog}`)), SERVER_START_MS);
+    const onOutput = (chunk: Buffer) => {
+      serverLog += chunk.toString();
+      const match = URL_PATTERN.exec(serverLog);
+      if (match && !origin) {
+        [pageUrl, origin, token] = [match[0], match[1], match[2]];
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`Browser mode exited early (code ${code}, signal ${signal}). Output:\n${serverLog}`));
+    });
+  });
+}
+
+async function stopServer(): Promise<void> {
+  const child = server;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000));
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** The contract over HTTP, as the page itself calls it. */
+async function invoke<T>(channel: string, request: unknown): Promise<T> {
+  const response = await fetch(`${origin}/api/invoke/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(request),
+  });
+  const body = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } };
+  if (!body.ok) throw new Error(`${channel}: ${body.error?.message}`);
+  return body.value as T;
+}
+
+describe('browser mode: the Playground', () => {
+  let runIds: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get install chromium (CI installs it).`);
+    if (!existsSync(join(ROOT, 'out/renderer/index.html'))) {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    await startServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'] });
+    // A tiny comparison (one seed, both arms) trained through the same contract the page uses.
+    const dataset = await invoke<{ id: string }>('datasets.importEmbedded', { name: 'spam' });
+    const comparison = await invoke<{ id: string; runIds: string[] }>('comparisons.start', {
+      datasetId: dataset.id,
+      seeds: 1,
+      config: { epochs: 1, maxTrainExamples: 96, utilityLevels: 0 },
+    });
+    runIds = comparison.runIds;
+    const deadline = Date.now() + TRAINING_MS;
+    for (;;) {
+      const { comparison: c } = await invoke<{ comparison: { status: string } }>('comparisons.get', { id: comparison.id });
+      if (c.status === 'completed') break;
+      if (c.status !== 'running' || Date.now() > deadline) throw new Error(`comparison ${c.status}; server output:\n${serverLog.slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }, SERVER_START_MS + TRAINING_MS + 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopServer();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('predicts a typed text with both arms, and a file as a downloaded CSV', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(pageUrl);
+    await page.click('[data-testid=nav-playground]');
+    await page.waitForSelector('[data-testid=playground-run]');
+    // Default selection: the comparison's baseline and comparative runs.
+    const checked = await page.locator('[data-testid=playground-run]:checked').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('data-run-id')));
+    expect(new Set(checked)).toEqual(new Set(runIds));
+
+    await page.fill('[data-testid=playground-text]', 'URGENT! You have won a free cash prize. Text WIN to 80086 now!');
+    await page.click('[data-testid=playground-predict]');
+    const results = page.locator('[data-testid=playground-result]');
+    await expect.poll(() => results.count(), { timeout: 60_000 }).toBe(2);
+    for (const runId of runIds) {
+      const card = page.locator(`[data-testid=playground-result][data-run-id="${runId}"]`);
+      expect(await card.getAttribute('data-ok')).toBe('true');
+      const bars = await card.locator('[data-testid=probability-bar]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-label'), Number(el.getAttribute('data-probability'))] as const));
+      expect(bars.map(([label]) => label).sort()).toEqual(['ham', 'spam']);
+      expect(bars.reduce((sum, [, p]) => sum + p, 0)).toBeCloseTo(1, 5);
+      const label = await card.locator('[data-testid=playground-label]').innerText();
+      expect(label).toBe(bars.reduce((best, bar) => (bar[1] > best[1] ? bar : best))[0]);
+    }
+
+    const texts = ['Free entry in a weekly competition, text now', 'See you at the station at six', 'Can you send me the report?'];
+    const csvIn = ['id,text', ...texts.map((t, i) => `${i + 1},"${t}"`)].join('\n') + '\n';
+    const downloading = page.waitForEvent('download', { timeout: 60_000 });
+    await page.setInputFiles('[data-testid=playground-file]', { name: 'messages.csv', mimeType: 'text/csv', buffer: Buffer.from(csvIn) });
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe('messages.predictions.csv');
+    const csv = readFileSync(await download.path(), 'utf8');
+    const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
+    expect(parsed.meta.fields).toEqual(['id', 'text', 'predicted_label', 'p_ham', 'p_spam']);
+    expect(parsed.data.map((row) => row.text)).toEqual(texts);
+    for (const row of parsed.data) {
+      expect(['ham', 'spam']).toContain(row.predicted_label);
+      expect(Number(row.p_ham) + Number(row.p_spam)).toBeCloseTo(1, 5);
+    }
+    expect(await page.locator('[data-testid=playground-file-done]').getAttribute('data-rows')).toBe('3');
+    // A malformed file: the error names its file, line and column, as the CLI would.
+    await page.setInputFiles('[data-testid=playground-file]', { name: 'broken.jsonl', mimeType: 'application/json', buffer: Buffer.from('{"text": "ok"}\n{"text": nope}\n') });
+    await expect.poll(() => page.locator('.playground-file [role=alert]').innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/broken\.jsonl:2:11: invalid JSON/);
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-results/e2e-playground.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

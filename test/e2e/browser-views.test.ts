@@ -1,0 +1,253 @@
+// End to end: a finished 3-seed comparison, opened in headless Chromium through the browser mode,
+// every view of it in turn. Each view is checked for its content (headings, table rows, charts
+// with a drawn canvas) and saved as test-results/screenshots/<view>.png, which must not be blank.
+// Needs Chromium at /usr/bin/chromium; fails, not skips, without it (as browser-compare.test.ts).
+import Database from 'better-sqlite3';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../main/db/connection';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
+const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+)/;
+const SERVER_START_MS = 90_000;
+const COMPARISON_MS = 6 * 60_000;
+/** Small enough for the shared CI cores: 3 seeds x 2 arms of a few steps, validated every 2 steps. */
+const TINY = { epochs: 1, maxTrainExamples: 64, batchSize: 16, evalEverySteps: 2, utilityLevels: 2, utilityDraws: 1 };
+const VIEWS = ['overview', 'curves', 'per-class', 'confusion', 'examples', 'utility', 'compute', 'live'] as const;
+
+let server: ChildProcess | undefined;
+let serverLog = '';
+let dataDir = '';
+let origin = '';
+let token = '';
+let pageUrl = '';
+let browser: Browser | undefined;
+let comparisonId = '';
+
+function startServer(): Promise<void> {
+  dataDir = mkdtempSync(join(tmpdir(), 'comparo-e2e-views-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/web/index.ts', '--data-dir', dataDir, '--port', '0', '--preset', 'quick'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server = child;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Browser mode printed no URL within ${SERVER_START_MS / 1000}s. Output:\n${serverLog}`)), SERVER_START_MS);
+    const onOutput = (chunk: Buffer) => {
+      serverLog += chunk.toString();
+      const match = URL_PATTERN.exec(serverLog);
+      if (match && !origin) {
+        [pageUrl, origin, token] = match;
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`Browser mode exited early (code ${code}, signal ${signal}). Output:\n${serverLog}`));
+    });
+  });
+}
+
+async function stopServer(): Promise<void> {
+  const child = server;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000));
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** The browser mode's own API, as the page calls it. */
+async function invoke<T>(channel: string, request: unknown): Promise<T> {
+  const response = await fetch(`${origin}/api/invoke/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(request),
+  });
+  const result = (await response.json()) as { ok: true; value: T } | { ok: false; error: { message: string } };
+  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+  return result.value;
+}
+
+async function runFinishedComparison(): Promise<string> {
+  const dataset = await invoke<{ id: string }>('datasets.importEmbedded', {});
+  const started = await invoke<{ id: string }>('comparisons.start', { datasetId: dataset.id, seeds: 3, config: TINY });
+  const deadline = Date.now() + COMPARISON_MS;
+  for (;;) {
+    const detail = await invoke<{ comparison: { status: string }; runs: Array<{ status: string; error: string | null }> }>('comparisons.get', { id: started.id });
+    if (detail.comparison.status === 'completed') return started.id;
+    if (detail.comparison.status !== 'running') throw new Error(`comparison ${detail.comparison.status}: ${JSON.stringify(detail.runs)}\n${serverLog.slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`comparison still running after ${COMPARISON_MS / 1000}s: ${JSON.stringify(detail.runs.map((r) => r.status))}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/**
+ * Decodes a PNG in Chromium itself (no PNG library in the repo): draws it on a canvas and counts
+ * distinct colours and the share of pixels that differ from the most common (background) colour.
+ */
+async function pixelStats(page: Page, png: Buffer): Promise<{ width: number; height: number; colours: number; foreground: number }> {
+  return page.evaluate(async (dataUrl) => {
+    const dom = globalThis as unknown as {
+      Image: new () => { src: string; decode(): Promise<void>; naturalWidth: number; naturalHeight: number };
+      document: { createElement(tag: 'canvas'): { width: number; height: number; getContext(kind: '2d'): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } };
+    };
+    const image = new dom.Image();
+    image.src = dataUrl;
+    await image.decode();
+    const canvas = dom.document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    const counts = new Map<number, number>();
+    for (let i = 0; i < data.length; i += 4) {
+      const rgb = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+      counts.set(rgb, (counts.get(rgb) ?? 0) + 1);
+    }
+    const background = Math.max(...counts.values());
+    const pixels = data.length / 4;
+    return { width: canvas.width, height: canvas.height, colours: counts.size, foreground: (pixels - background) / pixels };
+  }, `data:image/png;base64,${png.toString('base64')}`);
+}
+
+/** Every chart in the view has a uPlot canvas with a real size and no "no data" notice. */
+async function expectDrawnCharts(page: Page, testIds: string[]): Promise<void> {
+  for (const id of testIds) {
+    const chart = page.locator(`[data-testid="${id}"]`);
+    await chart.waitFor({ timeout: 15_000 });
+    const box = await chart.locator('canvas').first().boundingBox();
+    expect(box?.width ?? 0, `${id} canvas width`).toBeGreaterThan(100);
+    expect(box?.height ?? 0, `${id} canvas height`).toBeGreaterThan(50);
+    // Charts fed by a second request (every seed's curves) may show "no data" for a moment.
+    await expect.poll(() => chart.locator('.chart-empty').count(), { message: `${id} shows "no data"`, timeout: 15_000 }).toBe(0);
+  }
+}
+
+const checks: Record<(typeof VIEWS)[number], (page: Page) => Promise<void>> = {
+  overview: async (page) => {
+    await page.getByRole('heading', { name: 'Results on the validation split' }).waitFor();
+    const accuracy = page.locator('[data-testid=comparison-table] tr[data-metric=accuracy]');
+    expect(await accuracy.locator('td[data-arm=baseline]').count()).toBe(3);
+    expect(await accuracy.locator('td[data-arm=difference]').getAttribute('data-value')).not.toBe('');
+    expect(await page.locator('[data-testid=run-row]').count()).toBe(6);
+  },
+  curves: async (page) => {
+    await page.getByRole('heading', { name: 'Validation curves across seeds' }).waitFor();
+    await expectDrawnCharts(page, ['curves-accuracy-chart', 'curves-loss-chart', 'validation-accuracy-chart']);
+  },
+  'per-class': async (page) => {
+    await page.getByRole('heading', { name: /Per class/ }).waitFor();
+    const rows = page.locator('[data-testid=per-class-table] tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-class')).sort())).toEqual(['negative', 'positive']);
+    expect(await rows.first().locator('td[data-arm=difference]').count()).toBe(3);
+  },
+  confusion: async (page) => {
+    await page.getByRole('heading', { name: 'Confusion matrices' }).waitFor();
+    for (const id of ['confusion-baseline', 'confusion-comparative', 'confusion-difference']) {
+      expect(await page.locator(`[data-testid=${id}] tbody td`).count(), id).toBe(4);
+    }
+    // Summed over 3 seeds, every validation example is counted once per seed in each arm.
+    const cells = await page.locator('[data-testid=confusion-baseline] tbody td').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+    expect(cells.reduce((a, b) => a + b, 0)).toBe(3 * 400);
+  },
+  examples: async (page) => {
+    await page.getByRole('heading', { name: /Examples fixed and broken/ }).waitFor();
+    expect(await page.locator('[data-testid=examples-per-seed] tbody tr').count()).toBe(3);
+    const listed = (await page.locator('[data-testid=example-row]').count()) + (await page.locator('[data-testid=examples-empty]').count());
+    expect(listed).toBeGreaterThan(0);
+  },
+  utility: async (page) => {
+    await page.getByRole('heading', { name: /Neuronal utility/ }).waitFor();
+    await expectDrawnCharts(page, ['utility-drop-band-chart', 'utility-drop-chart']);
+  },
+  compute: async (page) => {
+    await page.getByRole('heading', { name: 'At equal compute' }).waitFor();
+    await expectDrawnCharts(page, ['compute-seconds-chart', 'compute-flops-chart']);
+    expect(await page.locator('[data-testid=compute-table] tbody tr').count()).toBe(2);
+  },
+  live: async (page) => {
+    await page.getByRole('heading', { name: /Loss decomposition/ }).waitFor();
+    await expectDrawnCharts(page, ['training-loss-chart']);
+  },
+};
+
+describe('browser mode: every view of a finished comparison', () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM_PATH)) {
+      throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get install chromium (CI installs it).`);
+    }
+    if (!existsSync(join(ROOT, 'out/renderer/index.html'))) {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    comparisonId = await runFinishedComparison();
+  }, SERVER_START_MS + COMPARISON_MS + 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopServer();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('opens each view, shows its content and saves a non-blank screenshot', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 1000 } });
+    const decoder = await browser!.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`${pageUrl}#/comparison/${encodeURIComponent(comparisonId)}`);
+    await page.locator('[data-testid=view-tab-overview]').waitFor({ timeout: 30_000 });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const list: Array<Record<string, unknown>> = [];
+
+    for (const view of VIEWS) {
+      await page.click(`[data-testid=view-tab-${view}]`);
+      expect(await page.locator(`[data-testid=view-tab-${view}]`).getAttribute('aria-selected')).toBe('true');
+      await checks[view](page);
+      const file = join(SCREENSHOTS, `${view}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      const whole = await pixelStats(decoder, readFileSync(file));
+      expect(whole.width, `${view}.png width`).toBe(1440);
+      // The view's own panel, without the app's header and sidebar (which alone would not be blank):
+      // a blank panel is one colour; a heading alone leaves ~0.2% foreground; text and charts give more.
+      const panel = await pixelStats(decoder, await page.locator('#comparison-view-panel').screenshot());
+      console.log(`${view}.png: ${whole.width}x${whole.height}, ${whole.colours} colours; panel ${panel.colours} colours, ${(panel.foreground * 100).toFixed(1)}% foreground`);
+      expect(panel.colours, `${view} panel distinct colours`).toBeGreaterThan(50);
+      expect(panel.foreground, `${view} panel share of non-background pixels`).toBeGreaterThan(0.03);
+      list.push({ view, file: `test-results/screenshots/${view}.png`, width: whole.width, height: whole.height, panelColours: panel.colours, panelForeground: +panel.foreground.toFixed(3) });
+    }
+    // The screenshot list for a closing note or a CI artifact.
+    writeFileSync(join(SCREENSHOTS, 'index.json'), `${JSON.stringify({ comparisonId, screenshots: list }, null, 2)}\n`);
+    expect(problems).toEqual([]);
+    await page.close();
+    await decoder.close();
+  }, 120_000);
+
+  it('stored every evaluation with the trainer-measured training time the compute view plots', () => {
+    const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+    const rows = db.prepare('SELECT run_id AS runId, step, training_ms AS ms FROM evaluations ORDER BY run_id, step').all() as Array<{ runId: string; step: number; ms: number | null }>;
+    db.close();
+    expect(rows.length).toBeGreaterThanOrEqual(6 * 2); // 6 runs, evaluated every 2 of their 4 steps
+    for (const row of rows) expect(row.ms, `${row.runId} step ${row.step}`).toBeGreaterThan(0);
+    // Cumulative: later evaluations of a run never report less training time.
+    for (let i = 1; i < rows.length; i++) if (rows[i].runId === rows[i - 1].runId) expect(rows[i].ms!).toBeGreaterThanOrEqual(rows[i - 1].ms!);
+  });
+});
