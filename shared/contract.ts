@@ -99,9 +99,11 @@ export const channels = {
   /**
    * Writes a run's best model to `folder` (absolute; new or empty): 'huggingface' (model.safetensors
    * + config.json + tokenizer files, loadable by transformers; pretrained runs only) or 'tfjs'.
+   * Without `folder` it writes to `<dataDir>/exports/<runId>-<format>/` (rewritten on a repeat
+   * export); that is the only form a browser page may send, since a page must not pick paths.
    */
   'runs.export': {
-    request: z.object({ runId: z.string().min(1), format: z.enum(['huggingface', 'tfjs']), folder: z.string().min(1).max(4096) }).strict(),
+    request: z.object({ runId: z.string().min(1), format: z.enum(['huggingface', 'tfjs']), folder: z.string().min(1).max(4096).optional() }).strict(),
     response: z.object({ folder: z.string(), format: z.enum(['huggingface', 'tfjs']), files: z.array(z.string()) }),
   },
   /** Baseline and comparative runs with matched seeds on one dataset. */

@@ -320,6 +320,11 @@ export const ComparisonDetailSchema = z.object({
   comparison: ComparisonSummarySchema,
   runs: z.array(RunSummarySchema),
   table: z.array(ComparisonTableRowSchema),
+  /**
+   * Ad-hoc comparisons: which arm each run id is in (runs of one loss can fill both arms, so the
+   * loss does not say). Absent for seeded comparisons, whose arm is the run's loss.
+   */
+  runArms: z.record(z.string(), LossKindSchema).optional(),
 });
 export type ComparisonDetail = z.infer<typeof ComparisonDetailSchema>;
 

@@ -28,8 +28,9 @@ Commands:
   show <run-id>                          one run's status, config and metrics
 ${HISTORY_USAGE}
 ${PREDICT_USAGE}
-  export <run-id> --format huggingface|tfjs --out <folder>
+  export <run-id> --format huggingface|tfjs [--out <folder>]
                                          a run's best model: a Hugging Face folder (pretrained runs) or TF.js
+                                         (default folder: <data dir>/exports/<run-id>-<format>)
 ${MODELS_USAGE}
 
 Options: --json (machine-readable output on stdout), --data-dir <path> (or COMPARO_DATA_DIR),
@@ -245,10 +246,12 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'export') {
       const format = values.format;
-      if (!arg || (format !== 'huggingface' && format !== 'tfjs') || typeof values.out !== 'string') {
-        throw new UsageError('export needs a run id, --format huggingface|tfjs and --out <folder>');
+      if (!arg || (format !== 'huggingface' && format !== 'tfjs') || (values.out !== undefined && typeof values.out !== 'string')) {
+        throw new UsageError('export needs a run id and --format huggingface|tfjs (--out <folder> optional: default <data dir>/exports/<run-id>-<format>)');
       }
-      const exported = await call(services, 'runs.export', { runId: arg, format, folder: resolvePath(values.out) });
+      // No --out: the services pick <data dir>/exports/<run-id>-<format>, as for the app's Export button.
+      const folder = typeof values.out === 'string' ? resolvePath(values.out) : undefined;
+      const exported = await call(services, 'runs.export', { runId: arg, format, ...(folder ? { folder } : {}) });
       out(exported, `Exported run ${arg} (${format}) to ${exported.folder}: ${exported.files.join(', ')}\n`);
       return 0;
     }

@@ -53,8 +53,14 @@ export function createHandlers(s: ServiceSet): Handlers {
     'models.download': (r) => s.models.download(r.id, r.revision),
     'runs.export': (r) => {
       // Writing to any local path is for the person at the terminal or in the desktop app; the
-      // browser mode's page must not choose where files land on this machine.
-      if (s.info().transport === 'browser') throw new AppError('invalid_request', 'runs.export writes files on this machine: use the CLI (npm run cli -- export) or the desktop app.');
+      // browser mode's page must not choose where files land on this machine. Without a folder the
+      // services pick <dataDir>/exports/..., which a page cannot steer, so that stays allowed.
+      if (r.folder !== undefined && s.info().transport === 'browser') {
+        throw new AppError(
+          'invalid_request',
+          'A browser page cannot choose the export folder: leave "folder" out to export into the data folder\'s exports/, or use the CLI (npm run cli -- export --out <folder>) or the desktop app.',
+        );
+      }
       return s.exports.exportRun(r.runId, r.format, r.folder);
     },
   };

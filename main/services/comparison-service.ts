@@ -83,7 +83,8 @@ export class ComparisonService {
       const assignments = this.repo.adhocAssignments(id);
       const { seeds, rows } = adhocTable(assignments, runs);
       const armLabels = adhocArmLabels(assignments, runs);
-      return { comparison: { ...comparison, seeds, ...(armLabels ? { armLabels } : {}) }, runs, table: rows };
+      const runArms = Object.fromEntries(assignments.map((a) => [a.runId, a.arm]));
+      return { comparison: { ...comparison, seeds, ...(armLabels ? { armLabels } : {}) }, runs, table: rows, runArms };
     }
     return { comparison, runs, table: comparisonTable(comparison.seeds, runs) };
   }

@@ -1,5 +1,6 @@
 // runs.export: a run's best model written to a folder as a Hugging Face model or in our TF.js
 // format (main/pretrained/export-run.ts does the work).
+import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { runModelSource } from '../inference/model-source';
 import { type ExportFormat, type ExportResult, exportRunModel } from '../pretrained/export-run';
@@ -13,15 +14,25 @@ export class ExportService {
     private readonly dataDir: string,
   ) {}
 
-  async exportRun(runId: string, format: ExportFormat, folder: string): Promise<ExportResult> {
+  /** `folder` omitted: the data folder's exports/<run id>-<format>/ (re-exporting rewrites it). */
+  async exportRun(runId: string, format: ExportFormat, folder?: string): Promise<ExportResult> {
     const run = this.runs.get(runId);
     const source = runModelSource(run, this.datasets.get(run.datasetId), this.dataDir);
     if (source.kind !== 'run') throw new AppError('internal', `run ${runId} has no checkpoint`);
+    const target = folder ?? defaultExportFolder(this.dataDir, run.id, format);
     try {
-      return await exportRunModel({ runId, checkpointPath: source.checkpointPath, config: source.config, task: source.task, labelNames: source.labelNames }, format, folder);
+      return await exportRunModel({ runId, checkpointPath: source.checkpointPath, config: source.config, task: source.task, labelNames: source.labelNames }, format, target);
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new AppError('invalid_request', (error as Error).message);
     }
   }
+}
+
+/** Where an export lands when the caller names no folder (the UI, browser pages). */
+export function defaultExportFolder(dataDir: string, runId: string, format: ExportFormat): string {
+  // Ids are generated (r-...), but a path separator or '..' would let a stored id leave exports/.
+  if (!/^[\w.-]+$/.test(runId) || runId.includes('..')) throw new AppError('invalid_request', `run id "${runId}" cannot name an export folder; pass an explicit folder (CLI --out).`);
+  // resolve(): --data-dir may be relative, and exportRunModel wants an absolute folder.
+  return resolve(join(dataDir, 'exports', `${runId}-${format}`));
 }

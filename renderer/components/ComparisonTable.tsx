@@ -1,34 +1,39 @@
 // The evidence: every final metric per seed for both arms, their means, and the paired difference
-// (comparative − baseline), coloured by whether it is an improvement for that metric.
+// (comparative − baseline), coloured by whether it is an improvement for that metric. Ad-hoc
+// comparisons of one loss label the arms by the setting that differs.
 import type { ComparisonTableRow } from '../../shared/schemas';
+import { type ArmNames, capitalise, LOSS_ARMS } from '../lib/arm-labels';
 import { differenceVerdict, formatDifference, formatMetric, metricLabel } from '../lib/format';
 
 interface ComparisonTableProps {
   rows: ComparisonTableRow[];
   seeds: number[];
+  /** What the two arms are (ad-hoc comparisons of one loss name their differing setting). */
+  arms?: ArmNames;
 }
 
 /** Words, not arrows: for a loss a positive difference is bad, and an up-arrow would say the opposite. */
 const VERDICT_WORD = { better: 'better', worse: 'worse', same: 'same', unknown: '' } as const;
 
-export function ComparisonTable({ rows, seeds }: ComparisonTableProps) {
+export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS }: ComparisonTableProps) {
+  const difference = `${arms.comparative} − ${arms.baseline}`;
   return (
     <div className="table-scroll">
       <table className="comparison-table" data-testid="comparison-table">
         <thead>
           <tr>
             <th rowSpan={2}>Metric</th>
-            <th colSpan={seeds.length} className="arm-baseline-text">
-              Baseline
+            <th colSpan={seeds.length} className="arm-baseline-text" data-testid="arm-header-baseline">
+              {capitalise(arms.baseline)}
             </th>
-            <th colSpan={seeds.length} className="arm-comparative-text">
-              Comparative
+            <th colSpan={seeds.length} className="arm-comparative-text" data-testid="arm-header-comparative">
+              {capitalise(arms.comparative)}
             </th>
             <th colSpan={2}>Mean over seeds</th>
-            <th rowSpan={2} title="Mean over seeds of (comparative − baseline), paired by seed">
+            <th rowSpan={2} title={`Mean over seeds of (${difference}), paired by seed`}>
               Difference
               <br />
-              <span className="muted">comparative − baseline</span>
+              <span className="muted">{difference}</span>
             </th>
           </tr>
           <tr>
@@ -42,8 +47,8 @@ export function ComparisonTable({ rows, seeds }: ComparisonTableProps) {
                 seed {seed}
               </th>
             ))}
-            <th className="arm-baseline-text">baseline</th>
-            <th className="arm-comparative-text">comparative</th>
+            <th className="arm-baseline-text">{arms.baseline}</th>
+            <th className="arm-comparative-text">{arms.comparative}</th>
           </tr>
         </thead>
         <tbody>

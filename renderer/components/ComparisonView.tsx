@@ -1,7 +1,8 @@
 // A comparison from start to verdict: live runs and loss curves while it trains, then the table;
 // the views behind the verdict (curves, per class, confusion, examples, utility, compute) as tabs.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ComparisonDetail } from '../../shared/schemas';
+import type { ComparisonDetail, LossKind, RunSummary } from '../../shared/schemas';
+import { type ArmNames, armNames, armOfRun, comparisonTitle } from '../lib/arm-labels';
 import { formatDateTime } from '../lib/format';
 import { useApiEvent, useInterval, useOnKeyChange } from '../lib/hooks';
 import { useApiQuery } from '../lib/useApiQuery';
@@ -33,6 +34,7 @@ export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }:
   const detail = query.data;
   const runIdsKey = detail?.comparison.runIds.join(',') ?? '';
   const runIds = useMemo(() => (runIdsKey ? runIdsKey.split(',') : []), [runIdsKey]);
+  const armsOfRuns = useArms(detail);
   const traces = useRunTraces(runIds);
   useRefetchMetricsOnStatusChange(detail, traces.reload);
   const statusesKey = detail ? [detail.comparison.status, ...detail.runs.map((run) => run.status)].join(',') : '';
@@ -60,13 +62,14 @@ export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }:
   const { comparison, runs, table } = detail;
   const finished = comparison.status !== 'running';
   const config = comparison.config;
+  const arms = armsOfRuns.names;
 
   return (
     <div className="comparison-view" data-comparison-status={comparison.status}>
       <header className="view-header">
         <div>
           <h1>
-            Baseline vs comparative loss <span className="muted">on {datasetName ?? 'dataset'}</span>
+            <span data-testid="comparison-title">{comparisonTitle(arms)}</span> <span className="muted">on {datasetName ?? 'dataset'}</span>
           </h1>
           <p className="muted">
             {comparison.seeds.length} seed{comparison.seeds.length === 1 ? '' : 's'} ({comparison.seeds.join(', ')}) · {config.epochs} epoch
@@ -97,6 +100,7 @@ export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }:
         traces={traces}
         running={running}
         refreshKey={statusesKey}
+        arms={armsOfRuns}
         overview={
           <>
             {finished && table.length > 0 && (
@@ -105,8 +109,8 @@ export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }:
                 {comparison.status !== 'completed' && (
                   <p className="notice">This comparison is {comparison.status}; only the runs that finished have values.</p>
                 )}
-                <ComparisonTable rows={table} seeds={comparison.seeds} />
-                <Verdict rows={table} />
+                <ComparisonTable rows={table} seeds={comparison.seeds} arms={arms} />
+                <Verdict rows={table} arms={arms} />
               </section>
             )}
             <section className="card" aria-labelledby="runs-heading" data-testid="view-overview">
@@ -123,6 +127,18 @@ export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }:
       />
     </div>
   );
+}
+
+/**
+ * Arm names and each run's arm, kept the same object while they are unchanged (every poll brings a
+ * new payload), so charts keyed on them do not redraw for nothing.
+ */
+function useArms(detail: ComparisonDetail | null): { names: ArmNames; of: (run: RunSummary) => LossKind } {
+  const key = JSON.stringify([detail?.comparison.armLabels ?? null, detail?.runArms ?? null]);
+  return useMemo(() => {
+    const [armLabels, runArms] = JSON.parse(key) as [ComparisonDetail['comparison']['armLabels'] | null, ComparisonDetail['runArms'] | null];
+    return { names: armNames({ armLabels: armLabels ?? undefined }), of: armOfRun({ runArms: runArms ?? undefined }) };
+  }, [key]);
 }
 
 /** Stored metrics are authoritative once a run changes state (e.g. final validation on completion). */

@@ -7,6 +7,7 @@ import { getApi } from '../api';
 import { formatDuration } from '../lib/format';
 import type { LiveProgress } from '../lib/useRunTraces';
 import { ErrorMessage } from './ErrorMessage';
+import { RunExport } from './RunExport';
 import { StatusChip } from './StatusChip';
 
 interface RunRowProps {
@@ -22,6 +23,7 @@ const ACTIVE = new Set(['queued', 'running', 'paused']);
 export function RunRow({ run, progress, onChanged }: RunRowProps) {
   const [pending, setPending] = useState<ControlChannel | null>(null);
   const [error, setError] = useState<AppErrorValue | null>(null);
+  const [exportOpen, setExportOpen] = useState(false);
 
   // Live events run ahead of the stored summary; never show progress going backwards.
   const step = Math.max(run.step, progress?.step ?? 0);
@@ -74,8 +76,14 @@ export function RunRow({ run, progress, onChanged }: RunRowProps) {
               Cancel
             </button>
           )}
+          {run.status === 'completed' && (
+            <button type="button" className="button small" data-testid="run-export-toggle" aria-expanded={exportOpen} onClick={() => setExportOpen((open) => !open)}>
+              Export model
+            </button>
+          )}
         </div>
       </div>
+      {exportOpen && run.status === 'completed' && <RunExport run={run} />}
       {run.error && <ErrorMessage title="The run failed" error={run.error} />}
       <ErrorMessage error={error} onDismiss={() => setError(null)} />
     </li>

@@ -1,9 +1,10 @@
 // A plain sentence under the table: what happened on average and on how many seeds, then, when the
 // services sent paired statistics, their verdict (CI, p, seeds needed) — the renderer computes none.
 import type { ComparisonStats, ComparisonTableRow } from '../../shared/schemas';
+import { type ArmNames, capitalise, LOSS_ARMS } from '../lib/arm-labels';
 import { differenceVerdict, formatDifference, metricLabel } from '../lib/format';
 
-export function Verdict({ rows }: { rows: ComparisonTableRow[] }) {
+export function Verdict({ rows, arms = LOSS_ARMS }: { rows: ComparisonTableRow[]; arms?: ArmNames }) {
   const row = rows.find((r) => r.metric === 'accuracy') ?? rows[0];
   if (!row || row.meanDifference === null) return null;
   const pairs = row.baseline
@@ -15,7 +16,8 @@ export function Verdict({ rows }: { rows: ComparisonTableRow[] }) {
   const object = `${metricLabel(row.metric).toLowerCase()}`;
   return (
     <p className={`verdict verdict-${verdict}`}>
-      The comparative loss {direction} validation {object.replace(/^validation /, '')}
+      {arms.byLoss ? 'The comparative loss' : `${capitalise(arms.comparative)}, against ${arms.baseline},`} {direction} validation{' '}
+      {object.replace(/^validation /, '')}
       {verdict === 'same' ? '' : ` by ${formatDifference(row.metric, row.meanDifference)} on average`}; it was better on {better} of{' '}
       {pairs.length} seed{pairs.length === 1 ? '' : 's'}.
       {pairs.length < 3 && <span className="muted"> With fewer than 3 seeds, treat this as a hint, not a result.</span>}

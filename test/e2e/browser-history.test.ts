@@ -85,6 +85,8 @@ describe('browser mode: the run history', () => {
         { id: `r-c${seed}`, datasetId: d.id, dataHash: d.contentHash, loss: 'comparative' as const, seed, accuracy: 0.72 + (seed * 1.5) / 100 },
       ]),
       { id: 'r-junk', datasetId: d.id, dataHash: d.contentHash, loss: 'baseline' as const, seed: 7, accuracy: 0.5, name: 'failed experiment' },
+      // Same loss, another dropout: compared with r-b1/r-b2 the arms differ by a setting (issue #6).
+      ...[1, 2].map((seed) => ({ id: `r-d${seed}`, datasetId: d.id, dataHash: d.contentHash, loss: 'baseline' as const, seed, accuracy: 0.74, name: `high dropout · s${seed}`, config: { dropout: 0.3 } })),
     ]);
     await startServer();
     browser = await chromium.launch({
@@ -104,7 +106,7 @@ describe('browser mode: the run history', () => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     await page.goto(pageUrl);
-    await expect.poll(() => runItems(page).count(), { timeout: 30_000 }).toBe(7);
+    await expect.poll(() => runItems(page).count(), { timeout: 30_000 }).toBe(9);
 
     // Search: the server filters by name, id, dataset and tag.
     await page.fill('[data-testid=history-search]', 'seed 2');
@@ -112,7 +114,7 @@ describe('browser mode: the run history', () => {
     await page.fill('[data-testid=history-search]', 'no such run anywhere');
     await page.locator('[data-testid=history-no-match]').waitFor();
     await page.fill('[data-testid=history-search]', '');
-    await expect.poll(() => runItems(page).count()).toBe(7);
+    await expect.poll(() => runItems(page).count()).toBe(9);
 
     // Inline rename and tags, then find the run by its new tag.
     const item = runItem(page, 'r-c1');
@@ -180,7 +182,23 @@ describe('browser mode: the run history', () => {
     expect(await confirmComparison.innerText()).toMatch(/hand-picked seeds[\s\S]*6 runs were chosen from the history and stay there/);
     await page.click('[data-testid=confirm-delete-comparison-button]');
     await expect.poll(() => comparisonItem.count()).toBe(0);
-    expect(await runItems(page).count()).toBe(6);
+    expect(await runItems(page).count()).toBe(8);
+
+    // Runs of one loss that differ in dropout: the view names each arm by that setting, not as
+    // "Baseline" vs "Comparative" (issue #6).
+    for (const id of ['r-b3', 'r-c1', 'r-c2', 'r-c3']) await runItem(page, id).locator('[data-testid=history-select]').uncheck();
+    for (const id of ['r-b1', 'r-b2', 'r-d1', 'r-d2']) await runItem(page, id).locator('[data-testid=history-select]').check();
+    await page.click('[data-testid=compare-selected]');
+    await page.waitForURL(/#\/comparison\/c-/);
+    await page.locator('[data-testid=comparison-table]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=comparison-title]').innerText()).toBe('baseline (dropout 0.1) vs baseline (dropout 0.3)');
+    expect(await page.locator('[data-testid=arm-header-baseline]').innerText()).toBe('Baseline (dropout 0.1)');
+    expect(await page.locator('[data-testid=arm-header-comparative]').innerText()).toBe('Baseline (dropout 0.3)');
+    expect(await page.locator('.verdict').innerText()).toMatch(/^Baseline \(dropout 0\.3\), against baseline \(dropout 0\.1\), improved validation accuracy/);
+    await page.screenshot({ path: join(ROOT, 'test-results/e2e-history-arm-labels.png') });
+    // The per-seed curves colour and name runs by arm, not by their (shared) loss.
+    await page.click('[data-testid=view-tab-curves]');
+    await expect.poll(() => page.locator('[data-testid=validation-accuracy-chart]').innerText().catch(() => ''), { timeout: 30_000 }).toContain('baseline (dropout 0.3) · seed 2');
 
     expect(problems).toEqual([]);
     await page.close();

@@ -1,7 +1,8 @@
 // End to end through the browser mode: a tiny comparison trained on the embedded spam/ham sample,
 // then the Playground as a person uses it: its default runs are the comparison's two arms, a typed
 // text gets a label and probability bars summing to 1 per run, and a small file comes back as a
-// downloaded CSV. Needs Chromium at /usr/bin/chromium (fails, not skips, without it).
+// downloaded CSV; then "Export model" on a finished run's view. Needs Chromium at
+// /usr/bin/chromium (fails, not skips, without it).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -157,4 +158,28 @@ describe('browser mode: the Playground', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('exports a finished run from its run view into the data folder and shows the path (issue #4)', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    const runId = runIds[0];
+    await page.goto(`${pageUrl}#/run/${encodeURIComponent(runId)}`);
+    const row = page.locator(`[data-testid=run-row][data-run-id="${runId}"]`);
+    await row.locator('[data-testid=run-export-toggle]').click();
+    // A built-in model: TF.js is the only format offered (transformers has no such architecture).
+    expect(await row.locator('[data-testid=run-export-format] option').evaluateAll((options) => options.map((o) => o.getAttribute('value')))).toEqual(['tfjs']);
+    await row.locator('[data-testid=run-export-button]').click();
+    const folder = join(dataDir, 'exports', `${runId}-tfjs`);
+    await expect.poll(() => row.locator('[data-testid=run-export-folder]').innerText().catch(() => ''), { timeout: 60_000 }).toBe(folder);
+    expect(await row.locator('[data-testid=run-export-result]').innerText()).toMatch(/model\.json, weights\.bin/);
+    expect(existsSync(join(folder, 'weights.bin'))).toBe(true);
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-results/e2e-run-export.png') });
+    // The page may not pick where files land: naming a folder over HTTP is refused.
+    await expect(invoke('runs.export', { runId, format: 'tfjs', folder: join(dataDir, 'elsewhere') })).rejects.toThrow(/browser page cannot choose the export folder/);
+    expect(existsSync(join(dataDir, 'elsewhere'))).toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 90_000);
 });

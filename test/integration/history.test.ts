@@ -124,6 +124,8 @@ describe('run history and ad-hoc comparisons', () => {
     // Parsed with the contract's own response schema: what the renderer receives is valid.
     const detail = channels['comparisons.get'].response.parse(value<ComparisonDetail>(await services.dispatch('comparisons.get', { id: summary.id })));
     expect(detail.comparison.armLabels).toEqual({ baseline: 'baseline (dropout 0.1)', comparative: 'baseline (dropout 0.3)' });
+    // All four runs use the baseline loss, so the renderer needs each run's arm spelled out.
+    expect(detail.runArms).toEqual({ 'r-b1': 'baseline', 'r-b2': 'baseline', 'r-d1': 'comparative', 'r-d2': 'comparative' });
     expect(detail.table.find((r) => r.metric === 'accuracy')!.stats!.test).toBe('paired');
   });
 

@@ -2,7 +2,8 @@
 // when a view that needs it opens, whenever a run changes state, and every few seconds while the
 // comparison trains (its curves grow with each evaluation).
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { RunSummary } from '../../../shared/schemas';
+import type { LossKind, RunSummary } from '../../../shared/schemas';
+import type { ArmNames } from '../../lib/arm-labels';
 import { useInterval } from '../../lib/hooks';
 import { useApiQuery } from '../../lib/useApiQuery';
 import type { RunTraces } from '../../lib/useRunTraces';
@@ -43,9 +44,11 @@ interface ComparisonTabsProps {
   running: boolean;
   /** Changes whenever a run or the comparison changes state: the analysis is fetched again. */
   refreshKey: string;
+  /** What the arms are called and which run is in which (ad-hoc comparisons; default: by loss). */
+  arms?: { names: ArmNames; of: (run: RunSummary) => LossKind };
 }
 
-export function ComparisonTabs({ comparisonId, view, onView, overview, runs, seeds, traces, running, refreshKey }: ComparisonTabsProps) {
+export function ComparisonTabs({ comparisonId, view, onView, overview, runs, seeds, traces, running, refreshKey, arms }: ComparisonTabsProps) {
   const needsAnalysis = view !== 'overview' && view !== 'live';
   // Loaded once a view needs it, then kept while moving between tabs (no reload on every click).
   const [wanted, setWanted] = useState(needsAnalysis);
@@ -85,7 +88,7 @@ export function ComparisonTabs({ comparisonId, view, onView, overview, runs, see
             <CurvesPanel analysis={a} />
             <section className="card" aria-labelledby="per-seed-curves-heading">
               <h2 id="per-seed-curves-heading">Every seed</h2>
-              <ValidationCurves runs={runs} seeds={seeds} traces={traces} />
+              <ValidationCurves runs={runs} seeds={seeds} traces={traces} arms={arms} />
             </section>
           </>
         );

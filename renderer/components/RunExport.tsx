@@ -1,0 +1,52 @@
+// "Export model" for a finished run: writes its best model into the data folder's exports/ (the
+// services pick the folder, so this works from browser pages too) and shows where it went.
+import { useState } from 'react';
+import type { ResponseOf } from '../../shared/contract';
+import type { AppErrorValue } from '../../shared/errors';
+import type { RunSummary } from '../../shared/schemas';
+import { getApi } from '../api';
+import { type ExportFormat, exportFormats, FORMAT_NAMES } from '../lib/export-formats';
+import { ErrorMessage } from './ErrorMessage';
+
+export function RunExport({ run }: { run: RunSummary }) {
+  const formats = exportFormats(run);
+  const [format, setFormat] = useState<ExportFormat>(formats[0]);
+  const [pending, setPending] = useState(false);
+  const [result, setResult] = useState<ResponseOf<'runs.export'> | null>(null);
+  const [error, setError] = useState<AppErrorValue | null>(null);
+
+  const exportModel = async () => {
+    setPending(true);
+    setError(null);
+    setResult(null);
+    const answer = await getApi().invoke('runs.export', { runId: run.id, format });
+    setPending(false);
+    if (answer.ok) setResult(answer.value);
+    else setError(answer.error);
+  };
+
+  return (
+    <div className="run-export" data-testid="run-export">
+      <label>
+        Format{' '}
+        <select data-testid="run-export-format" value={format} disabled={pending} onChange={(event) => setFormat(event.target.value as ExportFormat)}>
+          {formats.map((f) => (
+            <option key={f} value={f}>
+              {FORMAT_NAMES[f]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className="button small" data-testid="run-export-button" disabled={pending} onClick={() => void exportModel()}>
+        {pending ? 'Exporting…' : 'Export'}
+      </button>
+      {formats.length === 1 && <span className="muted">Built-in model: TF.js only (fine-tune a pretrained model for a Hugging Face folder).</span>}
+      {result && (
+        <p className="run-export-result" data-testid="run-export-result" data-folder={result.folder}>
+          Written to <code data-testid="run-export-folder">{result.folder}</code>: {result.files.join(', ')}
+        </p>
+      )}
+      <ErrorMessage title="Could not export the model" error={error} onDismiss={() => setError(null)} />
+    </div>
+  );
+}

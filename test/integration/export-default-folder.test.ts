@@ -1,0 +1,82 @@
+// runs.export without a folder (what the UI's "Export model" sends): a real tiny trained run
+// (real trainer process, real SQLite file) exported into <dataDir>/exports/<runId>-<format>/, from
+// the services as a browser page reaches them; a browser page naming a folder itself is refused.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openServices, type Services } from '../../main/services';
+import { forkTrainerLauncher } from '../../main/training/node-launcher';
+import type { Result } from '../../shared/errors';
+import type { DatasetSummary, RunDetail, RunSummary } from '../../shared/schemas';
+import { tempDir } from '../helpers/temp-dir';
+
+const TINY = { epochs: 1, maxTrainExamples: 64, maxLength: 32, utilityLevels: 0, model: { vocabSize: 800, dim: 16, ffnDim: 32 } };
+
+function value<T>(r: Result<unknown>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+}
+
+describe('runs.export into the data folder', () => {
+  const dir = tempDir();
+  let services: Services;
+  let run: RunSummary;
+
+  beforeAll(async () => {
+    services = openServices({ dataDir: dir.path, launcher: forkTrainerLauncher, transport: 'browser', preset: 'quick', maxParallelRuns: 1 });
+    const dataset = value<DatasetSummary>(await services.dispatch('datasets.importEmbedded', { name: 'spam' }));
+    run = value<RunSummary>(await services.dispatch('runs.start', { datasetId: dataset.id, config: TINY }));
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const status = value<RunDetail>(await services.dispatch('runs.get', { id: run.id })).run.status;
+      if (status === 'completed') break;
+      if (!['queued', 'running'].includes(status) || Date.now() > deadline) throw new Error(`run ${run.id} ended ${status}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }, 150_000);
+  afterAll(async () => {
+    await services.close();
+    dir.cleanup();
+  });
+
+  it('writes a built-in run as TF.js to <dataDir>/exports/<runId>-tfjs/ when no folder is given, from a browser page', async () => {
+    const exported = value<{ folder: string; format: string; files: string[] }>(await services.dispatch('runs.export', { runId: run.id, format: 'tfjs' }));
+    const expected = join(dir.path, 'exports', `${run.id}-tfjs`);
+    expect(exported).toEqual({ folder: expected, format: 'tfjs', files: ['model.json', 'weights.bin'] });
+    expect(readdirSync(expected).sort()).toEqual(['model.json', 'weights.bin']);
+    // Exporting again rewrites the same folder (it holds only export files) rather than failing.
+    expect(value<{ folder: string }>(await services.dispatch('runs.export', { runId: run.id, format: 'tfjs' })).folder).toBe(expected);
+  });
+
+  it('refuses a folder chosen by a browser page, and a Hugging Face export of the built-in model', async () => {
+    const target = join(dir.path, 'chosen-by-page');
+    const refused = await services.dispatch('runs.export', { runId: run.id, format: 'tfjs', folder: target });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/browser page cannot choose the export folder/) } });
+    expect(existsSync(target)).toBe(false);
+    const hf = await services.dispatch('runs.export', { runId: run.id, format: 'huggingface' });
+    expect(hf).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/--format tfjs/) } });
+    expect(existsSync(join(dir.path, 'exports', `${run.id}-huggingface`))).toBe(false);
+  });
+
+  it('exports into the same default folder from the CLI when --out is left out', () => {
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', dir.path, 'export', run.id, '--format', 'tfjs', '--json'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(cli.stderr).toBe('');
+    expect(JSON.parse(cli.stdout)).toEqual({ folder: join(dir.path, 'exports', `${run.id}-tfjs`), format: 'tfjs', files: ['model.json', 'weights.bin'] });
+  });
+
+  it('still lets the desktop app name a folder', async () => {
+    const other = openServices({ dataDir: dir.path, launcher: forkTrainerLauncher, transport: 'electron', preset: 'quick' });
+    try {
+      const target = join(dir.path, 'chosen-in-app');
+      const exported = value<{ folder: string }>(await other.dispatch('runs.export', { runId: run.id, format: 'tfjs', folder: target }));
+      expect(exported.folder).toBe(target);
+      expect(existsSync(join(target, 'weights.bin'))).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+});
