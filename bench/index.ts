@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { argument, BATCH_SIZE, BENCH_MODELS, SEQ_LENGTH, WARMUP_STEPS } from './bench-step';
 import { chartDraw } from './chart-bench';
 import { eventLoopLag, sqliteInserts } from './services-bench';
-import { openBlasCoreType } from '../main/training/openblas-kernels';
+import { OPENBLAS_THREAD_TIMEOUT, openBlasCoreType } from '../main/training/openblas-kernels';
 import { measureInChild } from './step-time';
 
 const PARTS = ['step', 'pytorch', 'import', 'sqlite', 'lag', 'chart'] as const;
@@ -66,9 +66,11 @@ function findTorchPython(): string | null {
   return null;
 }
 
+/** OpenBLAS's kernel family and idle-spin time, as our addon sets them (openblas-kernels.ts). */
 function coreType(): Record<string, string> {
   const type = process.env.OPENBLAS_CORETYPE ?? openBlasCoreType();
-  return type ? { OPENBLAS_CORETYPE: type } : {};
+  const timeout = { OPENBLAS_THREAD_TIMEOUT: process.env.OPENBLAS_THREAD_TIMEOUT ?? OPENBLAS_THREAD_TIMEOUT };
+  return type ? { OPENBLAS_CORETYPE: type, ...timeout } : timeout;
 }
 
 function pytorchTimes(steps: number): Json {

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../shared/schemas';
 import { DropoutSites } from './nested-dropout';
 import { mixSeed, normalArray } from '../../shared/random';
+import { biasGelu, layerNorm as fusedLayerNorm, maskedSoftmax } from './fused-kernels';
 
 export interface ClassifierShape extends ModelConfig {
   /** Longest sequence the position embedding covers. */
@@ -39,10 +40,7 @@ const MASKED_SCORE = -1e9;
 const LAYER_NORM_EPSILON = 1e-5;
 
 function layerNorm(x: tf.Tensor2D, gain: tf.Variable, bias: tf.Variable): tf.Tensor2D {
-  const mean = tf.mean(x, -1, true);
-  const centered = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(centered), -1, true);
-  return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON))), gain), bias);
+  return fusedLayerNorm(x, gain as tf.Tensor1D, bias as tf.Tensor1D, LAYER_NORM_EPSILON);
 }
 
 function dense(x: tf.Tensor2D, weight: tf.Variable, bias: tf.Variable): tf.Tensor2D {
@@ -50,12 +48,17 @@ function dense(x: tf.Tensor2D, weight: tf.Variable, bias: tf.Variable): tf.Tenso
 }
 
 /**
- * GELU in its sigmoid form, x * sigmoid(1.702 x) (Hendrycks & Gimpel's approximation, as in
- * GPT-2/CLIP "quick GELU"). tfjs has no GELU op; the exact erf form costs about 5x more on the
- * wasm backend, where erf/exp/tanh are scalar loops while sigmoid is vectorised XNNPACK.
+ * `copies` copies of x stacked on axis 0 (concat, not tile: wasm's Tile kernel is ~100x slower
+ * for this). The gradient sums the copies' gradients as ONE sum over a leading axis (a native
+ * column sum on wasm+openblas) instead of concat's split into `copies` tensors and their adds,
+ * which a profile showed at ~2% of a BERT-tiny comparative step.
  */
-function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
+function repeatRows(x: tf.Tensor, copies: number): tf.Tensor {
+  const repeat = tf.customGrad(((input: tf.Tensor) => ({
+    value: tf.concat(new Array<tf.Tensor>(copies).fill(input), 0),
+    gradFunc: (dy: tf.Tensor) => tf.reshape(tf.sum(tf.reshape(dy, [copies, input.size]), 0), input.shape),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]) as (input: tf.Tensor) => tf.Tensor;
+  return repeat(x);
 }
 
 export class TransformerClassifier {
@@ -114,9 +117,8 @@ export class TransformerClassifier {
    */
   logits(ids: tf.Tensor2D, mask: tf.Tensor2D, rates: number[], stepSeed: number): tf.Tensor2D {
     const copies = rates.length;
-    // Copies share the embedding lookup and diverge from the first dropout site on. (concat,
-    // not tile: wasm's Tile kernel is ~100x slower for this.)
-    const stack = <T extends tf.Tensor>(t: T): T => (copies > 1 ? tf.concat(new Array<T>(copies).fill(t), 0) : t);
+    // Copies share the embedding lookup and diverge from the first dropout site on.
+    const stack = <T extends tf.Tensor>(t: T): T => (copies > 1 ? (repeatRows(t, copies) as T) : t);
     return tf.tidy(() => this.forward(ids, mask, rates, stepSeed, stack));
   }
 
@@ -181,8 +183,8 @@ export class TransformerClassifier {
     const query = toHeads(tf.mul(dense(hidden, block.queryWeight, block.queryBias), 1 / Math.sqrt(headDim)));
     const key = toHeads(dense(hidden, block.keyWeight, block.keyBias));
     const value = toHeads(dense(hidden, block.valueWeight, block.valueBias));
-    const scores = tf.add(tf.matMul(query, key, false, true), scoreBias);
-    const attention = sites.apply(tf.softmax(scores));
+    const scores = tf.matMul(query, key, false, true) as tf.Tensor4D;
+    const attention = sites.apply(maskedSoftmax(scores, scoreBias as tf.Tensor4D));
     const context = tf.reshape(tf.transpose(tf.matMul(attention, value), [0, 2, 1, 3]), [rows * length, dim]);
     const attended = sites.apply(dense(context as tf.Tensor2D, block.outWeight, block.outBias));
     const afterAttention = layerNorm(
@@ -190,7 +192,10 @@ export class TransformerClassifier {
       block.attentionNormGain,
       block.attentionNormBias,
     );
-    const expanded = gelu(dense(afterAttention, block.ffnInWeight, block.ffnInBias));
+    // GELU in its sigmoid form, x * sigmoid(1.702 x) (Hendrycks & Gimpel's approximation, GPT-2/
+    // CLIP "quick GELU"): tfjs has no GELU op and the erf form costs ~5x more on wasm. Fused with
+    // the bias add, natively on wasm+openblas (fused-kernels.ts).
+    const expanded = biasGelu(tf.matMul(afterAttention, block.ffnInWeight as tf.Tensor2D), block.ffnInBias as tf.Tensor1D);
     const ffnOut = sites.apply(dense(expanded as tf.Tensor2D, block.ffnOutWeight, block.ffnOutBias));
     return layerNorm(tf.add(afterAttention, ffnOut), block.ffnNormGain, block.ffnNormBias);
   }

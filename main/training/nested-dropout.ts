@@ -5,6 +5,7 @@
 // then run as one batched forward: a few large ops, which is what the wasm backend is fast at.
 import * as tf from '@tensorflow/tfjs';
 import { mixSeed, uniformArray } from '../../shared/random';
+import { fusedNestedDropout } from './fused-kernels';
 
 /** Seed shared by every dropout site of one training step: reproducible per (run seed, step). */
 export function dropoutStepSeed(runSeed: number, step: number): number {
@@ -52,6 +53,9 @@ export function nestedDropout(x: tf.Tensor, rates: readonly number[], seed: numb
   }
   const copySize = x.size / copies;
   return tf.tidy(() => {
+    // wasm+openblas: one native pass, same float32 arithmetic, so the same masks and outputs.
+    const fused = fusedNestedDropout(tf.reshape(x, [copies, copySize]), () => tf.tensor1d(uniformArray(copySize, seed)), rates);
+    if (fused) return tf.reshape(fused, x.shape);
     const mask = nestedDropoutMask(copySize, rates, seed);
     return tf.reshape(tf.mul(tf.reshape(x, [copies, copySize]), mask), x.shape);
   });

@@ -20,6 +20,17 @@ export interface OpenBlasAddon {
   columnSum(buffer: ArrayBuffer, xOffset: number, rows: number, cols: number, outOffset: number): void;
   setThreads(threads: number): void;
   threads(): number;
+  // elementwise.c: see fused-kernels.ts
+  biasGelu(buffer: ArrayBuffer, xOffset: number, biasOffset: number, rows: number, cols: number, outOffset: number): void;
+  biasGeluGrad(buffer: ArrayBuffer, dyOffset: number, xOffset: number, biasOffset: number, rows: number, cols: number, outOffset: number): void;
+  nestedDropout(buffer: ArrayBuffer, xOffset: number, uOffset: number, copySize: number, copies: number, params: Float32Array, outOffset: number): void;
+  maskedSoftmax(buffer: ArrayBuffer, xOffset: number, biasOffset: number, rows: number, cols: number, group: number, outOffset: number): void;
+  maskedSoftmaxGrad(buffer: ArrayBuffer, dyOffset: number, yOffset: number, rows: number, cols: number, outOffset: number): void;
+  layerNorm(buffer: ArrayBuffer, xOffset: number, gainOffset: number, biasOffset: number, rows: number, cols: number, eps: number, outOffset: number): void;
+  layerNormGrad(
+    buffer: ArrayBuffer, dyOffset: number, xOffset: number, gainOffset: number, rows: number, cols: number, eps: number,
+    dxOffset: number, dGainOffset: number, dBiasOffset: number,
+  ): void;
 }
 
 const ADDON_PATH = path.join('native', 'openblas', 'build', 'Release', 'comparo_openblas.node');
@@ -53,6 +64,15 @@ export function openBlasCoreType(): string | undefined {
   return undefined;
 }
 
+/**
+ * OPENBLAS_THREAD_TIMEOUT (log2 of the cycles an idle OpenBLAS worker spins before it sleeps):
+ * the default, 28, keeps the workers spinning for ~0.1 s after every product, on the cores that
+ * the elementwise kernels between products (wasm, and elementwise.c's threads) need. 16 (~30 us)
+ * cut a BERT-tiny step's CPU time by a quarter (baseline 641 -> 461 ms, comparative 1317 -> 1008,
+ * 2 threads) and its wall time by 5%. bench/index.ts passes the same value to PyTorch.
+ */
+export const OPENBLAS_THREAD_TIMEOUT = '16';
+
 let addon: OpenBlasAddon | null | undefined;
 /** Whether the wrapped kernels use the addon now (false for an explicit plain 'wasm' run). */
 let enabled = false;
@@ -76,6 +96,7 @@ export function loadOpenBlas(): OpenBlasAddon | null {
       // Read once, when the library loads (as a dependency of the addon): set it before.
       const coreType = process.env.OPENBLAS_CORETYPE ?? openBlasCoreType();
       if (coreType) process.env.OPENBLAS_CORETYPE = coreType;
+      process.env.OPENBLAS_THREAD_TIMEOUT ??= OPENBLAS_THREAD_TIMEOUT;
       addon = requireHere(candidate) as OpenBlasAddon;
       addon.setThreads(Number(process.env.COMPARO_OPENBLAS_THREADS ?? DEFAULT_THREADS));
     } catch {
@@ -147,6 +168,11 @@ function wrapKernel(kernelName: string, make: (below: KernelImplementation) => K
   tf.unregisterKernel(kernelName, 'wasm');
   const kernelFunc = make(below.kernelFunc as unknown as KernelImplementation) as unknown as tf.KernelFunc;
   tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+}
+
+/** The addon while the accelerator is on for the wasm backend, else null (fused-kernels.ts). */
+export function activeOpenBlas(): OpenBlasAddon | null {
+  return enabled && addon && typeof addon.maskedSoftmaxGrad === 'function' ? addon : null;
 }
 
 /**

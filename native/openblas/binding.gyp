@@ -2,10 +2,10 @@
   "targets": [
     {
       "target_name": "comparo_openblas",
-      "sources": ["sgemm.c"],
-      "cflags": ["-O2"],
+      "sources": ["sgemm.c", "elementwise.c"],
+      "cflags": ["-O3"],
+      "libraries": ["-lopenblas", "-lpthread"],
       "include_dirs": ["/usr/include/x86_64-linux-gnu", "/usr/include/aarch64-linux-gnu", "/usr/include/openblas"],
-      "libraries": ["-lopenblas"],
       "defines": ["NAPI_VERSION=8"]
     }
   ]

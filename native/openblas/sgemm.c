@@ -9,7 +9,7 @@
  *   for g in 0..batch-1: C_g[m, n] = op(A_g) op(B_g), row-major, offsets/strides in bytes;
  *   a stride of 0 broadcasts that operand over the batch.
  * exports.columnSum(buffer, xOffset, rows, cols, outOffset): out[j] = sum_i x[i, j].
- * exports.setThreads(n), exports.threads().
+ * exports.setThreads(n), exports.threads(). Elementwise kernels (GELU, nested dropout): elementwise.c.
  */
 #include <stdint.h>
 #include <string.h>
@@ -115,6 +115,8 @@ static napi_value get_threads(napi_env env, napi_callback_info info) {
   return result;
 }
 
+void register_elementwise(napi_env env, napi_value exports); /* elementwise.c */
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
     {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
@@ -123,6 +125,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"threads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
+  register_elementwise(env, exports);
   return exports;
 }
 
