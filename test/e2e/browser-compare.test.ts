@@ -2,67 +2,32 @@
 // IMDB file on the page, press "Fine-tune & compare", and wait for the comparison table.
 // Needs Chromium at /usr/bin/chromium (CI installs it); the test fails, not skips, without it,
 // so a missing browser can never pass for a green run.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserModeServer, launchChromium, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM_PATH = '/usr/bin/chromium';
 const DATASET_FILE = join(ROOT, 'assets/datasets/imdb-reviews-2k.csv');
 const SCREENSHOT = join(ROOT, 'test-results/e2e-compare.png');
-const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+)/;
 const SERVER_START_MS = 90_000;
 const COMPARISON_MS = 4 * 60_000;
 
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: BrowserModeServer | undefined;
 let dataDir = '';
 let origin = '';
 let pageUrl = '';
 let browser: Browser | undefined;
 
-function startServer(): Promise<void> {
+async function startServer(): Promise<void> {
   dataDir = mkdtempSync(join(tmpdir(), 'comparo-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/web/index.ts', '--data-dir', dataDir, '--port', '0', '--preset', 'quick'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Browser mode printed no URL within ${SERVER_START_MS / 1000}s. Output:\n${serverLog}`)), SERVER_START_MS);
-    const onOutput = (chunk: Buffer) => {
-      serverLog += chunk.toString();
-      const match = URL_PATTERN.exec(serverLog);
-      if (match && !origin) {
-        origin = match[1];
-        pageUrl = match[0];
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onOutput);
-    child.stderr.on('data', onOutput);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`Browser mode exited early (code ${code}, signal ${signal}). Output:\n${serverLog}`));
-    });
-  });
+  server = await BrowserModeServer.start({ dataDir });
+  ({ origin, pageUrl } = server);
 }
 
 async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  await server?.stop();
 }
 
 /** Collects what would tell a developer the page is broken: uncaught errors and CSP violations. */
@@ -99,18 +64,9 @@ async function dropFile(page: Page, fileName: string, content: string): Promise<
 
 describe('browser mode: drop a dataset, fine-tune and compare', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get install chromium (CI installs it).`);
-    }
-    // `npm test` builds the UI first; build it here too when the test runs on its own.
-    if (!existsSync(join(ROOT, 'out/renderer/index.html'))) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts'], { cwd: ROOT, stdio: 'inherit' });
-    }
+    prepareBrowserTest();
     await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, SERVER_START_MS + 30_000);
 
   afterAll(async () => {
@@ -158,7 +114,7 @@ describe('browser mode: drop a dataset, fine-tune and compare', () => {
       } catch (error) {
         const status = await page.locator('[data-testid=comparison-status]').innerText().catch(() => '?');
         const rows = await page.locator('[data-testid=run-row]').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-status')}: ${el.textContent}`));
-        throw new Error(`No comparison table after ${COMPARISON_MS / 1000}s (comparison ${status}).\nRuns:\n${rows.join('\n')}\nServer output:\n${serverLog.slice(-4000)}`, { cause: error });
+        throw new Error(`No comparison table after ${COMPARISON_MS / 1000}s (comparison ${status}).\nRuns:\n${rows.join('\n')}\nServer output:\n${(server?.log ?? '').slice(-4000)}`, { cause: error });
       }
       expect(await page.locator('[data-testid=comparison-status]').innerText()).toBe('completed');
       const accuracy = table.locator('tr[data-metric=accuracy]');

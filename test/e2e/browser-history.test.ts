@@ -2,65 +2,31 @@
 // delete-with-confirmation, and "Compare selected" (an ad-hoc comparison) with its report
 // download. The history is seeded with finished runs in a real SQLite file (no minutes of
 // training), then driven in real Chromium against the real server process.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserModeServer, launchChromium, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
 import { openServices } from '../../main/services';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
 import type { DatasetSummary } from '../../shared/schemas';
 import { seedRuns } from '../helpers/seed-history';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+)/;
 const SERVER_START_MS = 90_000;
 
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: BrowserModeServer | undefined;
 let pageUrl = '';
 let browser: Browser | undefined;
 const dataDir = mkdtempSync(join(tmpdir(), 'comparo-e2e-history-'));
 
-function startServer(): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/web/index.ts', '--data-dir', dataDir, '--port', '0', '--preset', 'quick'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Browser mode printed no URL within ${SERVER_START_MS / 1000}s. Output:\n${serverLog}`)), SERVER_START_MS);
-    const onOutput = (chunk: Buffer) => {
-      serverLog += chunk.toString();
-      const match = URL_PATTERN.exec(serverLog);
-      if (match && !pageUrl) {
-        pageUrl = match[0];
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onOutput);
-    child.stderr.on('data', onOutput);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`Browser mode exited early (code ${code}, signal ${signal}). Output:\n${serverLog}`));
-    });
-  });
+async function startServer(): Promise<void> {
+  server = await BrowserModeServer.start({ dataDir });
+  pageUrl = server.pageUrl;
 }
 
 async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  await server?.stop();
 }
 
 const runItems = (page: Page) => page.locator('[data-history-run-item]');
@@ -70,10 +36,7 @@ const runItem = (page: Page, id: string) => page.locator(`[data-history-run-item
 
 describe('browser mode: the run history', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get install chromium (CI installs it).`);
-    if (!existsSync(join(ROOT, 'out/renderer/index.html'))) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts'], { cwd: ROOT, stdio: 'inherit' });
-    }
+    prepareBrowserTest();
     const setup = openServices({ dataDir, launcher: forkTrainerLauncher, transport: 'cli', preset: 'quick' });
     const imported = await setup.dispatch('datasets.importEmbedded', {});
     await setup.close();
@@ -89,10 +52,7 @@ describe('browser mode: the run history', () => {
       ...[1, 2].map((seed) => ({ id: `r-d${seed}`, datasetId: d.id, dataHash: d.contentHash, loss: 'baseline' as const, seed, accuracy: 0.74, name: `high dropout · s${seed}`, config: { dropout: 0.3 } })),
     ]);
     await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, SERVER_START_MS + 60_000);
 
   afterAll(async () => {

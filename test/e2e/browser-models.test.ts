@@ -1,24 +1,19 @@
 // The model picker in headless Chromium through browser mode: cached hub models from a hub cache
 // on disk (HF_HUB_CACHE), their details and recommended learning rate, and a download from a
 // local server playing the hub (HF_ENDPOINT) with its progress shown while the transfer is held.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserModeServer, launchChromium, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
 import { addToFakeHfCache } from '../helpers/fake-hf-cache';
 import { repoFromFolder, startFakeHub, type FakeHub } from '../helpers/fake-hub';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM_PATH = '/usr/bin/chromium';
 const FIXTURES = join(ROOT, 'test/fixtures/pretrained');
-const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+)/;
 const SERVER_START_MS = 90_000;
 
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: BrowserModeServer | undefined;
 let workDir = '';
 let origin = '';
 let token = '';
@@ -26,55 +21,16 @@ let pageUrl = '';
 let browser: Browser | undefined;
 let hub: FakeHub | undefined;
 
-function startServer(env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/web/index.ts', '--data-dir', join(workDir, 'data'), '--port', '0', '--preset', 'quick'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Browser mode printed no URL within ${SERVER_START_MS / 1000}s. Output:\n${serverLog}`)), SERVER_START_MS);
-    const onOutput = (chunk: Buffer) => {
-      serverLog += chunk.toString();
-      const match = URL_PATTERN.exec(serverLog);
-      if (match && !origin) {
-        [pageUrl, origin, token] = match;
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onOutput);
-    child.stderr.on('data', onOutput);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`Browser mode exited early (code ${code}, signal ${signal}). Output:\n${serverLog}`));
-    });
-  });
+async function startServer(env: NodeJS.ProcessEnv): Promise<void> {
+  server = await BrowserModeServer.start({ dataDir: join(workDir, 'data'), env });
+  ({ origin, token, pageUrl } = server);
 }
 
 async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  await server?.stop();
 }
 
-async function invoke<T>(channel: string, request: unknown): Promise<T> {
-  const response = await fetch(`${origin}/api/invoke/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(request),
-  });
-  const result = (await response.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!result.ok) throw new Error(`${channel}: ${result.error?.message}`);
-  return result.value;
-}
+const invoke = <T,>(channel: string, request: unknown): Promise<T> => server!.invoke<T>(channel, request);
 
 function detail(page: Page, field: string) {
   return page.locator(`[data-testid=model-details] [data-field="${field}"] dd`);
@@ -82,22 +38,14 @@ function detail(page: Page, field: string) {
 
 describe('browser mode: the model picker', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get install chromium (CI installs it).`);
-    }
-    if (!existsSync(join(ROOT, 'out/renderer/index.html'))) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts'], { cwd: ROOT, stdio: 'inherit' });
-    }
+    prepareBrowserTest();
     workDir = mkdtempSync(join(tmpdir(), 'comparo-e2e-models-'));
     const cacheDir = join(workDir, 'hf', 'hub');
     addToFakeHfCache(cacheDir, 'tiny-org/bert-tiny', join(FIXTURES, 'bert'));
     addToFakeHfCache(cacheDir, 'tiny-org/electra-tiny', join(FIXTURES, 'electra'));
     hub = await startFakeHub({ 'tiny-org/roberta-tiny': repoFromFolder(join(FIXTURES, 'roberta'), 'd'.repeat(40)) });
     await startServer({ ...process.env, HF_HUB_CACHE: cacheDir, HF_ENDPOINT: hub.endpoint });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, SERVER_START_MS + 60_000);
 
   afterAll(async () => {
@@ -146,7 +94,8 @@ describe('browser mode: the model picker', () => {
     await page.click('[data-testid=model-download]');
     const progress = page.locator('[data-testid=model-progress]');
     await progress.waitFor({ timeout: 30_000 });
-    expect(await progress.innerText()).toMatch(/model\.safetensors \(2\/\d\)/);
+    // The small files come first; the bar then sits on the held weights file until release.
+    await expect.poll(() => progress.innerText(), { timeout: 30_000 }).toMatch(/model\.safetensors \(2\/\d\)/);
     hub!.release();
     await expect.poll(() => page.locator('[data-testid=model-current]').innerText(), { timeout: 30_000 }).toBe('tiny-org/roberta-tiny');
     expect(await detail(page, 'Family').innerText()).toBe('RoBERTa');

@@ -3,90 +3,44 @@
 // text gets a label and probability bars summing to 1 per run, and a small file comes back as a
 // downloaded CSV; then "Export model" on a finished run's view. Needs Chromium at
 // /usr/bin/chromium (fails, not skips, without it).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserModeServer, launchChromium, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+)/;
 const SERVER_START_MS = 90_000;
 const TRAINING_MS = 3 * 60_000;
 
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: BrowserModeServer | undefined;
 let dataDir = '';
 let origin = '';
 let token = '';
 let pageUrl = '';
 let browser: Browser | undefined;
 
-function startServer(): Promise<void> {
+async function startServer(): Promise<void> {
   dataDir = mkdtempSync(join(tmpdir(), 'comparo-e2e-playground-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/web/index.ts', '--data-dir', dataDir, '--port', '0', '--preset', 'quick'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Browser mode printed no URL within ${SERVER_START_MS / 1000}s. Output:\n${serverLog}`)), SERVER_START_MS);
-    const onOutput = (chunk: Buffer) => {
-      serverLog += chunk.toString();
-      const match = URL_PATTERN.exec(serverLog);
-      if (match && !origin) {
-        [pageUrl, origin, token] = [match[0], match[1], match[2]];
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onOutput);
-    child.stderr.on('data', onOutput);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`Browser mode exited early (code ${code}, signal ${signal}). Output:\n${serverLog}`));
-    });
-  });
+  server = await BrowserModeServer.start({ dataDir });
+  ({ origin, token, pageUrl } = server);
 }
 
 async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  await server?.stop();
 }
 
 /** The contract over HTTP, as the page itself calls it. */
-async function invoke<T>(channel: string, request: unknown): Promise<T> {
-  const response = await fetch(`${origin}/api/invoke/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(request),
-  });
-  const body = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } };
-  if (!body.ok) throw new Error(`${channel}: ${body.error?.message}`);
-  return body.value as T;
-}
+const invoke = <T,>(channel: string, request: unknown): Promise<T> => server!.invoke<T>(channel, request);
 
 describe('browser mode: the Playground', () => {
   let runIds: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get install chromium (CI installs it).`);
-    if (!existsSync(join(ROOT, 'out/renderer/index.html'))) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts'], { cwd: ROOT, stdio: 'inherit' });
-    }
+    prepareBrowserTest();
     await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'] });
+    browser = await launchChromium();
     // A tiny comparison (one seed, both arms) trained through the same contract the page uses.
     const dataset = await invoke<{ id: string }>('datasets.importEmbedded', { name: 'spam' });
     const comparison = await invoke<{ id: string; runIds: string[] }>('comparisons.start', {
@@ -99,7 +53,7 @@ describe('browser mode: the Playground', () => {
     for (;;) {
       const { comparison: c } = await invoke<{ comparison: { status: string } }>('comparisons.get', { id: comparison.id });
       if (c.status === 'completed') break;
-      if (c.status !== 'running' || Date.now() > deadline) throw new Error(`comparison ${c.status}; server output:\n${serverLog.slice(-3000)}`);
+      if (c.status !== 'running' || Date.now() > deadline) throw new Error(`comparison ${c.status}; server output:\n${(server?.log ?? '').slice(-3000)}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }, SERVER_START_MS + TRAINING_MS + 30_000);

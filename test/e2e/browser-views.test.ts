@@ -3,27 +3,22 @@
 // with a drawn canvas) and saved as test-results/screenshots/<view>.png, which must not be blank.
 // Needs Chromium at /usr/bin/chromium; fails, not skips, without it (as browser-compare.test.ts).
 import Database from 'better-sqlite3';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserModeServer, launchChromium, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
 import { DATABASE_FILE } from '../../main/db/connection';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM_PATH = '/usr/bin/chromium';
 const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
-const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+)/;
 const SERVER_START_MS = 90_000;
 const COMPARISON_MS = 6 * 60_000;
 /** Small enough for the shared CI cores: 3 seeds x 2 arms of a few steps, validated every 2 steps. */
 const TINY = { epochs: 1, maxTrainExamples: 64, batchSize: 16, evalEverySteps: 2, utilityLevels: 2, utilityDraws: 1 };
 const VIEWS = ['overview', 'curves', 'per-class', 'confusion', 'examples', 'utility', 'compute', 'live'] as const;
 
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: BrowserModeServer | undefined;
 let dataDir = '';
 let origin = '';
 let token = '';
@@ -31,56 +26,17 @@ let pageUrl = '';
 let browser: Browser | undefined;
 let comparisonId = '';
 
-function startServer(): Promise<void> {
+async function startServer(): Promise<void> {
   dataDir = mkdtempSync(join(tmpdir(), 'comparo-e2e-views-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/web/index.ts', '--data-dir', dataDir, '--port', '0', '--preset', 'quick'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Browser mode printed no URL within ${SERVER_START_MS / 1000}s. Output:\n${serverLog}`)), SERVER_START_MS);
-    const onOutput = (chunk: Buffer) => {
-      serverLog += chunk.toString();
-      const match = URL_PATTERN.exec(serverLog);
-      if (match && !origin) {
-        [pageUrl, origin, token] = match;
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onOutput);
-    child.stderr.on('data', onOutput);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`Browser mode exited early (code ${code}, signal ${signal}). Output:\n${serverLog}`));
-    });
-  });
+  server = await BrowserModeServer.start({ dataDir });
+  ({ origin, token, pageUrl } = server);
 }
 
 async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  await server?.stop();
 }
 
-/** The browser mode's own API, as the page calls it. */
-async function invoke<T>(channel: string, request: unknown): Promise<T> {
-  const response = await fetch(`${origin}/api/invoke/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(request),
-  });
-  const result = (await response.json()) as { ok: true; value: T } | { ok: false; error: { message: string } };
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value;
-}
+const invoke = <T,>(channel: string, request: unknown): Promise<T> => server!.invoke<T>(channel, request);
 
 async function runFinishedComparison(): Promise<string> {
   const dataset = await invoke<{ id: string }>('datasets.importEmbedded', {});
@@ -89,7 +45,7 @@ async function runFinishedComparison(): Promise<string> {
   for (;;) {
     const detail = await invoke<{ comparison: { status: string }; runs: Array<{ status: string; error: string | null }> }>('comparisons.get', { id: started.id });
     if (detail.comparison.status === 'completed') return started.id;
-    if (detail.comparison.status !== 'running') throw new Error(`comparison ${detail.comparison.status}: ${JSON.stringify(detail.runs)}\n${serverLog.slice(-3000)}`);
+    if (detail.comparison.status !== 'running') throw new Error(`comparison ${detail.comparison.status}: ${JSON.stringify(detail.runs)}\n${(server?.log ?? '').slice(-3000)}`);
     if (Date.now() > deadline) throw new Error(`comparison still running after ${COMPARISON_MS / 1000}s: ${JSON.stringify(detail.runs.map((r) => r.status))}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
@@ -188,17 +144,9 @@ const checks: Record<(typeof VIEWS)[number], (page: Page) => Promise<void>> = {
 
 describe('browser mode: every view of a finished comparison', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get install chromium (CI installs it).`);
-    }
-    if (!existsSync(join(ROOT, 'out/renderer/index.html'))) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts'], { cwd: ROOT, stdio: 'inherit' });
-    }
+    prepareBrowserTest();
     await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     comparisonId = await runFinishedComparison();
   }, SERVER_START_MS + COMPARISON_MS + 30_000);
 
