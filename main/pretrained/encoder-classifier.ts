@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mixSeed, normalArray } from '../../shared/random';
 import type { SequenceClassifier } from '../training/classifier';
+import { biasErfGelu, erfGeluOps, layerNorm as fusedLayerNorm, maskedSoftmax } from '../training/fused-kernels';
 import { dropoutSiteSeed, nestedDropout } from '../training/nested-dropout';
 import { classifierDropout, embeddingWidth, type HfConfig, positionOffset } from './hf-config';
 import type { NamedTensor, TensorMap } from './safetensors';
@@ -40,23 +41,9 @@ export function siteRate(rate: number, siteProbability: number, reference: numbe
   return Math.min(1 - 2 ** -24, -Math.expm1(k * Math.log1p(-siteProbability)));
 }
 
-/** Exact GELU x * Phi(x) with its derivative written out: two saved tensors, no tape of small ops. */
-const erfGelu = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
-  const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5);
-  save([x, cdf]);
-  return {
-    value: tf.mul(x, cdf),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [input, phi] = saved;
-      const density = tf.mul(tf.exp(tf.mul(tf.square(input), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-      return tf.mul(dy, tf.add(phi, tf.mul(input, density)));
-    },
-  };
-}) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
-
+/** Exact GELU x * Phi(x) (fused-kernels.ts's erfGeluOps: tf ops with a written-out gradient). */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  return erfGelu(x);
+  return erfGeluOps(x);
 }
 
 /** Per-site nested dropout: site n's masks come from dropoutSiteSeed(stepSeed, n), as in DropoutSites. */
@@ -151,12 +138,9 @@ export class PretrainedEncoderClassifier implements SequenceClassifier {
     return tf.add(tf.matMul(x as tf.Tensor2D, this.w(`${name}.weight`) as tf.Tensor2D, false, true), this.w(`${name}.bias`));
   }
 
+  /** One native pass each way on wasm+openblas (fused-kernels.ts), the same tf ops elsewhere; eps from the config. */
   private layerNorm(x: tf.Tensor, name: string): tf.Tensor2D {
-    const mean = tf.mean(x, -1, true);
-    const centered = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(centered), -1, true);
-    const normalised = tf.mul(centered, tf.rsqrt(tf.add(variance, this.config.layer_norm_eps)));
-    return tf.add(tf.mul(normalised, this.w(`${name}.weight`)), this.w(`${name}.bias`));
+    return fusedLayerNorm(x as tf.Tensor2D, this.w(`${name}.weight`) as tf.Tensor1D, this.w(`${name}.bias`) as tf.Tensor1D, this.config.layer_norm_eps);
   }
 
   /**
@@ -239,12 +223,14 @@ export class PretrainedEncoderClassifier implements SequenceClassifier {
     const query = toHeads(tf.mul(this.linear(hidden, `${name}.attention.self.query`), 1 / Math.sqrt(headDim)));
     const key = toHeads(this.linear(hidden, `${name}.attention.self.key`));
     const value = toHeads(this.linear(hidden, `${name}.attention.self.value`));
-    const scores = tf.add(tf.matMul(query, key, false, true), scoreBias);
-    const probabilities = sites.apply(tf.softmax(scores), pAttention);
+    // softmax(scores + bias) as one native pass on wasm+openblas, else exactly those two tf ops.
+    const probabilities = sites.apply(maskedSoftmax(tf.matMul(query, key, false, true) as tf.Tensor4D, scoreBias as tf.Tensor4D), pAttention);
     const context = tf.reshape(tf.transpose(tf.matMul(probabilities, value), [0, 2, 1, 3]), [rows * length, dim]);
     const attended = sites.apply(this.linear(context, `${name}.attention.output.dense`), p);
     const afterAttention = this.layerNorm(tf.add(hidden, attended), `${name}.attention.output.LayerNorm`);
-    const expanded = gelu(this.linear(afterAttention, `${name}.intermediate.dense`));
+    // The bias add goes into the (native, on wasm+openblas) GELU pass: one tensor pass fewer.
+    const intermediate = `${name}.intermediate.dense`;
+    const expanded = biasErfGelu(tf.matMul(afterAttention, this.w(`${intermediate}.weight`) as tf.Tensor2D, false, true), this.w(`${intermediate}.bias`) as tf.Tensor1D);
     const ffnOut = sites.apply(this.linear(expanded, `${name}.output.dense`), p);
     return this.layerNorm(tf.add(afterAttention, ffnOut), `${name}.output.LayerNorm`);
   }

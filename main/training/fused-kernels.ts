@@ -6,7 +6,7 @@
 // step, all single-threaded passes over the wasm heap. Here each is one multi-threaded pass
 // forward and one backward, in place on the wasm memory (as openblas-kernels.ts).
 import * as tf from '@tensorflow/tfjs';
-import { activeOpenBlas } from './openblas-kernels';
+import { activeOpenBlas, type OpenBlasAddon } from './openblas-kernels';
 import { type KernelArgs, product, type WasmBackend } from './kernel-types';
 
 const GELU = 'ComparoBiasGelu';
@@ -16,6 +16,14 @@ const SOFTMAX = 'ComparoMaskedSoftmax';
 const SOFTMAX_GRAD = 'ComparoMaskedSoftmaxGrad';
 const LAYER_NORM = 'ComparoLayerNorm';
 const LAYER_NORM_GRAD = 'ComparoLayerNormGrad';
+const ERF_GELU = 'ComparoBiasErfGelu';
+const ERF_GELU_GRAD = 'ComparoBiasErfGeluGrad';
+
+/** The exact-GELU entry points, newer than the addon's interface: an older build lacks them. */
+type ErfGeluAddon = OpenBlasAddon & {
+  biasErfGelu?(buffer: ArrayBuffer, xOffset: number, biasOffset: number, rows: number, cols: number, outOffset: number): void;
+  biasErfGeluGrad?(buffer: ArrayBuffer, dyOffset: number, xOffset: number, biasOffset: number, rows: number, cols: number, outOffset: number): void;
+};
 
 const offsetOf = (wasm: WasmBackend, t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
 
@@ -49,6 +57,16 @@ function registerKernels(): void {
     const { dy, x, bias } = args.inputs;
     const [rows, cols] = x.shape;
     return nativeOutput(args, x, (heap, at, outAt) => addon().biasGeluGrad(heap, at(dy), at(x), at(bias), rows, cols, outAt));
+  });
+  kernel(ERF_GELU, (args) => {
+    const { x, bias } = args.inputs;
+    const [rows, cols] = x.shape;
+    return nativeOutput(args, x, (heap, at, outAt) => (addon() as ErfGeluAddon).biasErfGelu!(heap, at(x), at(bias), rows, cols, outAt));
+  });
+  kernel(ERF_GELU_GRAD, (args) => {
+    const { dy, x, bias } = args.inputs;
+    const [rows, cols] = x.shape;
+    return nativeOutput(args, x, (heap, at, outAt) => (addon() as ErfGeluAddon).biasErfGeluGrad!(heap, at(dy), at(x), at(bias), rows, cols, outAt));
   });
   kernel(SOFTMAX, (args) => {
     const { x, bias } = args.inputs;
@@ -128,6 +146,46 @@ const fusedBiasGelu = tf.customGrad(((x: tf.Tensor, bias: tf.Tensor, save: tf.Gr
 export function biasGelu(x: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
   if (x.dtype === 'float32' && x.rank === 2 && fusedKernelsActive()) return fusedBiasGelu(x, bias) as tf.Tensor2D;
   return quickGeluOps(tf.add(x, bias)) as tf.Tensor2D;
+}
+
+/**
+ * Exact GELU x * Phi(x) (BERT / ELECTRA / RoBERTa) in tf ops, with its derivative written out: two
+ * saved tensors, no tape of small ops. The reference of the native kernel and its fallback.
+ */
+export const erfGeluOps = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5);
+  save([x, cdf]);
+  return {
+    value: tf.mul(x, cdf),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [input, phi] = saved;
+      const density = tf.mul(tf.exp(tf.mul(tf.square(input), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+      return tf.mul(dy, tf.add(phi, tf.mul(input, density)));
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
+
+const fusedBiasErfGelu = tf.customGrad(((x: tf.Tensor, bias: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x, bias]);
+  return {
+    value: run(ERF_GELU, { x, bias }),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const dx = run(ERF_GELU_GRAD, { dy, x: saved[0], bias: saved[1] });
+      return [dx, tf.sum(dx, 0)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, bias: tf.Tensor) => tf.Tensor;
+
+/**
+ * Exact GELU of x + bias (x: [rows, cols], bias: [cols]): one native pass each way on
+ * wasm+openblas (erf within 1e-7, native/openblas/row-math.h), else erfGeluOps. Replaces ~12
+ * single-threaded wasm passes over the FFN's [copies * B * T, intermediate] tensor.
+ */
+export function biasErfGelu(x: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  if (x.dtype === 'float32' && x.rank === 2 && fusedKernelsActive() && (activeOpenBlas() as ErfGeluAddon).biasErfGelu) {
+    return fusedBiasErfGelu(x, bias) as tf.Tensor2D;
+  }
+  return erfGeluOps(tf.add(x, bias)) as tf.Tensor2D;
 }
 
 /**

@@ -11,6 +11,8 @@
  *   the same float32 arithmetic as nested-dropout.ts's floor(u + (1 - rate)) * 1/(1 - rate) mask,
  *   so masks and outputs are bit-identical to the tf-ops path. Also its own gradient (linear).
  * maskedSoftmax / maskedSoftmaxGrad: attention's softmax of scores + key-padding bias, one pass.
+ * biasErfGelu / biasErfGeluGrad: as biasGelu with the exact GELU p * Phi(p) of BERT-family models
+ *   (normal_cdf in row-math.h); dx = dy * (Phi(p) + p * exp(-p^2 / 2) / sqrt(2 pi)).
  * Work is split over the OpenBLAS thread count (pthreads; 1 thread for small tensors).
  */
 #include <math.h>
@@ -46,6 +48,26 @@ __attribute__((target_clones("avx512f", "avx2", "default")))
 static void run_rows(const job_t *job) {
   const int64_t cols = job->cols;
   for (int64_t row = job->begin; row < job->end; row++) {
+    if (job->kind >= 7) {
+      /* exact GELU of x + bias (7), or its gradient (8, c = dy) */
+      const float *x = job->a + row * cols, *bias = job->b;
+      float *out = job->out + row * cols;
+      float gauss;
+      if (job->kind == 7) {
+        for (int64_t i = 0; i < cols; i++) {
+          const float p = x[i] + bias[i];
+          out[i] = p * normal_cdf(p, &gauss);
+        }
+      } else {
+        const float *dy = job->c + row * cols;
+        for (int64_t i = 0; i < cols; i++) {
+          const float p = x[i] + bias[i];
+          const float phi = normal_cdf(p, &gauss);
+          out[i] = dy[i] * (phi + p * gauss * 0.39894228040143268f);
+        }
+      }
+      continue;
+    }
     if (job->kind >= 5) {
       /* softmax over the row of x + bias[row / group] (forward), or its gradient (c = dy, a = y) */
       const float *x = job->a + row * cols;
@@ -220,8 +242,9 @@ static napi_value out_of_bounds(napi_env env, const char *what) {
   return NULL;
 }
 
-/* biasGelu (6 args after the buffer: xAt, biasAt, rows, cols, outAt) and biasGeluGrad (dyAt first). */
-static napi_value gelu_common(napi_env env, napi_callback_info info, int grad) {
+/* biasGelu (6 args after the buffer: xAt, biasAt, rows, cols, outAt) and biasGeluGrad (dyAt first);
+ * exact = 1: the erf forms (kinds 7 and 8). */
+static napi_value gelu_common(napi_env env, napi_callback_info info, int grad, int exact) {
   napi_value argv[10];
   uint8_t *base;
   size_t length;
@@ -234,14 +257,16 @@ static napi_value gelu_common(napi_env env, napi_callback_info info, int grad) {
       !range_ok(out_at, rows * cols, length) || (grad && !range_ok(dy_at, rows * cols, length))) {
     return out_of_bounds(env, "comparo_openblas: biasGelu operands out of bounds");
   }
-  job_t job = {.kind = grad ? 1 : 0, .a = (const float *)(base + x_at), .b = (const float *)(base + bias_at),
+  job_t job = {.kind = (exact ? 7 : 0) + (grad ? 1 : 0), .a = (const float *)(base + x_at), .b = (const float *)(base + bias_at),
                .c = grad ? (const float *)(base + dy_at) : NULL, .out = (float *)(base + out_at), .rows = rows, .cols = cols};
   run_parallel(job, NULL, NULL);
   return NULL;
 }
 
-static napi_value bias_gelu(napi_env env, napi_callback_info info) { return gelu_common(env, info, 0); }
-static napi_value bias_gelu_grad(napi_env env, napi_callback_info info) { return gelu_common(env, info, 1); }
+static napi_value bias_gelu(napi_env env, napi_callback_info info) { return gelu_common(env, info, 0, 0); }
+static napi_value bias_gelu_grad(napi_env env, napi_callback_info info) { return gelu_common(env, info, 1, 0); }
+static napi_value bias_erf_gelu(napi_env env, napi_callback_info info) { return gelu_common(env, info, 0, 1); }
+static napi_value bias_erf_gelu_grad(napi_env env, napi_callback_info info) { return gelu_common(env, info, 1, 1); }
 
 static napi_value nested_dropout(napi_env env, napi_callback_info info) {
   napi_value argv[10];
@@ -350,6 +375,8 @@ void register_elementwise(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
     {"biasGelu", NULL, bias_gelu, NULL, NULL, NULL, napi_default, NULL},
     {"biasGeluGrad", NULL, bias_gelu_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"biasErfGelu", NULL, bias_erf_gelu, NULL, NULL, NULL, napi_default, NULL},
+    {"biasErfGeluGrad", NULL, bias_erf_gelu_grad, NULL, NULL, NULL, napi_default, NULL},
     {"nestedDropout", NULL, nested_dropout, NULL, NULL, NULL, napi_default, NULL},
     {"maskedSoftmax", NULL, masked_softmax, NULL, NULL, NULL, napi_default, NULL},
     {"maskedSoftmaxGrad", NULL, masked_softmax_grad, NULL, NULL, NULL, napi_default, NULL},

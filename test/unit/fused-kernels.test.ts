@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../main/training/backends';
-import { biasGelu, fusedKernelsActive, layerNorm, maskedSoftmax, setFusedKernels } from '../../main/training/fused-kernels';
+import { biasErfGelu, biasGelu, fusedKernelsActive, layerNorm, maskedSoftmax, setFusedKernels } from '../../main/training/fused-kernels';
 import { nestedDropout } from '../../main/training/nested-dropout';
 import { loadOpenBlas } from '../../main/training/openblas-kernels';
 import { mulberry32 } from '../../shared/random';
@@ -39,7 +39,10 @@ function results(): number[][] {
       // The weighted sum makes every output element's gradient different (dy), not all ones.
       const weighted = (f: (...t: tf.Tensor[]) => tf.Tensor) => (...t: tf.Tensor[]) => tf.sum(tf.mul(f(...t), dy));
       out.push(biasGelu(x, bias), ...tf.grads(weighted((p, q) => biasGelu(p as tf.Tensor2D, q as tf.Tensor1D)))([x, bias]));
+      out.push(biasErfGelu(x, bias), ...tf.grads(weighted((p, q) => biasErfGelu(p as tf.Tensor2D, q as tf.Tensor1D)))([x, bias]));
       out.push(layerNorm(x, gain, bias, 1e-5));
+      // BERT's eps (pretrained encoders take it from the config).
+      out.push(...tf.grads(weighted((p, g, b) => layerNorm(p as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12)))([x, gain, bias]));
       out.push(...tf.grads(weighted((p, g, b) => layerNorm(p as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5)))([x, gain, bias]));
       const a = attention[i];
       const scores = tf.tensor4d(a.scores, a.shape);
@@ -111,5 +114,38 @@ describe.skipIf(addon === null)('fused native kernels (wasm+openblas)', () => {
     expect(violations).toBe(0);
     x.dispose();
     dy.dispose();
+  });
+
+  it('compute the exact GELU with erf within 1e-7 (float32), forward and derivative', async () => {
+    expect(await selectBackend('wasm+openblas')).toBe('wasm+openblas');
+    // erf by its Taylor series in double: below 1e-12 off for |z| <= 4.3 (|x| <= 6).
+    const erf = (z: number) => {
+      let term = z;
+      let sum = z;
+      for (let n = 1; n < 200 && Math.abs(term) > 1e-17; n++) {
+        term *= (-z * z) / n;
+        sum += term / (2 * n + 1);
+      }
+      return (2 / Math.sqrt(Math.PI)) * sum;
+    };
+    const xs = Float32Array.from({ length: 2 * 12001 }, (_, i) => (i % 12001) / 1000 - 6);
+    const [out, grad] = tf.tidy(() => {
+      const x = tf.tensor2d(xs, [2, 12001]);
+      const zero = tf.zeros([12001]) as tf.Tensor1D;
+      return [biasErfGelu(x, zero).dataSync(), tf.grad((p: tf.Tensor) => tf.sum(biasErfGelu(p as tf.Tensor2D, zero)))(x).dataSync()];
+    });
+    let worstCdf = 0;
+    let worstGrad = 0;
+    xs.forEach((x, i) => {
+      const cdf = 0.5 * (1 + erf(x / Math.SQRT2));
+      // Phi = out / x; the erf error is twice Phi's, less the output's own float32 rounding (half an
+      // ulp of out, which no erf can avoid). Near 0 that rounding dominates: skipped.
+      const halfUlp = out[i] === 0 ? 0 : 2 ** (Math.floor(Math.log2(Math.abs(out[i]))) - 24);
+      if (Math.abs(x) > 0.5) worstCdf = Math.max(worstCdf, (2 * Math.max(0, Math.abs(out[i] - x * cdf) - halfUlp)) / Math.abs(x));
+      const exact = cdf + (x * Math.exp((-x * x) / 2)) / Math.sqrt(2 * Math.PI);
+      worstGrad = Math.max(worstGrad, Math.abs(grad[i] - exact));
+    });
+    expect(worstCdf).toBeLessThan(1e-7);
+    expect(worstGrad).toBeLessThan(1e-6);
   });
 });

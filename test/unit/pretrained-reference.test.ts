@@ -1,6 +1,7 @@
 // Our BERT / ELECTRA / RoBERTa forward pass against logits computed independently in PyTorch from
 // the published architecture (test/reference/hf_reference.py, outputs committed as
-// test/fixtures/pretrained/reference.json), on the cpu and wasm backends.
+// test/fixtures/pretrained/reference.json), on the cpu and wasm backends, and on wasm+openblas
+// (the fused native LayerNorm / softmax / GELU of fused-kernels.ts) where the addon is built.
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPretrainedClassifier } from '../../main/pretrained/load';
 import { selectBackend } from '../../main/training/backends';
+import { fusedKernelsActive } from '../../main/training/fused-kernels';
+import { loadOpenBlas } from '../../main/training/openblas-kernels';
 import { loadTokenizer } from '../../main/pretrained/tokenizer';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/pretrained', import.meta.url));
@@ -50,13 +53,18 @@ function ourOutputs(family: keyof Reference): { logits: number[][]; hidden: numb
   }
 }
 
-describe.each(['cpu', 'wasm'] as const)('pretrained encoders on %s match the PyTorch reference', (backend) => {
+// The addon is optional: without it only the tf-ops paths (cpu, wasm) are checked.
+const BACKENDS = loadOpenBlas() ? (['cpu', 'wasm', 'wasm+openblas'] as const) : (['cpu', 'wasm'] as const);
+
+describe.each(BACKENDS)('pretrained encoders on %s match the PyTorch reference', (backend) => {
   afterAll(async () => {
     await selectBackend('cpu');
   });
 
   it.each(['bert', 'electra', 'roberta'] as const)('%s: logits and last hidden state within 1e-4', async (family) => {
     expect(await selectBackend(backend)).toBe(backend);
+    // Make sure the native path really runs on wasm+openblas (and only there).
+    expect(fusedKernelsActive()).toBe(backend === 'wasm+openblas');
     const ours = ourOutputs(family);
     const ref = committed[family];
     expect(maxDifference(ours.logits, ref.logits)).toBeLessThan(1e-4);
