@@ -6,43 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../main/db/connection';
 import { DatasetTextsRepo } from '../../main/db/dataset-texts-repo';
 import { openServices, type Services } from '../../main/services';
-import type { TrainerHandle, TrainerStartMessage, TrainerToParent } from '../../main/training/protocol';
 import { splitWords } from '../../main/training/tokenizer';
 import { channels } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
 import { flopsPerStep } from '../../shared/flops';
 import type { ComparisonSummary, DatasetSummary, RunSummary } from '../../shared/schemas';
+import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
+import { ScriptedTrainer } from '../helpers/scripted-trainer';
 
-class ScriptedTrainer implements TrainerHandle {
-  readonly pid = 12345;
-  started: TrainerStartMessage | null = null;
-  private onMsg: (m: TrainerToParent) => void = () => {};
-  private onEnd: (code: number | null, signal: string | null) => void = () => {};
-  send(m: { type: string }): void {
-    if (m.type === 'start') this.started = m as TrainerStartMessage;
-  }
-  onMessage(l: (m: TrainerToParent) => void): void {
-    this.onMsg = l;
-  }
-  onExit(l: (code: number | null, signal: string | null) => void): void {
-    this.onEnd = l;
-  }
-  kill(): void {
-    this.exit(null, 'SIGKILL');
-  }
-  say(m: TrainerToParent): void {
-    this.onMsg(m);
-  }
-  exit(code: number | null, signal: string | null): void {
-    this.onEnd(code, signal);
-  }
-}
-
-const value = <T>(r: Result<unknown>): T => {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
-};
 
 /** Four validation examples (indices 0..3, gold 0, 1, 0, 1); `predicted` per example. */
 const predictions = (predicted: number[]) => predicted.map((p, index) => ({ index, predicted: p, gold: index % 2, confidence: 0.5 + index / 10 }));

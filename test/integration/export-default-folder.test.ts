@@ -7,16 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServices, type Services } from '../../main/services';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
-import type { Result } from '../../shared/errors';
 import type { DatasetSummary, RunDetail, RunSummary } from '../../shared/schemas';
+import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
 
 const TINY = { epochs: 1, maxTrainExamples: 64, maxLength: 32, utilityLevels: 0, model: { vocabSize: 800, dim: 16, ffnDim: 32 } };
 
-function value<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 describe('runs.export into the data folder', () => {
   const dir = tempDir();

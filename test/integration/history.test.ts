@@ -8,20 +8,16 @@ import { openDatabase } from '../../main/db/connection';
 import { openServices, type Services } from '../../main/services';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
 import { channels } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
 import type { ReportFile, RunDeleteResult } from '../../shared/history';
 import { pairedStats } from '../../shared/paired-stats';
 import type { ComparisonDetail, ComparisonSummary, DatasetSummary, RunSummary } from '../../shared/schemas';
 import { welchTTest } from '../../shared/unpaired-stats';
+import { value } from '../helpers/contract-result';
 import { seedRuns, type SeedRun } from '../helpers/seed-history';
 import { tempDir } from '../helpers/temp-dir';
 
 const HOSTILE = `<script>alert("x")</script> & 'co'`;
 
-function value<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 function csv(n: number, salt: string): string {
   const rows = Array.from({ length: n }, (_, i) => `"${i % 2 ? 'a great film' : 'a dull film'} ${salt} ${i}",${i % 2 ? 'pos' : 'neg'}`);

@@ -7,18 +7,14 @@ import { openServices, type Services } from '../../main/services';
 import { EventBus } from '../../main/services/event-bus';
 import { ModelService } from '../../main/services/model-service';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
-import type { Result } from '../../shared/errors';
 import type { ModelInfo, ModelList } from '../../shared/models';
 import { DEFAULT_RUN_CONFIG } from '../../shared/schemas';
+import { value } from '../helpers/contract-result';
 import { addToFakeHfCache } from '../helpers/fake-hf-cache';
 import { tempDir } from '../helpers/temp-dir';
 
 const FIXTURES = resolve(__dirname, '../fixtures/pretrained');
 
-function value<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 describe('model sources', () => {
   const dir = tempDir('comparo-models-');

@@ -15,9 +15,9 @@ import { loadTokenizer } from '../../main/pretrained/tokenizer';
 import { openServices, type Services } from '../../main/services';
 import { selectBackend } from '../../main/training/backends';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
-import type { Result } from '../../shared/errors';
 import type { RunPrediction } from '../../shared/predict';
 import type { DatasetPreview, DatasetSummary, PredictionRow, RunDetail } from '../../shared/schemas';
+import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
 
 const BERT = fileURLToPath(new URL('../fixtures/pretrained/bert', import.meta.url));
@@ -96,10 +96,6 @@ describe('CLI predict --model <pretrained folder>', () => {
   });
 });
 
-function value<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 describe('a run fine-tuned from the pretrained folder', () => {
   let services: Services;

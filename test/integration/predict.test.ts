@@ -7,17 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServices, type Services } from '../../main/services';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
 import type { EventName } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
 import type { RunPrediction } from '../../shared/predict';
 import type { DatasetPreview, DatasetSummary, PredictionRow, RunDetail, RunSummary } from '../../shared/schemas';
+import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
 
 const TINY = { epochs: 1, maxTrainExamples: 128, maxLength: 48, utilityLevels: 0, model: { vocabSize: 1500, dim: 32, ffnDim: 64 } };
 
-function value<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 function until(services: Services, names: EventName[], test: () => Promise<boolean>, timeoutMs = 100_000): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -13,9 +13,9 @@ import { pretrainedRunModel } from '../../main/pretrained/run-checkpoint';
 import { readCheckpoint } from '../../main/training/checkpoint';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
 import type { TrainerStartMessage, TrainerToParent } from '../../main/training/protocol';
-import type { Result } from '../../shared/errors';
 import { mulberry32 } from '../../shared/random';
 import { DEFAULT_RUN_CONFIG, type ComparisonDetail, type DatasetSummary, type RunConfig } from '../../shared/schemas';
+import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
 
 const BERT = fileURLToPath(new URL('../fixtures/pretrained/bert', import.meta.url));
@@ -100,10 +100,6 @@ describe('trainer process with a pretrained BERT folder', () => {
   });
 });
 
-function value<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 describe('services: a comparison on a pair dataset, then runs.export', () => {
   it('fine-tunes baseline vs comparative from the BERT folder and exports the result for transformers and TF.js', async () => {

@@ -3,41 +3,12 @@
 // crash/resume path can be driven exactly; real trainer processes are covered in services.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openServices, type Services } from '../../main/services';
-import type { TrainerHandle, TrainerStartMessage, TrainerToParent } from '../../main/training/protocol';
-import type { Result } from '../../shared/errors';
 import type { ComparisonDetail, DatasetSummary, RunDetail, RunSummary } from '../../shared/schemas';
 import { channels } from '../../shared/contract';
+import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
+import { ScriptedTrainer } from '../helpers/scripted-trainer';
 
-class ScriptedTrainer implements TrainerHandle {
-  readonly pid = 12345;
-  started: TrainerStartMessage | null = null;
-  private onMsg: (m: TrainerToParent) => void = () => {};
-  private onEnd: (code: number | null, signal: string | null) => void = () => {};
-  send(m: { type: string }): void {
-    if (m.type === 'start') this.started = m as TrainerStartMessage;
-  }
-  onMessage(l: (m: TrainerToParent) => void): void {
-    this.onMsg = l;
-  }
-  onExit(l: (code: number | null, signal: string | null) => void): void {
-    this.onEnd = l;
-  }
-  kill(): void {
-    this.exit(null, 'SIGKILL');
-  }
-  say(m: TrainerToParent): void {
-    this.onMsg(m);
-  }
-  exit(code: number | null, signal: string | null): void {
-    this.onEnd(code, signal);
-  }
-}
-
-const value = <T>(r: Result<unknown>): T => {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
-};
 const sample = (step: number) => ({ step, epoch: step / 10, loss: 1 / step, copyLosses: [0.5, 0.6, 0.7], cmpLoss: 0.3, lr: 0.001, gradNorm: 2 });
 
 describe('run bookkeeping', () => {

@@ -4,16 +4,12 @@ import { forkTrainerLauncher } from '../../main/training/node-launcher';
 import type { TrainerHandle, TrainerLauncher } from '../../main/training/protocol';
 import type { EventName } from '../../shared/contract';
 import { channels } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
 import type { ComparisonDetail, DatasetSummary, RunDetail, RunSummary } from '../../shared/schemas';
+import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
 
 const QUICK = { epochs: 1, maxTrainExamples: 128, maxLength: 48, model: { vocabSize: 1500, dim: 32, ffnDim: 64 } };
 
-function value<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 function until(services: Services, names: EventName[], test: () => Promise<boolean>, timeoutMs = 100_000): Promise<void> {
   return new Promise((resolve, reject) => {
