@@ -81,6 +81,34 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
+/**
+ * Times whole optimizer steps (all copies forward + backward, global-norm clip, AdamW) of `model`
+ * on one fixed batch, after `warmup` untimed steps, then disposes the model. CPU ms per step is
+ * this process's CPU time: steadier than wall time on a shared machine. Shared by every step bench.
+ */
+export function timeOptimizerSteps(model: SequenceClassifier, input: StepInput, config: RunConfig, warmup: number, timedSteps: number): LossTiming {
+  const optimizer = new AdamW(model.variables, { weightDecay: config.weightDecay });
+  const durations: number[] = [];
+  const cpuDurations: number[] = [];
+  for (let step = 0; step < warmup + timedSteps; step++) {
+    const began = performance.now();
+    const cpuBegan = process.cpuUsage();
+    const { grads } = stepGradients(model, input, config, 'classification', dropoutStepSeed(1, step));
+    const norm = globalNorm(grads);
+    const clipped = clipGradients(grads, norm, config.clipNorm);
+    optimizer.apply(clipped, config.learningRate);
+    for (const t of [...grads, ...clipped]) t.dispose();
+    if (step >= warmup) {
+      durations.push(performance.now() - began);
+      const cpu = process.cpuUsage(cpuBegan);
+      cpuDurations.push((cpu.user + cpu.system) / 1000);
+    }
+  }
+  model.dispose();
+  optimizer.dispose();
+  return { msPerStep: median(durations), cpuMsPerStep: median(cpuDurations), minMs: Math.min(...durations), maxMs: Math.max(...durations), steps: durations.length };
+}
+
 /** Median ms per optimizer step for `patch` over the default config, for one of BENCH_MODELS. */
 export function timeSteps(patch: Partial<RunConfig>, timedSteps: number, modelName = 'default'): LossTiming {
   const bench = BENCH_MODELS[modelName];
@@ -88,7 +116,6 @@ export function timeSteps(patch: Partial<RunConfig>, timedSteps: number, modelNa
   const shape = bench.model;
   const config: RunConfig = { ...DEFAULT_RUN_CONFIG, maxLength: SEQ_LENGTH, model: shape, ...patch };
   const model = bench.build();
-  const optimizer = new AdamW(model.variables, { weightDecay: config.weightDecay });
   const next = mulberry32(7);
   // Full-length sequences: the worst case for attention, and what long IMDB reviews look like.
   const full = Array.from({ length: BATCH_SIZE }, () =>
@@ -98,24 +125,7 @@ export function timeSteps(patch: Partial<RunConfig>, timedSteps: number, modelNa
   const inputs = [full];
   for (let c = 0; c < config.crops; c++) inputs.push(inputs[c].map((ids) => ids.filter((_, i) => i % 4 !== 3)));
   const input: StepInput = { inputs, labels: full.map((_, i) => i % 2) };
-  const durations: number[] = [];
-  const cpuDurations: number[] = [];
-  for (let step = 0; step < WARMUP_STEPS + timedSteps; step++) {
-    const began = performance.now();
-    const cpuBegan = process.cpuUsage();
-    const { grads } = stepGradients(model, input, config, 'classification', dropoutStepSeed(1, step));
-    const norm = globalNorm(grads);
-    const clipped = clipGradients(grads, norm, config.clipNorm);
-    optimizer.apply(clipped, config.learningRate);
-    for (const t of [...grads, ...clipped]) t.dispose();
-    if (step >= WARMUP_STEPS) {
-      durations.push(performance.now() - began);
-      const cpu = process.cpuUsage(cpuBegan);
-      cpuDurations.push((cpu.user + cpu.system) / 1000);
-    }
-  }
-  model.dispose();
-  optimizer.dispose();
+  const timing = timeOptimizerSteps(model, input, config, WARMUP_STEPS, timedSteps);
   if (tf.memory().numTensors > 1000) throw new Error('bench leaks tensors');
-  return { msPerStep: median(durations), cpuMsPerStep: median(cpuDurations), minMs: Math.min(...durations), maxMs: Math.max(...durations), steps: durations.length };
+  return timing;
 }

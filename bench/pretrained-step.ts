@@ -9,26 +9,14 @@ import { PretrainedEncoderClassifier } from '../main/pretrained/encoder-classifi
 import type { NamedTensor } from '../main/pretrained/safetensors';
 import { encoderSpecs } from '../main/pretrained/weight-names';
 import { selectBackend } from '../main/training/backends';
-import { dropoutStepSeed } from '../main/training/nested-dropout';
-import { AdamW, clipGradients, globalNorm } from '../main/training/optimizer';
-import { stepGradients, type StepInput } from '../main/training/training-step';
+import type { StepInput } from '../main/training/training-step';
+import { argument, timeOptimizerSteps } from './bench-step';
 import { mixSeed, mulberry32, normalArray } from '../shared/random';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../shared/schemas';
 
 const BATCH = 32;
 const LENGTH = 128;
 const WARMUP = 1;
-
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** BERT-tiny's shape (google/bert_uncased_L-2_H-128_A-2) in the given family, random weights. */
 export function bertTinyEncoder(family: Family = 'bert'): PretrainedEncoderClassifier {
@@ -58,30 +46,11 @@ export function bertTinyEncoder(family: Family = 'bert'): PretrainedEncoderClass
 export function timePretrainedSteps(patch: Partial<RunConfig>, steps: number, family: Family = 'bert') {
   const config: RunConfig = { ...DEFAULT_RUN_CONFIG, maxLength: LENGTH, ...patch };
   const model = bertTinyEncoder(family);
-  const optimizer = new AdamW(model.variables, { weightDecay: config.weightDecay });
   const next = mulberry32(7);
   const rows = Array.from({ length: BATCH }, () => [101, ...Array.from({ length: LENGTH - 2 }, () => 1000 + Math.floor(next() * 29000)), 102]);
   const input: StepInput = { inputs: [rows], labels: rows.map((_, i) => i % 2) };
-  const durations: number[] = [];
-  const cpuMs: number[] = [];
-  for (let step = 0; step < WARMUP + steps; step++) {
-    const began = performance.now();
-    const cpuBegan = process.cpuUsage();
-    const { grads } = stepGradients(model, input, config, 'classification', dropoutStepSeed(1, step));
-    const norm = globalNorm(grads);
-    const clipped = clipGradients(grads, norm, config.clipNorm);
-    optimizer.apply(clipped, config.learningRate);
-    for (const t of [...grads, ...clipped]) t.dispose();
-    if (step >= WARMUP) {
-      durations.push(performance.now() - began);
-      const used = process.cpuUsage(cpuBegan);
-      cpuMs.push((used.user + used.system) / 1000);
-    }
-  }
-  model.dispose();
-  optimizer.dispose();
-  // cpuMsPerStep: this process's CPU time, a steadier number than wall time on a shared machine.
-  return { msPerStep: Math.round(median(durations)), cpuMsPerStep: Math.round(median(cpuMs)), minMs: Math.round(Math.min(...durations)), maxMs: Math.round(Math.max(...durations)), steps: durations.length };
+  const t = timeOptimizerSteps(model, input, config, WARMUP, steps);
+  return { msPerStep: Math.round(t.msPerStep), cpuMsPerStep: Math.round(t.cpuMsPerStep), minMs: Math.round(t.minMs), maxMs: Math.round(t.maxMs), steps: t.steps };
 }
 
 async function main(): Promise<void> {

@@ -6,30 +6,14 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServices, type Services } from '../../main/services';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
-import type { EventName } from '../../shared/contract';
 import type { RunPrediction } from '../../shared/predict';
 import type { DatasetPreview, DatasetSummary, PredictionRow, RunDetail, RunSummary } from '../../shared/schemas';
 import { value } from '../helpers/contract-result';
+import { until } from '../helpers/wait-for-events';
 import { tempDir } from '../helpers/temp-dir';
 
 const TINY = { epochs: 1, maxTrainExamples: 128, maxLength: 48, utilityLevels: 0, model: { vocabSize: 1500, dim: 32, ffnDim: 64 } };
 
-
-function until(services: Services, names: EventName[], test: () => Promise<boolean>, timeoutMs = 100_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (off(), reject(new Error('timed out waiting'))), timeoutMs);
-    const check = () =>
-      test().then((done) => {
-        if (done) {
-          clearTimeout(timer);
-          off();
-          resolve();
-        }
-      }, reject);
-    const off = services.onEvent((n) => names.includes(n) && void check());
-    void check();
-  });
-}
 
 describe('predictions from trained runs', () => {
   const dir = tempDir();
