@@ -2,7 +2,7 @@
 // baseline and for comparative C = 1, 2, 4, on one backend (default wasm, the desktop default).
 // Run: npx tsx bench/ablation-passes.ts [--steps 5] [--rounds 3] [--backend wasm]. Prints ONE JSON object.
 import { cpus } from 'node:os';
-import { type BackendPreference, selectBackend } from '../main/training/backends';
+import { type BackendPreference, selectBackend } from '../main/kernels/backends';
 import { DEFAULT_MODEL, type RunConfig } from '../shared/schemas';
 import { argument, BATCH_SIZE, SEQ_LENGTH, timeSteps } from './bench-step';
 

@@ -1,16 +1,16 @@
-// One timed training step as the engine runs it (gradients of all copies, global norm, clipping,
-// AdamW), on full-length random sequences: shared by bench/step-time.ts and
+// One timed training step: the trainer's own step function (main/training/trainer-step.ts), on
+// full-length random sequences: shared by bench/step-time.ts and
 // bench/ablation-passes.ts.
 import * as tf from '@tensorflow/tfjs';
-import { PretrainedEncoderClassifier } from '../main/pretrained/encoder-classifier';
+import { PretrainedEncoderClassifier } from '../main/models/pretrained-classifier';
 import { parseHfConfig } from '../main/pretrained/hf-config';
 import type { NamedTensor } from '../main/pretrained/safetensors';
 import { encoderSpecs } from '../main/pretrained/weight-names';
-import type { SequenceClassifier } from '../main/training/classifier';
-import { TransformerClassifier } from '../main/training/model';
-import { dropoutStepSeed } from '../main/training/nested-dropout';
-import { AdamW, clipGradients, globalNorm } from '../main/training/optimizer';
-import { stepGradients, type StepInput } from '../main/training/training-step';
+import type { SequenceClassifier } from '../main/models/sequence-classifier';
+import { TransformerClassifier } from '../main/models/builtin-classifier';
+import { AdamW } from '../main/training/optimizer';
+import { optimizerStep } from '../main/training/trainer-step';
+import type { StepInput } from '../main/training/training-step';
 import { mixSeed, mulberry32, normalArray } from '../shared/random';
 import { DEFAULT_MODEL, DEFAULT_RUN_CONFIG, type ModelConfig, type RunConfig } from '../shared/schemas';
 
@@ -46,17 +46,17 @@ function pretrainedBertTiny(): SequenceClassifier {
 export const BENCH_MODELS: Record<string, BenchModel> = {
   'bert-tiny': {
     model: BERT_TINY,
-    architecture: 'TransformerClassifier (main/training/model.ts): token + position embeddings, post-LN, quick GELU, masked mean pooling',
+    architecture: 'TransformerClassifier (main/models/builtin-classifier.ts): token + position embeddings, post-LN, quick GELU, masked mean pooling',
     build: () => new TransformerClassifier({ ...BERT_TINY, maxLength: SEQ_LENGTH, numClasses: 2 }, 1),
   },
   'bert-tiny-hf': {
     model: BERT_TINY,
-    architecture: 'PretrainedEncoderClassifier (main/pretrained, BERT): + token types, LN eps 1e-12, erf GELU, [CLS] tanh pooler',
+    architecture: 'PretrainedEncoderClassifier (main/models, BERT): + token types, LN eps 1e-12, erf GELU, [CLS] tanh pooler',
     build: pretrainedBertTiny,
   },
   default: {
     model: DEFAULT_MODEL,
-    architecture: 'TransformerClassifier (main/training/model.ts), the built-in default model',
+    architecture: 'TransformerClassifier (main/models/builtin-classifier.ts), the built-in default model',
     build: () => new TransformerClassifier({ ...DEFAULT_MODEL, maxLength: SEQ_LENGTH, numClasses: 2 }, 1),
   },
 };
@@ -82,22 +82,21 @@ const median = (values: number[]) => {
 };
 
 /**
- * Times whole optimizer steps (all copies forward + backward, global-norm clip, AdamW) of `model`
- * on one fixed batch, after `warmup` untimed steps, then disposes the model. CPU ms per step is
- * this process's CPU time: steadier than wall time on a shared machine. Shared by every step bench.
+ * Times the trainer's own optimizer step (main/training/trainer-step.ts: all copies forward +
+ * backward, global-norm clip, schedule, AdamW) of `model` on one fixed batch, after `warmup`
+ * untimed steps, then disposes the model. CPU ms per step is this process's CPU time: steadier
+ * than wall time on a shared machine. Shared by every step bench.
  */
 export function timeOptimizerSteps(model: SequenceClassifier, input: StepInput, config: RunConfig, warmup: number, timedSteps: number): LossTiming {
   const optimizer = new AdamW(model.variables, { weightDecay: config.weightDecay });
+  const total = warmup + timedSteps;
+  const context = { model, optimizer, config: { ...config, gradAccumulation: 1 }, task: 'classification' as const, totalSteps: total, stepsPerEpoch: total };
   const durations: number[] = [];
   const cpuDurations: number[] = [];
-  for (let step = 0; step < warmup + timedSteps; step++) {
+  for (let step = 0; step < total; step++) {
     const began = performance.now();
     const cpuBegan = process.cpuUsage();
-    const { grads } = stepGradients(model, input, config, 'classification', dropoutStepSeed(1, step));
-    const norm = globalNorm(grads);
-    const clipped = clipGradients(grads, norm, config.clipNorm);
-    optimizer.apply(clipped, config.learningRate);
-    for (const t of [...grads, ...clipped]) t.dispose();
+    optimizerStep(context, [input], step);
     if (step >= warmup) {
       durations.push(performance.now() - began);
       const cpu = process.cpuUsage(cpuBegan);

@@ -3,7 +3,7 @@
 // Run: npx tsx bench/imdb-run.ts [--loss comparative] [--seed 1] [--backend wasm] [--config '{"epochs":3}']
 // Prints ONE JSON object.
 import { readFileSync } from 'node:fs';
-import { type BackendPreference, selectBackend } from '../main/training/backends';
+import { type BackendPreference, selectBackend } from '../main/kernels/backends';
 import { runTraining, TrainingControl } from '../main/training/engine';
 import type { LabelledTexts, TrainerToParent } from '../main/training/protocol';
 import { parseDataset, stratifiedSplit } from '../main/services/import/index';

@@ -1,5 +1,5 @@
 // Import speed and memory for a generated 1M-row CSV, and the parse of the same rows as JSON Lines
-// (issue 5: >= 100 MB/s parse, bounded memory).
+// (the targets: at least 100 MB/s parse, bounded memory).
 // Run: npx tsx bench/import-speed.ts [--rows 1000000]
 // Prints ONE JSON object on stdout. Each phase runs in its own child process so its peak RSS
 // (getrusage maxRSS) is its own: "parse" streams the file through decoding, tokenizing and row

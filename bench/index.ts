@@ -1,6 +1,6 @@
 // `npm run bench [-- --json] [--only step,pytorch,import,sqlite,lag,chart] [--steps 10]
 //   [--shapes bert-tiny,default] [--backends tensorflow,wasm+openblas,wasm,cpu]`
-// Every speed number of the issue-8 benchmark in one run (about 10 minutes on 2 cores):
+// Every speed number of docs/benchmarks.md in one run (about 10 minutes on 2 cores):
 // - step: ms per training step per backend that loads, BERT-tiny shape and the built-in model,
 //   baseline and comparative C = 2 (bench/step-time.ts, one child process per backend and shape,
 //   with its peak RSS);
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { argument, BATCH_SIZE, BENCH_MODELS, SEQ_LENGTH, WARMUP_STEPS } from './bench-step';
 import { chartDraw } from './chart-bench';
 import { eventLoopLag, sqliteInserts } from './services-bench';
-import { OPENBLAS_THREAD_TIMEOUT, openBlasCoreType } from '../main/training/openblas-kernels';
+import { OPENBLAS_THREAD_TIMEOUT, openBlasCoreType } from '../main/kernels/openblas-kernels';
 import { measureInChild } from './step-time';
 
 const PARTS = ['step', 'pytorch', 'import', 'sqlite', 'lag', 'chart'] as const;

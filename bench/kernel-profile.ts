@@ -5,8 +5,8 @@
 // Run: COMPARO_OPENBLAS_THREADS=2 npx tsx bench/kernel-profile.ts [--shape bert-tiny] [--backend wasm+openblas] [--by-shape BatchMatMul,Add]
 // Prints ms per step (warm-up steps included in the kernel sums) and call counts, largest first.
 import * as tf from '@tensorflow/tfjs';
-import { type BackendPreference, selectBackend } from '../main/training/backends';
-import { fusedKernelsActive } from '../main/training/fused-kernels';
+import { type BackendPreference, selectBackend } from '../main/kernels/backends';
+import { fusedKernelsActive } from '../main/kernels/fused-kernels';
 import { argument, timeSteps, WARMUP_STEPS } from './bench-step';
 
 async function main(): Promise<void> {

@@ -4,11 +4,11 @@
 // global norm, clipping, AdamW). JSON on stdout.
 // Usage: npx tsx bench/pretrained-step.ts [--backends wasm+openblas,wasm,cpu] [--steps 5] [--cpu-steps 2] [--family bert]
 import * as tf from '@tensorflow/tfjs';
-import { parseHfConfig, type Family } from '../main/pretrained/hf-config';
-import { PretrainedEncoderClassifier } from '../main/pretrained/encoder-classifier';
+import { parseHfConfig } from '../main/pretrained/hf-config';
+import { PretrainedEncoderClassifier } from '../main/models/pretrained-classifier';
 import type { NamedTensor } from '../main/pretrained/safetensors';
 import { encoderSpecs } from '../main/pretrained/weight-names';
-import { selectBackend } from '../main/training/backends';
+import { selectBackend } from '../main/kernels/backends';
 import type { StepInput } from '../main/training/training-step';
 import { argument, timeOptimizerSteps } from './bench-step';
 import { mixSeed, mulberry32, normalArray } from '../shared/random';
@@ -17,6 +17,9 @@ import { DEFAULT_RUN_CONFIG, type RunConfig } from '../shared/schemas';
 const BATCH = 32;
 const LENGTH = 128;
 const WARMUP = 1;
+
+/** The families whose config.json has BERT's field names (main/models/families/bert-style.ts). */
+type Family = 'bert' | 'electra' | 'roberta';
 
 /** BERT-tiny's shape (google/bert_uncased_L-2_H-128_A-2) in the given family, random weights. */
 export function bertTinyEncoder(family: Family = 'bert'): PretrainedEncoderClassifier {

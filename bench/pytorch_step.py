@@ -97,7 +97,7 @@ class Classifier(torch.nn.Module):
 
 
 class HfBert(Classifier):
-    """main/pretrained/encoder-classifier.ts's BERT (Hugging Face's BertForSequenceClassification):
+    """main/models/pretrained-classifier.ts's BERT (Hugging Face's BertForSequenceClassification):
     our layers plus a token-type table, LayerNorm eps 1e-12, exact erf GELU, and the [CLS] token
     through a tanh pooler instead of mean pooling."""
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type BackendPreference, selectBackend } from '../main/training/backends';
+import { type BackendPreference, selectBackend } from '../main/kernels/backends';
 import { argument, BATCH_SIZE, BENCH_MODELS, type LossTiming, SEQ_LENGTH, timeSteps, WARMUP_STEPS } from './bench-step';
 
 interface BackendResult {

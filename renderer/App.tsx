@@ -90,6 +90,7 @@ export function App() {
               key={route.id}
               comparisonId={route.id}
               datasetName={lookupComparisonDataset(history, route.id, datasetName)}
+              datasetTask={lookupComparisonDataset(history, route.id, (id) => history.datasets.find((d) => d.id === id)?.task)}
               onStatusesChanged={history.refresh}
             />
           )}
@@ -101,7 +102,7 @@ export function App() {
   );
 }
 
-function lookupComparisonDataset(history: ReturnType<typeof useHistory>, comparisonId: string, datasetName: (id: string) => string | undefined) {
+function lookupComparisonDataset<T>(history: ReturnType<typeof useHistory>, comparisonId: string, pick: (datasetId: string) => T | undefined): T | undefined {
   const comparison = history.comparisons.find((c) => c.id === comparisonId);
-  return comparison ? datasetName(comparison.datasetId) : undefined;
+  return comparison ? pick(comparison.datasetId) : undefined;
 }

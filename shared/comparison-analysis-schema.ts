@@ -1,7 +1,8 @@
 // Wire shape of `comparisons.analysis`: everything the comparison views need in one answer, built
 // by main/services/comparison-analysis-service.ts from the functions in shared/comparison-analysis.
 import { z } from 'zod';
-import { LossKindSchema } from './schemas';
+import { EvalSplitSchema, LossKindSchema } from './schemas';
+import { DatasetTaskSchema } from './tasks';
 
 const ScoresSchema = z.object({ precision: z.number(), recall: z.number(), f1: z.number() });
 
@@ -27,8 +28,27 @@ const ChangedExampleSchema = z.object({
   index: z.number().int(),
   text: z.string(),
   gold: z.number(),
+  /** confidence: the predicted class's probability (correctness mode), |error| (error mode). */
   baseline: z.object({ predicted: z.number(), confidence: z.number() }),
   comparative: z.object({ predicted: z.number(), confidence: z.number() }),
+});
+
+/** Regression only: predicted against gold per arm (thinned to SCATTER_LIMIT points) and residuals (shared/comparison-analysis.ts). */
+const RegressionErrorsSchema = z.object({
+  arms: z.array(
+    z.object({
+      arm: LossKindSchema,
+      seed: z.array(z.number().int()),
+      index: z.array(z.number().int()),
+      gold: z.array(z.number()),
+      predicted: z.array(z.number()),
+      total: z.number().int(),
+      mae: z.number(),
+      rmse: z.number(),
+      bias: z.number(),
+    }),
+  ),
+  residuals: z.object({ edges: z.array(z.number()), clipped: z.boolean(), arms: z.array(z.object({ arm: LossKindSchema, counts: z.array(z.number().int()) })) }),
 });
 
 const ComputePointSchema = z.object({ step: z.number().int(), seconds: z.number().nullable(), flops: z.number(), value: z.number() });
@@ -42,21 +62,30 @@ export const ComparisonAnalysisSchema = z.object({
   armLabels: z.object({ baseline: z.string(), comparative: z.string() }),
   /** How bands are drawn, for legends (BAND_LABEL). */
   band: z.string(),
-  /** Which evaluation of each run the per-class, confusion and example views use. */
+  /** The dataset's task: which views apply (shared/comparison-views.ts). */
+  task: DatasetTaskSchema,
+  /** Which evaluation of each run the per-class, confusion, scatter and example views use: one split for all runs. */
+  evaluation: z.object({ split: EvalSplitSchema, examples: z.number().int(), runs: z.number().int(), missing: z.number().int() }),
+  /** That evaluation in words (viewEvaluationText). */
   evaluationNote: z.string(),
-  /** Validation metric curves, mean and band over seeds per arm, x = optimizer step. */
+  /** Validation metric curves (the task's metrics), mean and band over seeds per arm, x = optimizer step. */
   curves: z.array(z.object({ metric: z.string(), curves: z.array(MeanBandCurveSchema) })),
   perClass: z.array(PerClassRowSchema),
   /** confusion[gold][predicted], summed over seeds; difference = comparative - baseline. */
   confusion: z.object({ baseline: z.array(z.array(z.number())), comparative: z.array(z.array(z.number())), difference: z.array(z.array(z.number())) }),
+  /** Regression: the predicted-vs-gold scatter and residuals; null for class tasks. */
+  scatter: RegressionErrorsSchema.nullable(),
   examples: z.object({
+    /** correctness: right/wrong (single-label); error: |error| changed by more than `margin` (regression); none: does not apply (see note). */
+    mode: z.enum(['correctness', 'error', 'none']),
+    margin: z.number().optional(),
     limit: z.number().int(),
     perSeed: z.array(z.object({ seed: z.number().int(), fixed: z.number().int(), broken: z.number().int(), compared: z.number().int() })),
     fixedTotal: z.number().int(),
     brokenTotal: z.number().int(),
     fixed: z.array(ChangedExampleSchema),
     broken: z.array(ChangedExampleSchema),
-    /** Why there are no examples to list, when the task has no right/wrong prediction (regression, multi-label). */
+    /** Why there are no examples to list, when the mode is none. */
     note: z.string().optional(),
   }),
   /** Neuronal utility: metric against ablation level k, mean and band over seeds per arm. */

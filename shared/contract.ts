@@ -16,6 +16,7 @@ import {
   RunStatusSchema,
   RunSummarySchema,
   ComparisonStatusSchema,
+  EvalSplitSchema,
 } from './schemas';
 import type { Result } from './errors';
 import { ComparisonAnalysisSchema } from './comparison-analysis-schema';
@@ -33,6 +34,8 @@ import {
 } from './history';
 import { PredictFileRequestSchema, PredictFileResponseSchema, PredictProgressSchema, PredictTextRequestSchema, PredictTextResponseSchema } from './predict';
 import { ModelDownloadProgressSchema, ModelDownloadRequestSchema, ModelInfoSchema, ModelInspectRequestSchema, ModelListSchema } from './models';
+import { StepSampleSchema } from './trainer-protocol';
+import { ExportFormatSchema } from './vocabulary';
 
 const Empty = z.object({}).strict();
 const Id = z.object({ id: z.string().min(1) }).strict();
@@ -88,10 +91,10 @@ export const channels = {
   /** Tags in use, with how many runs carry each. */
   'runs.tags': { request: Empty, response: z.array(z.object({ tag: z.string(), runs: z.number().int() })) },
   'runs.get': { request: Id, response: RunDetailSchema },
-  /** Every validation example's prediction at one evaluation (default: the run's last). */
+  /** Every example's prediction at one evaluation of a split (default: validation, the run's last evaluation). */
   'runs.predictions': {
-    request: z.object({ id: z.string().min(1), step: z.number().int().min(0).optional() }).strict(),
-    response: z.object({ step: z.number().int().nullable(), rows: z.array(PredictionRowSchema) }),
+    request: z.object({ id: z.string().min(1), step: z.number().int().min(0).optional(), split: EvalSplitSchema.optional() }).strict(),
+    response: z.object({ step: z.number().int().nullable(), split: EvalSplitSchema, rows: z.array(PredictionRowSchema) }),
   },
   'runs.cancel': { request: Id, response: RunSummarySchema },
   'runs.pause': { request: Id, response: RunSummarySchema },
@@ -103,8 +106,8 @@ export const channels = {
    * export); that is the only form a browser page may send, since a page must not pick paths.
    */
   'runs.export': {
-    request: z.object({ runId: z.string().min(1), format: z.enum(['huggingface', 'tfjs']), folder: z.string().min(1).max(4096).optional() }).strict(),
-    response: z.object({ folder: z.string(), format: z.enum(['huggingface', 'tfjs']), files: z.array(z.string()) }),
+    request: z.object({ runId: z.string().min(1), format: ExportFormatSchema, folder: z.string().min(1).max(4096).optional() }).strict(),
+    response: z.object({ folder: z.string(), format: ExportFormatSchema, files: z.array(z.string()) }),
   },
   /** Baseline and comparative runs with matched seeds on one dataset. */
   'comparisons.start': {
@@ -147,20 +150,8 @@ export type Channel = keyof Channels;
 export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
 export type ResponseOf<C extends Channel> = z.output<Channels[C]['response']>;
 
-/** One progress sample per optimizer step, batched by the trainer's throttle. */
-export const StepSampleSchema = z.object({
-  step: z.number().int(),
-  epoch: z.number(),
-  /** Objective actually optimised at this step. */
-  loss: z.number(),
-  /** Mean task loss of the full model (l0) then of each ablated copy (l1..lC); baseline: [l0]. */
-  copyLosses: z.array(z.number()),
-  /** The comparative term Lcmp (comparative runs only). */
-  cmpLoss: z.number().nullable(),
-  /** Learning rate at this step and global gradient norm before clipping (when the trainer reports them). */
-  lr: z.number().optional(),
-  gradNorm: z.number().optional(),
-});
+/** One progress sample per optimizer step, as the trainer reports it (shared/trainer-protocol.ts). */
+export { StepSampleSchema };
 
 export const events = {
   'run.progress': z.object({

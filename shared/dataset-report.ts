@@ -2,9 +2,11 @@
 // the inferred task and the validation report. Pure zod, shared by services, renderer and CLI.
 import { z } from 'zod';
 import { SourceLocationSchema } from './errors';
+import { DatasetTaskSchema } from './tasks';
 
-export const DatasetTaskSchema = z.enum(['classification', 'pair_classification', 'regression', 'multilabel', 'qa']);
-export type DatasetTask = z.infer<typeof DatasetTaskSchema>;
+// The task vocabulary lives in shared/tasks.ts; re-exported for the import's callers.
+export { DatasetTaskSchema };
+export type { DatasetTask } from './tasks';
 
 export const ColumnMappingSchema = z.object({
   textColumn: z.string(),
@@ -23,6 +25,12 @@ export const ImportOptionsSchema = z
     labelColumn: z.string().min(1).optional(),
     task: DatasetTaskSchema.optional(),
     skipBadRows: z.boolean().optional(),
+    /**
+     * Share of a single file held out as the test split (stratified, seeded, stored with the
+     * dataset): runs select checkpoints on validation and are scored once on test. A folder's
+     * test file is used as it is.
+     */
+    testFraction: z.number().min(0).max(0.5).optional(),
     /** The model's maximum length, for the length part of the report. */
     maxLength: z.number().int().min(1).max(100_000).optional(),
   })

@@ -108,6 +108,32 @@ export function meanSquaredError(predicted: readonly number[], actual: readonly 
   return actual.reduce((a, v, i) => a + (predicted[i] - v) ** 2, 0) / actual.length;
 }
 
+export function meanAbsoluteError(predicted: readonly number[], actual: readonly number[]): number {
+  if (actual.length === 0) return 0;
+  return actual.reduce((a, v, i) => a + Math.abs(predicted[i] - v), 0) / actual.length;
+}
+
+/** Per-label precision / recall / F1 of multi-label decisions (support: examples carrying the label); 0/0 is 0. */
+export function multilabelPerLabel(predicted: readonly (readonly number[])[], gold: readonly (readonly number[])[], numLabels: number): ClassScore[] {
+  const tp = new Array<number>(numLabels).fill(0);
+  const predictedCount = new Array<number>(numLabels).fill(0);
+  const support = new Array<number>(numLabels).fill(0);
+  predicted.forEach((labels, i) => {
+    const goldSet = new Set(gold[i]);
+    for (const l of new Set(labels)) {
+      predictedCount[l]++;
+      if (goldSet.has(l)) tp[l]++;
+    }
+    for (const l of goldSet) support[l]++;
+  });
+  return tp.map((t, l) => ({
+    precision: predictedCount[l] ? t / predictedCount[l] : 0,
+    recall: support[l] ? t / support[l] : 0,
+    f1: predictedCount[l] + support[l] ? (2 * t) / (predictedCount[l] + support[l]) : 0,
+    support: support[l],
+  }));
+}
+
 /** Multi-label F1 from 0/1 decision and gold sets per example: micro (pooled) and macro (per label). */
 export function multilabelF1(predicted: readonly (readonly number[])[], gold: readonly (readonly number[])[], numLabels: number): { micro_f1: number; macro_f1: number } {
   const tp = new Array<number>(numLabels).fill(0);

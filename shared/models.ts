@@ -1,5 +1,6 @@
-// Models a run can start from: the built-in from-scratch encoder, or a pretrained BERT / ELECTRA /
-// RoBERTa encoder in a folder (chosen by path, found in the Hugging Face hub cache, or downloaded).
+// Models a run can start from: the built-in from-scratch encoder, or a pretrained encoder of a
+// registered family (BERT, ELECTRA, RoBERTa, DistilBERT: main/models/registry.ts) in a folder
+// (chosen by path, found in the Hugging Face hub cache, or downloaded).
 import { z } from 'zod';
 
 export const ModelKindSchema = z.enum(['builtin', 'folder', 'cache']);
@@ -14,7 +15,10 @@ export const ModelInfoSchema = z.object({
   hubId: z.string().nullable(),
   /** The folder holding the files (a cache snapshot for hub models); null for the built-in model. */
   folder: z.string().nullable(),
-  family: z.enum(['builtin', 'bert', 'electra', 'roberta']).nullable(),
+  /** 'builtin', or the model_type of a registered family (main/models/registry.ts); null when none is. */
+  family: z.string().nullable(),
+  /** The family as people write it ('Built-in', 'DistilBERT'); null with family. */
+  familyLabel: z.string().nullable(),
   layers: z.number().int().nullable(),
   hiddenSize: z.number().int().nullable(),
   heads: z.number().int().nullable(),

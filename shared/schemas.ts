@@ -2,22 +2,24 @@
 // Pure TypeScript + zod: no Node, Electron, React or tfjs here (checked by test/unit/layering).
 import { z } from 'zod';
 import { ColumnMappingSchema, DatasetTaskSchema } from './dataset-report';
+import { TrainerTaskSchema } from './tasks';
+import { BackendPreferenceSchema, CmpTargetSchema, ComparisonStatusSchema, RunStatusSchema } from './vocabulary';
+
+// The vocabulary lives in shared/vocabulary.ts and shared/tasks.ts; re-exported under the names callers know.
+export { BackendPreferenceSchema, CmpTargetSchema, ComparisonStatusSchema, RunStatusSchema };
+export type { BackendPreference, CmpTarget, RunStatus } from './vocabulary';
 
 export const LossKindSchema = z.enum(['baseline', 'comparative']);
 export type LossKind = z.infer<typeof LossKindSchema>;
 
-/** Target strategy for the detached dummy loss appended to [l0..lC] (shared/docs/comparative-loss.md). */
-export const CmpTargetSchema = z.enum(['ultra', 'first', 'best']);
-export type CmpTarget = z.infer<typeof CmpTargetSchema>;
-
 export const ObjectiveSchema = z.enum(['comparative', 'primary_hinge', 'listmle']);
 export const PrimarySchema = z.enum(['max', 'avg', 'first', 'last']);
-export const SelectionMetricSchema = z.enum(['accuracy', 'macro_f1', 'mcc', 'loss', 'pearson', 'spearman']);
-export const TaskSchema = z.enum(['classification', 'regression', 'multilabel']);
+/** Metrics a checkpoint can be selected on: each task head's default is one of them (main/tasks/). */
+export const SelectionMetricSchema = z.enum(['accuracy', 'macro_f1', 'mcc', 'loss', 'pearson', 'spearman', 'mse', 'mae', 'micro_f1']);
+export type SelectionMetric = z.infer<typeof SelectionMetricSchema>;
+/** The trainer's task: the head it builds (shared/tasks.ts maps a dataset's task onto it). */
+export const TaskSchema = TrainerTaskSchema;
 export type Task = z.infer<typeof TaskSchema>;
-
-export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
-export type BackendPreference = z.infer<typeof BackendPreferenceSchema>;
 
 export const ModelConfigSchema = z.object({
   /** Largest vocabulary built from the training texts (special tokens included). */
@@ -152,7 +154,7 @@ export const DatasetSummarySchema = z.object({
   splits: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int().optional() }),
   contentHash: z.string(),
   createdAt: z.string(),
-  // Added with the import of every format (issue 5); optional so older clients' data still parses.
+  // Added with the import of every format (JSON, Parquet, folders, ...); optional so older clients' data still parses.
   task: DatasetTaskSchema.optional(),
   columns: z.array(z.string()).optional(),
   mapping: ColumnMappingSchema.optional(),
@@ -170,9 +172,6 @@ export type DatasetRow = z.infer<typeof DatasetRowSchema>;
 
 export const DatasetPreviewSchema = z.object({ dataset: DatasetSummarySchema, rows: z.array(DatasetRowSchema) });
 export type DatasetPreview = z.infer<typeof DatasetPreviewSchema>;
-
-export const RunStatusSchema = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted']);
-export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 export const RunSummarySchema = z.object({
   id: z.string(),
@@ -202,7 +201,12 @@ export const RunSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
-export const MetricSplitSchema = z.enum(['train', 'validation']);
+/** Where a number was measured: training steps, the validation split (checkpoint selection) or the held-out test split. */
+export const MetricSplitSchema = z.enum(['train', 'validation', 'test']);
+export type MetricSplit = z.infer<typeof MetricSplitSchema>;
+/** The splits a model is evaluated on (train is only ever a running training loss). */
+export const EvalSplitSchema = z.enum(['validation', 'test']);
+export type EvalSplit = z.infer<typeof EvalSplitSchema>;
 export const MetricPointSchema = z.object({
   step: z.number().int(),
   epoch: z.number(),
@@ -219,10 +223,13 @@ export const ClassScoresSchema = z.object({
   f1: z.number(),
   support: z.number().int(),
 });
+export type ClassScores = z.infer<typeof ClassScoresSchema>;
 
 export const EvaluationDetailSchema = z.object({
   step: z.number().int(),
   epoch: z.number(),
+  /** validation: every periodic evaluation; test: the selected checkpoint scored once on the held-out split. Optional: older payloads are validation. */
+  split: EvalSplitSchema.optional(),
   /** Best so far on the run's selection metric (the kept checkpoint). */
   best: z.boolean(),
   perClass: z.array(ClassScoresSchema),
@@ -251,8 +258,6 @@ export const RunDetailSchema = z.object({
   utility: z.array(UtilityPointSchema),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
-
-export const ComparisonStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']);
 
 export const ComparisonSummarySchema = z.object({
   id: z.string(),
@@ -316,10 +321,26 @@ export const ComparisonTableRowSchema = z.object({
 });
 export type ComparisonTableRow = z.infer<typeof ComparisonTableRowSchema>;
 
+/**
+ * Which numbers the headline table, statistics and verdict are: the held-out test split when the
+ * dataset has one (each run's selected checkpoint, scored once), else the validation split the
+ * checkpoint was selected on (optimistically biased, and said so).
+ */
+export const HeadlineSchema = z.object({
+  split: EvalSplitSchema,
+  /** Examples in that split. */
+  examples: z.number().int(),
+  /** Always the checkpoint each run selected on validation (best selection metric). */
+  checkpoint: z.literal('selected'),
+});
+export type Headline = z.infer<typeof HeadlineSchema>;
+
 export const ComparisonDetailSchema = z.object({
   comparison: ComparisonSummarySchema,
   runs: z.array(RunSummarySchema),
   table: z.array(ComparisonTableRowSchema),
+  /** Optional: older payloads lack it (they are validation). */
+  headline: HeadlineSchema.optional(),
   /**
    * Ad-hoc comparisons: which arm each run id is in (runs of one loss can fill both arms, so the
    * loss does not say). Absent for seeded comparisons, whose arm is the run's loss.

@@ -13,16 +13,20 @@ const FRACTION_METRICS = new Set([
   'utility_drop_beaten_share',
   'utility_crop_beaten_share',
 ]);
-const LOWER_IS_BETTER = new Set(['loss', 'mse', 'utility_drop_beaten_share', 'utility_crop_beaten_share']);
+const LOWER_IS_BETTER = new Set(['loss', 'mse', 'mae', 'utility_drop_beaten_share', 'utility_crop_beaten_share']);
 
 export const isMilliseconds = (metric: string): boolean => /(^|_)ms(_|$)/.test(metric);
 
+/** The metric without the split a table row names (`validation_accuracy` is read as accuracy). */
+export const baseMetric = (metric: string): string => metric.replace(/^(validation|test)_/, '');
+
 export function metricIsLowerBetter(metric: string): boolean {
-  return LOWER_IS_BETTER.has(metric) || isMilliseconds(metric) || metric.endsWith('loss');
+  const m = baseMetric(metric);
+  return LOWER_IS_BETTER.has(m) || isMilliseconds(m) || m.endsWith('loss');
 }
 
 export function metricIsFraction(metric: string): boolean {
-  return FRACTION_METRICS.has(metric);
+  return FRACTION_METRICS.has(baseMetric(metric));
 }
 
 /** A magnitude in the metric's reading unit, without sign: "1.2 points", "3.4 ms", "0.012". */

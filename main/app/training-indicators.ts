@@ -4,6 +4,7 @@
 import type { EventPayload } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
 import type { ComparisonDetail, RunSummary } from '../../shared/schemas';
+import { isActiveRunStatus } from '../../shared/vocabulary';
 import type { Services } from '../services/index';
 
 export type ProgressMode = 'none' | 'normal' | 'paused';
@@ -19,8 +20,6 @@ interface Tracked {
   totalSteps: number;
   paused: boolean;
 }
-
-const LIVE = new Set(['queued', 'running', 'paused']);
 
 /** Subscribes to the services' events; returns the unsubscriber (called when the app quits). */
 export function startTrainingIndicators(services: Pick<Services, 'onEvent' | 'dispatch'>, sinks: IndicatorSinks): () => void {
@@ -47,7 +46,7 @@ export function startTrainingIndicators(services: Pick<Services, 'onEvent' | 'di
   };
 
   const onRunStatus = (payload: EventPayload<'run.status'>): void => {
-    if (LIVE.has(payload.status)) {
+    if (isActiveRunStatus(payload.status)) {
       const run = tracked.get(payload.runId) ?? { step: 0, totalSteps: 0, paused: false };
       run.paused = payload.status === 'paused';
       tracked.set(payload.runId, run);

@@ -20,10 +20,11 @@ export function comparisonText(d: ComparisonDetail, dataset: DatasetSummary): st
   const backends = [...new Set(d.runs.map((r) => r.backend ?? '?'))].join(', ');
   const c = d.comparison.config;
   const head =
-    `Comparison ${d.comparison.id} on ${dataset.name} (${dataset.splits.train} train / ${dataset.splits.validation} validation), ` +
+    `Comparison ${d.comparison.id} on ${dataset.name} (${splitCounts(dataset)}), ` +
     `seeds ${seeds.join(', ')}, backend ${backends}\n` +
     `comparative: C=${c.ablations} nested dropout ablations, target ${c.target}, T=${c.temperature}, p=${c.dropout}; ` +
-    `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}\n`;
+    `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}\n` +
+    `${headlineText(d)}\n`;
   const header = [
     'metric',
     ...seeds.map((s) => `baseline s${s}`),
@@ -44,13 +45,24 @@ export function comparisonText(d: ComparisonDetail, dataset: DatasetSummary): st
     withStd(r.comparativeMean, r.comparative, r.metric),
     signed(r.meanDifference, r.metric),
   ]);
-  // The statistical verdict for accuracy and for the metric the runs selected checkpoints by.
-  const verdictMetrics = [...new Set(['accuracy', c.selectionMetric])];
+  // The statistical verdict for the task's first metric and for the metric the runs selected checkpoints by.
+  const verdictMetrics = [...new Set([d.table[0]?.metric ?? 'accuracy', c.selectionMetric])];
   const verdicts = d.table
     .filter((r) => verdictMetrics.includes(r.metric) && r.stats)
     .map((r) => `${r.metric}: ${r.stats!.verdict}`);
   const failed = d.runs.filter((r) => r.status !== 'completed').map((r) => `  ${r.id} ${r.name}: ${r.status}${r.error ? ` — ${r.error}` : ''}`);
   return head + '\n' + table(header, rows) + (verdicts.length ? `\n\n${verdicts.join('\n')}` : '') + (failed.length ? `\n\nUnfinished runs:\n${failed.join('\n')}` : '') + '\n';
+}
+
+const splitCounts = (d: DatasetSummary): string =>
+  `${d.splits.train} train / ${d.splits.validation} validation${d.splits.test ? ` / ${d.splits.test} test` : ''}`;
+
+/** Which split and checkpoint the table's numbers are: the first thing to know about them. */
+export function headlineText(d: Pick<ComparisonDetail, 'headline'>): string {
+  const h = d.headline;
+  if (h?.split === 'test') return `Scores: on the held-out test split, ${h.examples} examples, each run's selected checkpoint (best on validation); validation_* rows are the validation split.`;
+  const n = h ? `, ${h.examples} examples` : '';
+  return `Scores: on the validation split${n}, which also selected each run's checkpoint (optimistic: the dataset has no test split).`;
 }
 
 export function runsText(runs: RunSummary[]): string {
@@ -100,6 +112,6 @@ export function runDetailText(d: RunDetail): string {
 
 export function datasetText(d: DatasetSummary): string {
   const counts = Object.entries(d.labelCounts).map(([l, n]) => `${l}=${n}`).join(', ');
-  return `${d.id}  ${d.name} (${d.format}, ${d.rows} rows: ${d.splits.train} train / ${d.splits.validation} validation)\n` +
+  return `${d.id}  ${d.name} (${d.format}, ${d.task ?? 'classification'}, ${d.rows} rows: ${splitCounts(d)})\n` +
     `text column: ${d.textColumn}, label column: ${d.labelColumn}, labels: ${counts}\n`;
 }

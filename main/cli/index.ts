@@ -19,8 +19,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   import <file|folder> [--text-column C] [--text-pair-column C] [--label-column C] [--task T] [--skip-bad-rows]
-                                         import CSV/TSV (any delimiter), JSON, JSON Lines, SQuAD or Parquet;
-                                         a folder's train/validation/test files become one dataset
+         [--test-share x]                import CSV/TSV (any delimiter), JSON, JSON Lines, SQuAD or Parquet;
+                                         a folder's train/validation/test files become one dataset; --test-share
+                                         holds out that share of a single file as a stratified test split
   train [--dataset <id|file>] --loss baseline|comparative [--ablations C] [--seed N] [--epochs N]
   compare [--dataset <id|file>] [--seeds N] [--epochs N] [--ablations C]
                                          baseline vs comparative with matched seeds, then the table
@@ -89,10 +90,10 @@ function configPatch(v: Record<string, string | boolean | undefined>): RunConfig
 }
 
 /** `--dataset` accepts a dataset id, a file path (imported, or found again by content hash), `spam`, or nothing (the embedded IMDB sample). */
-async function resolveDataset(services: Services, ref: string | undefined) {
+async function resolveDataset(services: Services, ref: string | undefined, options: ImportOptions = {}) {
   if (!ref || ref === 'embedded') return call(services, 'datasets.importEmbedded', {});
   if (ref === 'spam') return call(services, 'datasets.importEmbedded', { name: 'spam' });
-  if (existsSync(ref)) return importPath(services, ref);
+  if (existsSync(ref)) return importPath(services, ref, options);
   return (await call(services, 'datasets.preview', { id: ref, limit: 1 })).dataset;
 }
 
@@ -129,6 +130,8 @@ function importOptions(v: Record<string, string | boolean | undefined>): ImportO
   if (typeof v['label-column'] === 'string') options.labelColumn = v['label-column'];
   if (typeof v.task === 'string') options.task = v.task as ImportOptions['task'];
   if (v['skip-bad-rows'] === true) options.skipBadRows = true;
+  const testShare = num(v['test-share'] as string | undefined, 'test-share');
+  if (testShare !== undefined) options.testFraction = testShare;
   return options;
 }
 
@@ -187,6 +190,7 @@ async function main(argv: string[]): Promise<number> {
       'label-column': { type: 'string' },
       task: { type: 'string' },
       'skip-bad-rows': { type: 'boolean', default: false },
+      'test-share': { type: 'string' },
       backend: { type: 'string' },
       crops: { type: 'string' },
       objective: { type: 'string' },
@@ -275,7 +279,7 @@ async function main(argv: string[]): Promise<number> {
       out(d, runDetailText(d));
     } else if (command === 'train') {
       if (values.loss !== 'baseline' && values.loss !== 'comparative') throw new UsageError('train needs --loss baseline|comparative');
-      const dataset = await resolveDataset(services, values.dataset);
+      const dataset = await resolveDataset(services, values.dataset, importOptions(values));
       const run = await call(services, 'runs.start', { datasetId: dataset.id, config: configPatch(values) });
       await waitFor(services, async () => ['completed', 'failed', 'cancelled', 'interrupted'].includes((await call(services, 'runs.get', { id: run.id })).run.status));
       const d = await call(services, 'runs.get', { id: run.id });
@@ -289,7 +293,7 @@ async function main(argv: string[]): Promise<number> {
       out(d, comparisonText(d, dataset));
       return 0;
     } else {
-      const dataset = await resolveDataset(services, values.dataset);
+      const dataset = await resolveDataset(services, values.dataset, importOptions(values));
       const seeds = num(values.seeds, 'seeds');
       const c = await call(services, 'comparisons.start', { datasetId: dataset.id, seeds, config: configPatch(values) });
       process.stderr.write(`Comparison ${c.id}: ${c.runIds.length} runs (${c.seeds.length} seeds x baseline/comparative)\n`);

@@ -23,7 +23,7 @@ export interface ModelsCommandContext {
 function modelLine(m: ModelInfo): string {
   const shape = m.layers === null ? '' : `${m.layers} layers x ${m.hiddenSize ?? '?'}`;
   const state = m.usable ? '' : `  UNUSABLE: ${m.problems.join('; ')}`;
-  return `  ${m.source.padEnd(40)} ${(m.family ?? '?').padEnd(8)} ${shape.padEnd(16)} ${formatParameters(m.parameters).padStart(7)} params ${formatBytes(m.sizeBytes).padStart(9)}  lr ${m.recommendedLearningRate}${state}\n`;
+  return `  ${m.source.padEnd(40)} ${(m.family ?? '?').padEnd(10)} ${shape.padEnd(16)} ${formatParameters(m.parameters).padStart(7)} params ${formatBytes(m.sizeBytes).padStart(9)}  lr ${m.recommendedLearningRate}${state}\n`;
 }
 
 export function modelListText(list: ModelList): string {

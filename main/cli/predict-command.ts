@@ -11,7 +11,7 @@ import { PredictorCache } from '../inference/predictor-cache';
 import { runInference } from '../inference/run-inference';
 import { decodeBytes } from '../services/import/decode';
 import type { Services } from '../services';
-import { selectBackend, type BackendPreference } from '../training/backends';
+import { selectBackend, type BackendPreference } from '../kernels/backends';
 
 export const PREDICT_USAGE = `  predict (--run <id> | --model <folder|run-id>) --input <file.jsonl|csv|tsv> [--json]
                                          per input line ({"text": ...} or {"text": ..., "text_pair": ...}):

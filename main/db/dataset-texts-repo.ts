@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 
 /**
  * Read-only access to a dataset's texts for the comparison analysis, without loading the whole
- * dataset: a few hundred validation texts by position, and an evenly spaced sample of training
+ * dataset: a few hundred validation or test texts by position, and an evenly spaced sample of training
  * texts. Positions follow the trainer's view (rows in idx order within a split; a text pair is
  * joined by a line break, as DatasetService.trainingData gives it to the trainer).
  */
@@ -11,13 +11,18 @@ export class DatasetTextsRepo {
 
   /** Texts of the validation examples at `positions` (position = index within the validation split). */
   validationTexts(datasetId: string, positions: readonly number[]): Map<number, string> {
+    return this.splitTexts(datasetId, 'validation', positions);
+  }
+
+  /** Texts of the examples of `split` at `positions` (position = index within that split). */
+  splitTexts(datasetId: string, split: 'validation' | 'test', positions: readonly number[]): Map<number, string> {
     const wanted = new Set(positions);
     const out = new Map<number, string>();
     if (wanted.size === 0) return out;
     const last = Math.max(...wanted);
     const rows = this.db
-      .prepare("SELECT text, text_pair AS pair FROM dataset_rows WHERE dataset_id = ? AND split = 'validation' ORDER BY idx")
-      .iterate(datasetId) as IterableIterator<{ text: string; pair: string | null }>;
+      .prepare('SELECT text, text_pair AS pair FROM dataset_rows WHERE dataset_id = ? AND split = ? ORDER BY idx')
+      .iterate(datasetId, split) as IterableIterator<{ text: string; pair: string | null }>;
     let position = 0;
     for (const row of rows) {
       if (wanted.has(position)) out.set(position, joinPair(row));

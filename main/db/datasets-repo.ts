@@ -79,11 +79,12 @@ export class DatasetsRepo {
   }
 
   /** Streamed imports store every row as train first; the split is known only at the end. */
-  setValidation(id: string, indices: number[]): void {
+  /** Moves the rows `indices` (stored as train) to `split`. */
+  setSplit(id: string, split: 'validation' | 'test', indices: number[]): void {
     // Row ranges in one statement each: 200,000 single-row UPDATEs took seconds.
-    const update = this.db.prepare("UPDATE dataset_rows SET split = 'validation' WHERE dataset_id = ? AND idx IN (SELECT value FROM json_each(?))");
+    const update = this.db.prepare('UPDATE dataset_rows SET split = ? WHERE dataset_id = ? AND idx IN (SELECT value FROM json_each(?))');
     this.db.transaction(() => {
-      for (let i = 0; i < indices.length; i += 5000) update.run(id, JSON.stringify(indices.slice(i, i + 5000)));
+      for (let i = 0; i < indices.length; i += 5000) update.run(split, id, JSON.stringify(indices.slice(i, i + 5000)));
     })();
   }
 

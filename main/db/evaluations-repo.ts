@@ -1,38 +1,56 @@
 import type Database from 'better-sqlite3';
-import type { EvaluationDetail, PredictionRow, UtilityPoint } from '../../shared/schemas';
+import type { EvalSplit, EvaluationDetail, PredictionRow, UtilityPoint } from '../../shared/schemas';
 import type { ClassScores, ExamplePrediction, UtilityLevel } from '../training/protocol';
 
-/** Per-evaluation detail (per-class scores, confusion, predictions) and neuronal utility of runs. */
+/**
+ * Per-evaluation detail (per-class scores, confusion, predictions) and neuronal utility of runs.
+ * Evaluations are keyed by split and step: validation at every evaluation, test once, at the
+ * selected checkpoint's step (migration 006).
+ */
 export class EvaluationsRepo {
   constructor(private readonly db: Database.Database) {}
 
   insertEvaluation(
     runId: string,
-    e: { step: number; epoch: number; best?: boolean; perClass?: ClassScores[]; confusion?: number[][]; predictions?: ExamplePrediction[]; trainingMs?: number },
+    e: {
+      step: number;
+      epoch: number;
+      split?: EvalSplit;
+      best?: boolean;
+      perClass?: ClassScores[];
+      confusion?: number[][];
+      predictions?: ExamplePrediction[];
+      trainingMs?: number;
+    },
   ): void {
+    const split = e.split ?? 'validation';
+    // Only a validation evaluation can be the selected checkpoint.
+    const best = split === 'validation' && e.best === true;
     const insertPrediction = this.db.prepare(
-      'INSERT OR REPLACE INTO predictions (run_id, step, example_index, predicted, gold, confidence) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO predictions (run_id, split, step, example_index, predicted, gold, confidence) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
-      if (e.best) this.db.prepare('UPDATE evaluations SET is_best = 0 WHERE run_id = ?').run(runId);
+      if (best) this.db.prepare("UPDATE evaluations SET is_best = 0 WHERE run_id = ? AND split = 'validation'").run(runId);
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO evaluations (run_id, step, epoch, is_best, per_class_json, confusion_json, training_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR REPLACE INTO evaluations (run_id, split, step, epoch, is_best, per_class_json, confusion_json, training_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(runId, e.step, e.epoch, e.best ? 1 : 0, JSON.stringify(e.perClass ?? []), JSON.stringify(e.confusion ?? []), e.trainingMs ?? null);
-      for (const p of e.predictions ?? []) insertPrediction.run(runId, e.step, p.index, p.predicted, p.gold, p.confidence);
-      if (e.best) this.db.prepare('UPDATE runs SET best_step = ? WHERE id = ?').run(e.step, runId);
+        .run(runId, split, e.step, e.epoch, best ? 1 : 0, JSON.stringify(e.perClass ?? []), JSON.stringify(e.confusion ?? []), e.trainingMs ?? null);
+      for (const p of e.predictions ?? []) insertPrediction.run(runId, split, e.step, p.index, p.predicted, p.gold, p.confidence);
+      if (best) this.db.prepare('UPDATE runs SET best_step = ? WHERE id = ?').run(e.step, runId);
     })();
   }
 
+  /** Every evaluation of a run: validation ones in step order, then the test one (if any). */
   evaluations(runId: string): EvaluationDetail[] {
     const rows = this.db
-      .prepare('SELECT step, epoch, is_best, per_class_json, confusion_json FROM evaluations WHERE run_id = ? ORDER BY step')
-      .all(runId) as Array<{ step: number; epoch: number; is_best: number; per_class_json: string; confusion_json: string }>;
+      .prepare("SELECT split, step, epoch, is_best, per_class_json, confusion_json FROM evaluations WHERE run_id = ? ORDER BY split = 'test', step")
+      .all(runId) as Array<{ split: EvalSplit; step: number; epoch: number; is_best: number; per_class_json: string; confusion_json: string }>;
     return rows.map((r) => ({
       step: r.step,
       epoch: r.epoch,
+      split: r.split,
       best: r.is_best === 1,
       perClass: JSON.parse(r.per_class_json),
       confusion: JSON.parse(r.confusion_json),
@@ -42,20 +60,20 @@ export class EvaluationsRepo {
   /** Training ms at each evaluation (null where not stored), in step order. */
   trainingTimes(runId: string): Array<{ step: number; trainingMs: number | null }> {
     return this.db
-      .prepare('SELECT step, training_ms AS trainingMs FROM evaluations WHERE run_id = ? ORDER BY step')
+      .prepare("SELECT step, training_ms AS trainingMs FROM evaluations WHERE run_id = ? AND split = 'validation' ORDER BY step")
       .all(runId) as Array<{ step: number; trainingMs: number | null }>;
   }
 
-  /** Predictions of one evaluation; the run's last evaluation when `step` is omitted. */
-  predictions(runId: string, step?: number): { step: number | null; rows: PredictionRow[] } {
+  /** Predictions of one evaluation on `split`; that split's last evaluation when `step` is omitted. */
+  predictions(runId: string, step?: number, split: EvalSplit = 'validation'): { step: number | null; split: EvalSplit; rows: PredictionRow[] } {
     const at =
       step ??
-      (this.db.prepare('SELECT MAX(step) AS s FROM predictions WHERE run_id = ?').get(runId) as { s: number | null }).s;
-    if (at === null || at === undefined) return { step: null, rows: [] };
+      (this.db.prepare('SELECT MAX(step) AS s FROM predictions WHERE run_id = ? AND split = ?').get(runId, split) as { s: number | null }).s;
+    if (at === null || at === undefined) return { step: null, split, rows: [] };
     const rows = this.db
-      .prepare('SELECT example_index AS "index", predicted, gold, confidence FROM predictions WHERE run_id = ? AND step = ? ORDER BY example_index')
-      .all(runId, at) as PredictionRow[];
-    return { step: at, rows };
+      .prepare('SELECT example_index AS "index", predicted, gold, confidence FROM predictions WHERE run_id = ? AND split = ? AND step = ? ORDER BY example_index')
+      .all(runId, split, at) as PredictionRow[];
+    return { step: at, split, rows };
   }
 
   replaceUtility(runId: string, kind: 'drop' | 'crop', levels: UtilityLevel[]): void {
@@ -73,12 +91,15 @@ export class EvaluationsRepo {
     return rows.map((r) => ({ kind: r.kind, k: r.k, rate: r.rate, metrics: JSON.parse(r.metrics_json) }));
   }
 
-  /** Resuming from a checkpoint at `step`: what was logged after it will be logged again. */
+  /**
+   * Resuming from a checkpoint at `step`: what was logged after it will be logged again, and the
+   * end-of-run numbers (test score, utility) are measured again at the new end.
+   */
   deleteAfterStep(runId: string, step: number): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, step);
-      this.db.prepare('DELETE FROM evaluations WHERE run_id = ? AND step > ?').run(runId, step);
-      this.db.prepare('DELETE FROM predictions WHERE run_id = ? AND step > ?').run(runId, step);
+      this.db.prepare("DELETE FROM metrics WHERE run_id = ? AND (step > ? OR split = 'test')").run(runId, step);
+      this.db.prepare("DELETE FROM evaluations WHERE run_id = ? AND (step > ? OR split = 'test')").run(runId, step);
+      this.db.prepare("DELETE FROM predictions WHERE run_id = ? AND (step > ? OR split = 'test')").run(runId, step);
       this.db.prepare('DELETE FROM utility WHERE run_id = ?').run(runId);
     })();
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { RunConfigSchema, type RunStatus, type RunSummary } from '../../shared/schemas';
+import { ACTIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES } from '../../shared/vocabulary';
 
 export interface RunRecord {
   id: string;
@@ -28,8 +29,8 @@ export interface RunRecord {
 /** Runs with the content hash of the data they trained on (a dataset's rows never change after import). */
 export const SELECT_RUNS = 'SELECT runs.*, datasets.content_hash AS data_hash FROM runs JOIN datasets ON datasets.id = runs.dataset_id';
 
-export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
-export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused'];
+export const TERMINAL_STATUSES = TERMINAL_RUN_STATUSES;
+export const ACTIVE_STATUSES = ACTIVE_RUN_STATUSES;
 
 export class RunsRepo {
   constructor(private readonly db: Database.Database) {}
@@ -129,8 +130,8 @@ export class RunsRepo {
    */
   markOrphansInterrupted(isAlive: (pid: number) => boolean): string[] {
     const active = this.db
-      .prepare(`SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running', 'paused')`)
-      .all() as Array<{ id: string; owner_pid: number | null }>;
+      .prepare(`SELECT id, owner_pid FROM runs WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})`)
+      .all(...ACTIVE_STATUSES) as Array<{ id: string; owner_pid: number | null }>;
     const orphans = active.filter((r) => r.owner_pid === null || !isAlive(r.owner_pid)).map((r) => r.id);
     for (const id of orphans) this.setStatus(id, 'interrupted', { error: 'Comparo stopped while this run was unfinished; resume to run it again.' });
     return orphans;

@@ -4,12 +4,13 @@
 // final hidden state of its first token ([CLS] / <s>) instead.
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../../shared/schemas';
-import { PretrainedEncoderClassifier } from '../pretrained/encoder-classifier';
+import { PretrainedEncoderClassifier } from '../models/pretrained-classifier';
 import { configLabels, type HfConfig, maxSequenceLength } from '../pretrained/hf-config';
 import { readPretrainedFolder } from '../pretrained/load';
-import { encodePretrainedSegmented } from '../pretrained/segmented-encoding';
+import type { TensorMap } from '../pretrained/safetensors';
+import { encodePretrainedSegmented } from '../training/segmented-encoding';
 import { loadTokenizer } from '../pretrained/tokenizer';
-import { resolveWeights } from '../pretrained/weight-names';
+import { checkpointHeadOutputs, resolveWeights } from '../pretrained/weight-names';
 import { padRows } from '../training/batching';
 import { evaluationBatch } from '../training/training-step';
 import { inLengthBatches, type PredictInput, type Prediction, type Predictor, predictionOf } from './predictor';
@@ -24,9 +25,8 @@ function taskOf(config: HfConfig): Task {
 }
 
 /** Outputs of the head the folder holds (its classifier's rows), or of its config. */
-function headOutputs(config: HfConfig, tensors: Map<string, { shape: number[] }>): number {
-  const classifier = tensors.get('classifier.weight') ?? tensors.get('classifier.out_proj.weight');
-  return classifier?.shape[0] ?? configLabels(config)?.length ?? config.num_labels ?? 2;
+function headOutputs(config: HfConfig, tensors: TensorMap): number {
+  return checkpointHeadOutputs(tensors, config) ?? configLabels(config)?.length ?? config.num_labels ?? 2;
 }
 
 export async function loadFolderPredictor(folder: string): Promise<Predictor> {

@@ -3,36 +3,22 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
+import type { ModelSource } from '../../shared/predictor-protocol';
 import type { DatasetSummary, RunConfig, RunSummary, Task } from '../../shared/schemas';
+import { trainerTaskOf } from '../../shared/tasks';
 
-export type ModelSource =
-  | {
-      kind: 'run';
-      runId: string;
-      /** The run's best model (main/training/engine.ts writes it at every improving evaluation). */
-      checkpointPath: string;
-      /** Changes when the file is rewritten, so a cached model is never stale. */
-      version: string;
-      config: RunConfig;
-      task: Task;
-      labelNames: string[];
-    }
-  | {
-      /** A pretrained (raw or exported, with a head) Hugging Face style folder. */
-      kind: 'folder';
-      path: string;
-      version: string;
-    };
+/** A run's best checkpoint or a Hugging Face style folder (shared/predictor-protocol.ts). */
+export type { ModelSource };
 
 /** Same folder the run service gives each trainer (services/index.ts: <dataDir>/checkpoints/<run id>). */
 export function bestCheckpointPath(dataDir: string, runId: string): string {
   return join(dataDir, 'checkpoints', runId, 'best.ckpt');
 }
 
-/** The task the engine trained for a dataset's task (pairs are classification over joined texts). */
+/** The head the engine trained for a dataset's task (pairs are classification over both texts). */
 export function trainingTask(dataset: DatasetSummary): Task {
-  const task = dataset.task ?? 'classification';
-  return task === 'regression' || task === 'multilabel' ? task : 'classification';
+  // A task without a head (qa) never trains a run, so there is no model whose head could differ.
+  return trainerTaskOf(dataset.task ?? 'classification') ?? 'classification';
 }
 
 export function fileVersion(path: string): string {

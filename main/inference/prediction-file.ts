@@ -2,6 +2,7 @@
 // formats, same file:line:column errors), with a text column and an optional second text; and the
 // CSV that comes back: every input column, then the prediction and one probability per label.
 import Papa from 'papaparse';
+import type { PreferredColumns } from '../../shared/predictor-protocol';
 import { detectFormat } from '../services/import/detect-format';
 import { parseDelimited } from '../services/import/parse-delimited';
 import { parseJsonDocument } from '../services/import/parse-json';
@@ -18,11 +19,8 @@ export interface InputTable {
   textPairColumn?: string;
 }
 
-export interface PreferredColumns {
-  /** The training dataset's own column names, tried after "text" / "text_pair". */
-  textColumn?: string;
-  textPairColumn?: string;
-}
+/** The training dataset's own column names, tried after "text" / "text_pair" (shared/predictor-protocol.ts). */
+export type { PreferredColumns };
 
 function parseTable(source: SourceText): RawTable {
   const { format, delimiter } = detectFormat(source);

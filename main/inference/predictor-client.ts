@@ -8,10 +8,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors';
+import { checkPredictorMessage, type PredictOutput } from '../../shared/predictor-protocol';
 import type { ModelSource } from './model-source';
 import type { PreferredColumns } from './prediction-file';
 import type { PredictInput } from './predictor';
-import type { FileResult, ParentToPredictor, PredictorToParent } from './predictor-protocol';
+import type { FileResult, ParentToPredictor } from './predictor-protocol';
 import type { InferenceResult } from './run-inference';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -50,7 +51,7 @@ export class PredictorClient {
 
   constructor(private readonly options: PredictorClientOptions = {}) {}
 
-  predict(source: ModelSource, inputs: PredictInput[], output: 'predictions' | 'clsHidden' = 'predictions', onProgress?: (done: number, total: number) => void): Promise<InferenceResult> {
+  predict(source: ModelSource, inputs: PredictInput[], output: PredictOutput = 'predictions', onProgress?: (done: number, total: number) => void): Promise<InferenceResult> {
     return this.request({ type: 'predict', source, inputs, output }, onProgress) as Promise<InferenceResult>;
   }
 
@@ -97,17 +98,35 @@ export class PredictorClient {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
-    child.on('message', (raw) => this.onMessage(raw as PredictorToParent));
+    child.on('message', (raw) => this.onMessage(child, raw));
     child.on('error', () => undefined); // a failed spawn also emits 'exit', handled there
     child.once('exit', (code, signal) => {
-      if (this.child === child) this.child = null;
+      // A child already let go (closed, or replaced after a bad message) had its requests failed then;
+      // the requests now pending may belong to its successor.
+      if (this.child !== child) {
+        if (this.child === null) this.backend = null;
+        return;
+      }
+      this.child = null;
       this.backend = null;
       this.failAll(`the predictor process ${signal ? `was killed (${signal})` : `exited with code ${code}`}; try again`);
     });
     return child;
   }
 
-  private onMessage(message: PredictorToParent): void {
+  private onMessage(child: ChildProcess, raw: unknown): void {
+    const checked = checkPredictorMessage(raw);
+    if (!checked.ok) {
+      // A predictor that talks nonsense cannot be trusted with the other requests either: replace it.
+      if (this.child === child) {
+        this.child = null;
+        this.backend = null;
+      }
+      child.kill('SIGKILL');
+      this.failAll(checked.problem);
+      return;
+    }
+    const message = checked.message;
     if (message.type === 'ready') {
       this.backend = message.backend;
       return;

@@ -4,7 +4,8 @@
 // make each slower). Protocol: main/inference/predictor-protocol.ts. argv[2]: the backend
 // preference ('auto' by default).
 import { AppError } from '../../shared/errors';
-import { selectBackend, type BackendPreference } from '../training/backends';
+import { checkPredictRequest, requestIdOf } from '../../shared/predictor-protocol';
+import { selectBackend, type BackendPreference } from '../kernels/backends';
 import { predictionsCsv, readInputTable } from './prediction-file';
 import { PredictorCache } from './predictor-cache';
 import type { ParentToPredictor, PredictorToParent } from './predictor-protocol';
@@ -44,8 +45,18 @@ async function handle(message: ParentToPredictor): Promise<void> {
 }
 
 process.on('message', (raw) => {
-  const message = raw as ParentToPredictor;
-  if (message?.type !== 'predict' && message?.type !== 'predictFile') return;
+  const checked = checkPredictRequest(raw);
+  if (!checked.ok) {
+    // Answered when it names its request (the caller is waiting for it); otherwise nobody waits.
+    const requestId = requestIdOf(raw);
+    if (requestId !== null) {
+      const answer = () => send({ type: 'error', requestId, message: checked.problem });
+      queue = queue.then(answer, answer);
+    }
+    else process.stderr.write(`comparo predictor: ${checked.problem}\n`);
+    return;
+  }
+  const message = checked.message;
   queue = queue.then(() => handle(message), () => handle(message));
 });
 // The parent went away: nobody is waiting for answers.

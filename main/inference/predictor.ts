@@ -2,24 +2,12 @@
 // The built-in transformer (a run's best checkpoint), a run fine-tuned from a pretrained folder and
 // an exported folder with a head all give logits; a raw pretrained folder has no head and gives
 // only the final hidden state of its first token (`clsHidden`).
+import type { PredictInput, Prediction } from '../../shared/predictor-protocol';
 import type { Task } from '../../shared/schemas';
 import { outputProbabilities } from '../training/evaluation';
 
-export interface PredictInput {
-  text: string;
-  textPair?: string;
-}
-
-export interface Prediction {
-  /** Raw outputs: class logits (regression: [value]; multilabel: one logit per label). */
-  logits: number[];
-  /** Predicted label; regression: the value as text; multilabel: labels over 0.5, joined by "|". */
-  label: string;
-  /** Softmax (classification) or sigmoid (multilabel) per label name; empty for regression. */
-  probabilities: Record<string, number>;
-  /** Regression only: the predicted value. */
-  value?: number;
-}
+/** A text (or text pair) in, its logits and named outputs out (shared/predictor-protocol.ts). */
+export type { PredictInput, Prediction };
 
 export interface Predictor {
   /** What was loaded, for messages: "run r-... (best step 40)" or a folder path. */

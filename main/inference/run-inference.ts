@@ -1,7 +1,7 @@
 // One prediction request against the cache, in chunks so a long file reports progress. Used by
 // the predictor process and, in-process, by the CLI (a one-shot command has no event loop to keep
 // responsive).
-import type { Task } from '../../shared/schemas';
+import type { InferenceResult, PredictOutput } from '../../shared/predictor-protocol';
 import type { ModelSource } from './model-source';
 import { sourceKey } from './model-source';
 import { loadPredictor } from './load-predictor';
@@ -11,23 +11,14 @@ import type { PredictInput, Prediction } from './predictor';
 /** Inputs per chunk between progress reports: big enough to batch well, small enough to report often. */
 const CHUNK = 256;
 
-export interface InferenceResult {
-  predictions: Prediction[] | null;
-  clsHidden: number[][] | null;
-  labelNames: string[];
-  task: Task;
-  hasHead: boolean;
-  /** The model was already loaded (no checkpoint read for this request). */
-  cached: boolean;
-  loadMs: number;
-  predictMs: number;
-}
+/** Predictions (or hidden states) with timing (shared/predictor-protocol.ts). */
+export type { InferenceResult };
 
 export async function runInference(
   cache: PredictorCache,
   source: ModelSource,
   inputs: readonly PredictInput[],
-  output: 'predictions' | 'clsHidden',
+  output: PredictOutput,
   onProgress: (done: number, total: number) => void | Promise<void> = () => {},
 ): Promise<InferenceResult> {
   const loadStart = performance.now();

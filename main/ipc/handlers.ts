@@ -33,7 +33,7 @@ export function createHandlers(s: ServiceSet): Handlers {
     'runs.delete': (r) => s.history.deleteRuns(r.ids),
     'runs.tags': () => s.history.tags(),
     'runs.get': (r) => s.runs.detail(r.id),
-    'runs.predictions': (r) => s.runs.predictions(r.id, r.step),
+    'runs.predictions': (r) => s.runs.predictions(r.id, r.step, r.split),
     'runs.cancel': (r) => s.runs.cancel(r.id),
     'runs.pause': (r) => s.runs.pause(r.id),
     'runs.resume': (r) => s.runs.resume(r.id),

@@ -5,10 +5,11 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Task } from '../../shared/schemas';
+import { familyOf } from '../models/registry';
 import type { HfConfig, ProblemType } from './hf-config';
 import { type TensorMap, writeSafetensors } from './safetensors';
 import { writeTfjsWeights } from './tfjs-format';
-import { ARCHITECTURES, huggingFaceName } from './weight-names';
+import { huggingFaceName } from './weight-names';
 
 export interface ExportableEncoder {
   config: HfConfig;
@@ -27,12 +28,13 @@ const PROBLEM_TYPES: Record<Task, ProblemType> = {
   multilabel: 'multi_label_classification',
 };
 
-/** config.json of the export: the source config with the fine-tuned head's description. */
+/** config.json of the export: the source config, in its family's own keys, with the fine-tuned head's description. */
 export function exportedConfig(model: ExportableEncoder): Record<string, unknown> {
   const labels = model.task === 'regression' ? ['LABEL_0'] : model.labels;
+  const family = familyOf(model.config);
   return {
-    ...model.config,
-    architectures: [ARCHITECTURES[model.config.model_type]],
+    ...family.configJson(model.config),
+    architectures: [family.architecture],
     id2label: Object.fromEntries(labels.map((label, i) => [String(i), label])),
     label2id: Object.fromEntries(labels.map((label, i) => [label, i])),
     problem_type: PROBLEM_TYPES[model.task],
@@ -43,7 +45,8 @@ export function exportedConfig(model: ExportableEncoder): Record<string, unknown
 
 /** Tensors under their Hugging Face names, sorted (stable file bytes). */
 function huggingFaceTensors(model: ExportableEncoder): TensorMap {
-  const named = [...model.weights].map(([name, tensor]) => [huggingFaceName(model.config.model_type, name), tensor] as const);
+  const family = familyOf(model.config);
+  const named = [...model.weights].map(([name, tensor]) => [huggingFaceName(family, name), tensor] as const);
   return new Map(named.sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 

@@ -23,7 +23,7 @@ export function offlineMessage(cacheDir: string, id: string): string {
   return (
     `To use ${id} offline, put its files in ${join(repo, 'snapshots', '<any-name>')} ` +
     `(and that name in ${join(repo, 'refs', 'main')}), or in any folder and choose the folder: ` +
-    'config.json, model.safetensors, and tokenizer.json or vocab.txt (BERT/ELECTRA) or vocab.json + merges.txt (RoBERTa), with tokenizer_config.json.'
+    'config.json, model.safetensors, and tokenizer.json or vocab.txt (WordPiece: BERT, ELECTRA, DistilBERT) or vocab.json + merges.txt (RoBERTa), with tokenizer_config.json.'
   );
 }
 

@@ -5,7 +5,8 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, s
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { recommendedLearningRate, sizeClassOf, type ModelInfo } from '../../shared/models';
-import { parseHfConfig } from './hf-config';
+import { findFamily } from '../models/registry';
+import { type HfConfig, parseHfConfig } from './hf-config';
 import { isRecord, readJsonFile } from './json-file';
 import { TFJS_MODEL_FILE } from './tfjs-format';
 import { detectTokenizerKind, MISSING_TOKENIZER_HINT } from './tokenizer';
@@ -119,32 +120,42 @@ export async function inspectModelFolder(folder: string, identity: InspectIdenti
   const found = await findWeights(folder);
   if (found.problem) problems.push(found.problem);
 
-  let raw: Record<string, unknown> = {};
-  const configPath = join(folder, 'config.json');
-  if (found.embeddedConfig && isRecord(found.embeddedConfig)) raw = found.embeddedConfig;
-  else if (existsSync(configPath)) {
+  // config.json, or the one our TF.js export carries; checked by its family's schema.
+  let json: unknown = found.embeddedConfig;
+  const configPath = found.embeddedConfig ? join(folder, TFJS_MODEL_FILE) : join(folder, 'config.json');
+  if (json === undefined && existsSync(configPath)) {
     try {
-      const json = await readJsonFile(configPath);
-      if (isRecord(json)) raw = json;
-      parseHfConfig(json, configPath);
+      json = await readJsonFile(configPath);
     } catch (error) {
       problems.push(error instanceof Error ? error.message : String(error));
     }
-  } else problems.push(`no config.json in ${folder}`);
+  } else if (json === undefined) problems.push(`no config.json in ${folder}`);
+  let config: HfConfig | null = null;
+  if (json !== undefined) {
+    try {
+      config = parseHfConfig(json, configPath);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  const raw: Record<string, unknown> = isRecord(json) ? json : {};
 
   const tokenizer = detectTokenizerKind(folder);
   if (!tokenizer) problems.push(`no tokenizer in ${folder}: put ${MISSING_TOKENIZER_HINT} there`);
 
+  // Sizes in the shared names (DistilBERT's dim is hidden_size); a config that does not parse still shows what it says.
   const int = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : null);
-  const family = raw.model_type === 'bert' || raw.model_type === 'electra' || raw.model_type === 'roberta' ? raw.model_type : null;
+  const sizes: Record<string, unknown> = config ?? raw;
+  const family = findFamily(raw.model_type);
   return {
     ...identity,
     folder,
-    family,
-    layers: int(raw.num_hidden_layers),
-    hiddenSize: int(raw.hidden_size),
-    heads: int(raw.num_attention_heads),
-    vocabSize: int(raw.vocab_size),
+    family: family?.modelType ?? null,
+    familyLabel: family?.label ?? null,
+    layers: int(sizes.num_hidden_layers),
+    hiddenSize: int(sizes.hidden_size),
+    heads: int(sizes.num_attention_heads),
+    vocabSize: int(sizes.vocab_size),
     parameters: found.parameters,
     sizeBytes: folderSize(folder),
     tokenizer,

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type HfConfig, parseHfConfig, readHfConfig } from './hf-config';
-import { PretrainedEncoderClassifier, type EncoderOptions } from './encoder-classifier';
+import { type EncoderOptions, PretrainedEncoderClassifier } from '../models/pretrained-classifier';
 import { readSafetensors, type TensorMap } from './safetensors';
 import { readTfjsWeights, TFJS_MODEL_FILE } from './tfjs-format';
 import { resolveWeights } from './weight-names';

@@ -3,13 +3,9 @@
 // "__metadata__"}, then the raw little-endian tensor bytes. Small enough to own: we read F32, F16
 // and BF16 (widened to float32, what tfjs trains in) and write F32.
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { NamedTensor, TensorMap } from '../models/tensor-specs';
 
-export interface NamedTensor {
-  shape: number[];
-  data: Float32Array;
-}
-
-export type TensorMap = Map<string, NamedTensor>;
+export type { NamedTensor, TensorMap };
 
 interface HeaderEntry {
   dtype: string;

@@ -9,7 +9,7 @@ export const TFJS_MODEL_FILE = 'model.json';
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
 
 export interface TfjsMetadata {
-  /** 'pretrained': a BERT/ELECTRA/RoBERTa encoder; 'builtin': Comparo's from-scratch model. */
+  /** 'pretrained': an encoder of a registered family (BERT, DistilBERT, ...); 'builtin': Comparo's from-scratch model. */
   kind: 'pretrained' | 'builtin';
   /** The Hugging Face config.json contents (pretrained). */
   huggingFaceConfig?: Record<string, unknown>;

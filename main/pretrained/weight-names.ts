@@ -1,69 +1,11 @@
-// Tensor names of the three families as Hugging Face stores them, and the mapping between a
-// checkpoint's names and ours. Ours are the HF names without the family prefix
-// ("encoder.layer.0.attention.self.query.weight"); the heads keep theirs ("classifier.*",
-// BERT's "pooler.dense.*"). Linear weights stay in PyTorch's [out, in] layout, so loading and
-// exporting never transpose.
-import { embeddingWidth, type Family, type HfConfig } from './hf-config';
-import type { NamedTensor, TensorMap } from './safetensors';
+// A checkpoint's tensor names and ours: which of a safetensors file's tensors the model takes,
+// under our names (main/models/tensor-specs.ts: the HF names without the family prefix; the
+// task head's at the top level, as *ForSequenceClassification saves them).
+import type { HfConfig } from '../models/families/family';
+import { familyOf } from '../models/registry';
+import { encoderSpecs, headSpecs, isTaskHeadTensor, type NamedTensor, outputWeightName, type TensorMap } from '../models/tensor-specs';
 
-export interface TensorSpec {
-  name: string;
-  shape: number[];
-}
-
-const linear = (name: string, out: number, inputs: number): TensorSpec[] => [
-  { name: `${name}.weight`, shape: [out, inputs] },
-  { name: `${name}.bias`, shape: [out] },
-];
-const norm = (name: string, width: number): TensorSpec[] => [
-  { name: `${name}.weight`, shape: [width] },
-  { name: `${name}.bias`, shape: [width] },
-];
-
-/** The encoder's tensors (embeddings and layers), in forward order. */
-export function encoderSpecs(config: HfConfig): TensorSpec[] {
-  const h = config.hidden_size;
-  const e = embeddingWidth(config);
-  const specs: TensorSpec[] = [
-    { name: 'embeddings.word_embeddings.weight', shape: [config.vocab_size, e] },
-    { name: 'embeddings.position_embeddings.weight', shape: [config.max_position_embeddings, e] },
-    { name: 'embeddings.token_type_embeddings.weight', shape: [config.type_vocab_size, e] },
-    ...norm('embeddings.LayerNorm', e),
-  ];
-  if (e !== h) specs.push(...linear('embeddings_project', h, e));
-  for (let i = 0; i < config.num_hidden_layers; i++) {
-    const layer = `encoder.layer.${i}`;
-    specs.push(
-      ...linear(`${layer}.attention.self.query`, h, h),
-      ...linear(`${layer}.attention.self.key`, h, h),
-      ...linear(`${layer}.attention.self.value`, h, h),
-      ...linear(`${layer}.attention.output.dense`, h, h),
-      ...norm(`${layer}.attention.output.LayerNorm`, h),
-      ...linear(`${layer}.intermediate.dense`, config.intermediate_size, h),
-      ...linear(`${layer}.output.dense`, h, config.intermediate_size),
-      ...norm(`${layer}.output.LayerNorm`, h),
-    );
-  }
-  return specs;
-}
-
-/** The sequence-classification head: BERT's pooler + classifier, or ELECTRA/RoBERTa's two-layer head. */
-export function headSpecs(config: HfConfig, outputs: number): TensorSpec[] {
-  const h = config.hidden_size;
-  if (config.model_type === 'bert') return [...linear('pooler.dense', h, h), ...linear('classifier', outputs, h)];
-  return [...linear('classifier.dense', h, h), ...linear('classifier.out_proj', outputs, h)];
-}
-
-/** The checkpoint name of one of our tensors (HF's *ForSequenceClassification layout). */
-export function huggingFaceName(family: Family, name: string): string {
-  return name.startsWith('classifier.') ? name : `${family}.${name}`;
-}
-
-export const ARCHITECTURES: Record<Family, string> = {
-  bert: 'BertForSequenceClassification',
-  electra: 'ElectraForSequenceClassification',
-  roberta: 'RobertaForSequenceClassification',
-};
+export { encoderSpecs, headSpecs, huggingFaceName, type TensorSpec } from '../models/tensor-specs';
 
 export interface ResolvedWeights {
   /** Our name -> tensor, for every encoder and head tensor found in the checkpoint. */
@@ -72,15 +14,22 @@ export interface ResolvedWeights {
   missingHead: string[];
 }
 
+/** Whether a checkpoint stores its encoder under the family prefix ("bert.embeddings.*") or bare. */
+function checkpointPrefix(checkpoint: TensorMap, config: HfConfig): string {
+  const { prefix } = familyOf(config);
+  return checkpoint.has(`${prefix}.embeddings.word_embeddings.weight`) ? `${prefix}.` : '';
+}
+
 /**
  * Picks our tensors out of a checkpoint: with or without the family prefix (a bare BertModel
  * saves "embeddings.*", BertForSequenceClassification "bert.embeddings.*"), older "gamma"/"beta"
- * LayerNorm names accepted. Extra tensors (pre-training heads such as cls.* or lm_head.*) are
- * ignored. A missing or mis-shaped encoder tensor is an error naming the tensor and the file.
+ * LayerNorm names accepted. Extra tensors (pre-training heads such as cls.*, lm_head.* or
+ * DistilBERT's vocab_*) are ignored. A missing or mis-shaped encoder tensor is an error naming the
+ * tensor and the file.
  */
 export function resolveWeights(checkpoint: TensorMap, config: HfConfig, outputs: number, file: string): ResolvedWeights {
-  const family = config.model_type;
-  const prefix = checkpoint.has(`${family}.embeddings.word_embeddings.weight`) ? `${family}.` : '';
+  const family = familyOf(config);
+  const prefix = checkpointPrefix(checkpoint, config);
   const lookup = (name: string, withPrefix: boolean): NamedTensor | undefined => {
     const full = (withPrefix ? prefix : '') + name;
     return checkpoint.get(full) ?? checkpoint.get(full.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta'));
@@ -89,24 +38,30 @@ export function resolveWeights(checkpoint: TensorMap, config: HfConfig, outputs:
   const tensors = new Map<string, NamedTensor>();
   for (const spec of encoderSpecs(config)) {
     const found = lookup(spec.name, true);
-    if (!found) throw new Error(`${file}: tensor ${prefix}${spec.name} is missing (config.json describes a ${family} model with ${config.num_hidden_layers} layers).`);
+    if (!found) throw new Error(`${file}: tensor ${prefix}${spec.name} is missing (config.json describes a ${family.modelType} model with ${config.num_hidden_layers} layers).`);
     if (!sameShape(found.shape, spec.shape)) {
       throw new Error(`${file}: tensor ${prefix}${spec.name} has shape ${JSON.stringify(found.shape)}, config.json implies ${JSON.stringify(spec.shape)}.`);
     }
     tensors.set(spec.name, found);
   }
   const missingHead: string[] = [];
-  for (const spec of headSpecs(config, outputs)) {
-    // The pooler lives under the family prefix, the classifier at the top level.
-    const found = spec.name.startsWith('pooler.') ? lookup(spec.name, true) : checkpoint.get(spec.name);
+  const head = headSpecs(config, outputs);
+  for (const spec of head) {
+    // Base-model head layers (BERT's pooler) live under the family prefix, the classifier at the top level.
+    const found = isTaskHeadTensor(family, spec.name) ? checkpoint.get(spec.name) : lookup(spec.name, true);
     if (found && sameShape(found.shape, spec.shape)) tensors.set(spec.name, found);
     else missingHead.push(spec.name);
   }
   // A classifier sized for other labels is replaced whole: half an old head would be meaningless.
-  if (missingHead.some((name) => name.startsWith('classifier.'))) {
-    for (const spec of headSpecs(config, outputs)) {
-      if (spec.name.startsWith('classifier.') && tensors.delete(spec.name)) missingHead.push(spec.name);
+  if (missingHead.some((name) => isTaskHeadTensor(family, name))) {
+    for (const spec of head) {
+      if (isTaskHeadTensor(family, spec.name) && tensors.delete(spec.name)) missingHead.push(spec.name);
     }
   }
   return { tensors, missingHead: [...new Set(missingHead)] };
+}
+
+/** Outputs of the head a checkpoint holds (its last layer's rows), or null when it has none. */
+export function checkpointHeadOutputs(checkpoint: TensorMap, config: HfConfig): number | null {
+  return checkpoint.get(outputWeightName(familyOf(config)))?.shape[0] ?? null;
 }

@@ -5,7 +5,8 @@ import type { ComparisonStats, ComparisonTableRow, LossKind, RunConfig, RunSumma
 import { mean } from '../../shared/stats';
 import { unpairedStats, unpairedVerdictText } from '../../shared/unpaired-stats';
 import { TERMINAL_STATUSES } from '../db/runs-repo';
-import { rowStats, TABLE_METRICS } from './comparison-service';
+import { rowValue, type TableMetric } from './comparison-metrics';
+import { rowStats } from './comparison-service';
 
 export interface ArmAssignment {
   runId: string;
@@ -138,17 +139,14 @@ function unpairedRowStats(metric: string, baseline: Array<number | null>, compar
 }
 
 /** The metric table of an ad-hoc comparison: paired statistics when the runs pair by seed, unpaired otherwise. */
-export function adhocTable(assignments: readonly ArmAssignment[], runs: readonly RunSummary[]): { seeds: number[]; rows: ComparisonTableRow[] } {
+export function adhocTable(assignments: readonly ArmAssignment[], runs: readonly RunSummary[], plan: readonly TableMetric[]): { seeds: number[]; rows: ComparisonTableRow[] } {
   const layout = layoutColumns(assignments);
   const byId = new Map(runs.map((r) => [r.id, r]));
-  const value = (runId: string | null, metric: string): number | null => {
-    const run = runId ? byId.get(runId) : undefined;
-    const v = run?.status === 'completed' ? run.finalMetrics[metric] : undefined;
-    return typeof v === 'number' && Number.isFinite(v) ? v : null;
-  };
-  const rows = TABLE_METRICS.map((metric) => {
-    const baseline = layout.baseline.map((id) => value(id, metric));
-    const comparative = layout.comparative.map((id) => value(id, metric));
+  const value = (runId: string | null, row: TableMetric): number | null => rowValue(runId ? byId.get(runId) : undefined, row);
+  const rows = plan.map((row) => {
+    const { metric } = row;
+    const baseline = layout.baseline.map((id) => value(id, row));
+    const comparative = layout.comparative.map((id) => value(id, row));
     const present = (xs: Array<number | null>) => xs.filter((v): v is number => v !== null);
     const baselineMean = mean(present(baseline));
     const comparativeMean = mean(present(comparative));

@@ -4,39 +4,45 @@ import {
   BAND_LABEL,
   computeMatched,
   confusionDifference,
+  errorChanges,
+  errorMargin,
+  evaluationOn,
   fixedAndBroken,
   meanBandCurves,
   perClassSideBySide,
+  regressionErrors,
   sumConfusions,
+  viewSplit,
   type MeanBandCurve,
-  type Prediction,
+  type SeedPredictions,
   type SeedSeries,
 } from '../../shared/comparison-analysis';
 import type { ComparisonAnalysis } from '../../shared/comparison-analysis-schema';
-import { copiesPerStep, flopsPerStep } from '../../shared/flops';
-import type { DatasetSummary, EvaluationDetail, LossKind, MetricPoint, RunSummary } from '../../shared/schemas';
+import { analysisKindOf, CURVE_METRICS, NOT_APPLICABLE, viewEvaluationText, type AnalysisKind } from '../../shared/comparison-views';
+import { copiesPerCropLevel, flopsPerStep } from '../../shared/flops';
+import type { DatasetSummary, EvalSplit, Headline, LossKind, MetricPoint, RunSummary } from '../../shared/schemas';
 import type { ComparisonsRepo } from '../db/comparisons-repo';
 import type { DatasetTextsRepo } from '../db/dataset-texts-repo';
 import type { EvaluationsRepo } from '../db/evaluations-repo';
 import type { MetricsRepo } from '../db/metrics-repo';
 import { join } from 'node:path';
 import { readHfConfig } from '../pretrained/hf-config';
-import { splitWords } from '../training/tokenizer';
+import { lengthsByCropLevel } from './training-lengths';
 import type { ComparisonService } from './comparison-service';
 import type { DatasetService } from './dataset-service';
 
-/** Validation metrics drawn as curves, when the runs report them. */
-const CURVE_METRICS = ['accuracy', 'macro_f1', 'loss'] as const;
 /** Fixed / broken examples listed per kind; the totals count all of them. */
 export const EXAMPLES_LIMIT = 200;
 /** Training texts whose lengths estimate the mean cost of an example (evenly spaced over the split). */
 const LENGTH_SAMPLE = 5000;
-/** Tasks whose predictions are class indices, so "right" and "wrong" are defined. */
-const SINGLE_LABEL_TASKS = ['classification', 'pair_classification'];
 
 export const FLOPS_FORMULA =
-  'training FLOPs per step = copies x examples per step x mean over training texts of 3 x 2 x ' +
-  '(layers x (4·L·d² + 2·L²·d + 2·L·d·f) + d·classes), L = real tokens (≤ max length), copies = 1 (baseline) or 1 + C (comparative)';
+  'training FLOPs per step = micro-batches x batch size x sum over crop levels of copies x E[3 x 2 x ' +
+  '(layers x (4·L·d² + 2·L²·d + 2·L·d·f) + d·classes)], L = the micro-batch\'s longest input at that crop level (≤ max length), ' +
+  'copies = 1 (baseline) or 1 + crops + C (comparative: full model and drop-only copies at full length, cropped copies at their crop\'s length)';
+
+/** The part of the analysis read from one evaluation per run (the rest is curves over training). */
+export type EvaluatedViews = Pick<ComparisonAnalysis, 'task' | 'evaluation' | 'evaluationNote' | 'perClass' | 'confusion' | 'scatter' | 'examples'>;
 
 interface ArmRun {
   run: RunSummary;
@@ -54,60 +60,115 @@ export class ComparisonAnalysisService {
     private readonly evaluations: EvaluationsRepo,
   ) {}
 
-  /** Word counts of a sample of each dataset's training texts; datasets never change once imported. */
-  private readonly wordCounts = new Map<string, number[]>();
+  /**
+   * Token counts per crop level of a sample of each dataset's training texts, by dataset, max
+   * length and crops (about a second to compute for 5,000 reviews); datasets never change once imported.
+   */
+  private readonly lengthSamples = new Map<string, number[][]>();
 
   analysis(id: string): ComparisonAnalysis {
-    const { comparison, runs } = this.comparisons.detail(id);
+    const { comparison, runs, headline } = this.comparisons.detail(id);
     const armRuns = this.assignArms(comparison.id, comparison.kind, runs);
     const dataset = this.datasets.get(comparison.datasetId);
-    const detailOf = new Map(armRuns.map((r) => [r.run.id, this.evaluations.evaluations(r.run.id)]));
-    const chosen = new Map(armRuns.map((r) => [r.run.id, chosenEvaluation(detailOf.get(r.run.id)!)]));
-
+    const kind = analysisKindOf(dataset.task);
     const validation = new Map(armRuns.map((r) => [r.run.id, this.metrics.forRunSplit(r.run.id, 'validation')]));
     const seriesOf = (metric: string): SeedSeries[] =>
       armRuns.map((r) => {
         const points = validation.get(r.run.id)!.filter((m) => m.name === metric);
         return { arm: r.arm, seed: r.seed, x: points.map((p) => p.step), y: points.map((p) => p.value) };
       });
-    const curves = CURVE_METRICS.map((metric) => ({ metric, curves: meanBandCurves(seriesOf(metric)) })).filter((c) => c.curves.some((k) => k.x.length > 0));
-
-    const evaluationsOf = (arm: LossKind) => armRuns.filter((r) => r.arm === arm).flatMap((r) => (chosen.get(r.run.id) ? [chosen.get(r.run.id)!] : []));
-    const perClass = perClassSideBySide(
-      evaluationsOf('baseline').map((e) => e.perClass),
-      evaluationsOf('comparative').map((e) => e.perClass),
-    );
-    const baselineConfusion = sumConfusions(evaluationsOf('baseline').map((e) => e.confusion));
-    const comparativeConfusion = sumConfusions(evaluationsOf('comparative').map((e) => e.confusion));
-
-    const predictionsOf = (arm: LossKind): Map<number, Prediction[]> =>
-      new Map(
-        armRuns
-          .filter((r) => r.arm === arm && chosen.get(r.run.id))
-          .map((r) => [r.seed, this.evaluations.predictions(r.run.id, chosen.get(r.run.id)!.step).rows]),
-      );
-    const singleLabel = SINGLE_LABEL_TASKS.includes(dataset.task ?? 'classification');
-    const changed = singleLabel ? fixedAndBroken(predictionsOf('baseline'), predictionsOf('comparative'), () => '', EXAMPLES_LIMIT) : null;
-    // Texts are read for the listed examples only, not for the whole validation split.
-    const texts = changed ? this.texts.validationTexts(dataset.id, [...changed.fixed, ...changed.broken].map((e) => e.index)) : new Map<number, string>();
-    const withText = (list: NonNullable<typeof changed>['fixed']) => list.map((e) => ({ ...e, text: texts.get(e.index) ?? '' }));
-    const examples = changed
-      ? { ...changed, fixed: withText(changed.fixed), broken: withText(changed.broken) }
-      : { perSeed: [], fixedTotal: 0, brokenTotal: 0, fixed: [], broken: [], note: `Fixed and broken examples need a single-label task; this dataset is ${dataset.task}.` };
-
+    const curves = CURVE_METRICS[kind].map((metric) => ({ metric, curves: meanBandCurves(seriesOf(metric)) })).filter((c) => c.curves.some((k) => k.x.length > 0));
     return {
       comparisonId: comparison.id,
       labels: dataset.labels,
       seeds: comparison.seeds,
       armLabels: comparison.armLabels ?? { baseline: 'baseline', comparative: 'comparative' },
       band: BAND_LABEL,
-      evaluationNote: 'Each run’s best evaluation on its selection metric (the kept model), else its last.',
+      ...this.evaluated(armRuns, dataset, headline),
       curves,
-      perClass,
-      confusion: { baseline: baselineConfusion, comparative: comparativeConfusion, difference: confusionDifference(baselineConfusion, comparativeConfusion) },
-      examples: { limit: EXAMPLES_LIMIT, ...examples },
       utility: this.utility(armRuns),
       compute: this.compute(armRuns, dataset, curves, validation),
+    };
+  }
+
+  /** The per-class, confusion, scatter and example views alone: what the HTML report shows of them. */
+  evaluationViews(id: string): EvaluatedViews {
+    const { comparison, runs, headline } = this.comparisons.detail(id);
+    return this.evaluated(this.assignArms(comparison.id, comparison.kind, runs), this.datasets.get(comparison.datasetId), headline);
+  }
+
+  /**
+   * Everything read from one evaluation per run: the same split for every run (the results
+   * table's, shared/comparison-analysis.ts#viewSplit), and per run its evaluation on that split,
+   * so every view shows the same checkpoint.
+   */
+  private evaluated(armRuns: ArmRun[], dataset: DatasetSummary, headline: Headline | undefined): EvaluatedViews {
+    const task = dataset.task ?? 'classification';
+    const kind = analysisKindOf(task);
+    const detailOf = new Map(armRuns.map((r) => [r.run.id, this.evaluations.evaluations(r.run.id)]));
+    const split = viewSplit(headline, [...detailOf.values()]);
+    const chosen = new Map(
+      armRuns.flatMap((r) => {
+        const e = evaluationOn(detailOf.get(r.run.id)!, split);
+        return e ? [[r.run.id, e] as const] : [];
+      }),
+    );
+    const evaluation = {
+      split,
+      examples: split === 'test' ? (dataset.splits.test ?? 0) : dataset.splits.validation,
+      runs: chosen.size,
+      missing: armRuns.length - chosen.size,
+    };
+    const evaluationsOf = (arm: LossKind) => armRuns.filter((r) => r.arm === arm).flatMap((r) => (chosen.has(r.run.id) ? [chosen.get(r.run.id)!] : []));
+    // Regression stores no per-class scores; multi-label stores one row per label and no matrix.
+    const perClass = perClassSideBySide(
+      evaluationsOf('baseline').map((e) => e.perClass),
+      evaluationsOf('comparative').map((e) => e.perClass),
+    );
+    const matrices = kind === 'single_label';
+    const baselineConfusion = matrices ? sumConfusions(evaluationsOf('baseline').map((e) => e.confusion)) : [];
+    const comparativeConfusion = matrices ? sumConfusions(evaluationsOf('comparative').map((e) => e.confusion)) : [];
+    const predictions: SeedPredictions[] = armRuns.flatMap((r) => {
+      const e = chosen.get(r.run.id);
+      return e ? [{ arm: r.arm, seed: r.seed, predictions: this.evaluations.predictions(r.run.id, e.step, split).rows }] : [];
+    });
+    return {
+      task,
+      evaluation,
+      evaluationNote: viewEvaluationText(evaluation),
+      perClass,
+      confusion: { baseline: baselineConfusion, comparative: comparativeConfusion, difference: confusionDifference(baselineConfusion, comparativeConfusion) },
+      scatter: kind === 'regression' ? regressionErrors(predictions) : null,
+      examples: this.examples(dataset, kind, split, predictions),
+    };
+  }
+
+  /**
+   * Examples the comparative arm changed, paired by seed: right/wrong for single-label tasks,
+   * |error| changed by more than a margin for regression; multi-label's stored summary cannot say.
+   */
+  private examples(dataset: DatasetSummary, kind: AnalysisKind, split: EvalSplit, predictions: SeedPredictions[]): ComparisonAnalysis['examples'] {
+    const bySeed = (arm: LossKind) => new Map(predictions.filter((p) => p.arm === arm).map((p) => [p.seed, p.predictions]));
+    if (kind !== 'single_label' && kind !== 'regression') {
+      const note = kind === 'multilabel' ? NOT_APPLICABLE.examplesMultilabel : `Examples do not apply to a ${dataset.task} dataset.`;
+      return { mode: 'none', limit: EXAMPLES_LIMIT, perSeed: [], fixedTotal: 0, brokenTotal: 0, fixed: [], broken: [], note };
+    }
+    // The targets' spread sets "much": the gold values of one run are the split's.
+    const margin = kind === 'regression' ? errorMargin((predictions[0]?.predictions ?? []).map((p) => p.gold)) : undefined;
+    const changed =
+      margin === undefined
+        ? fixedAndBroken(bySeed('baseline'), bySeed('comparative'), () => '', EXAMPLES_LIMIT)
+        : errorChanges(bySeed('baseline'), bySeed('comparative'), margin, EXAMPLES_LIMIT);
+    // Texts are read for the listed examples only, not for the whole split.
+    const texts = this.texts.splitTexts(dataset.id, split, [...changed.fixed, ...changed.broken].map((e) => e.index));
+    const withText = (list: typeof changed.fixed) => list.map((e) => ({ ...e, text: texts.get(e.index) ?? '' }));
+    return {
+      mode: margin === undefined ? 'correctness' : 'error',
+      ...(margin === undefined ? {} : { margin }),
+      limit: EXAMPLES_LIMIT,
+      ...changed,
+      fixed: withText(changed.fixed),
+      broken: withText(changed.broken),
     };
   }
 
@@ -126,8 +187,8 @@ export class ComparisonAnalysisService {
     return (['drop', 'crop'] as const).flatMap((kind) => {
       const ofKind = all.filter((p) => p.kind === kind);
       if (ofKind.length === 0) return [];
-      // The task's headline metric: accuracy for classification, else whatever the levels carry.
-      const metric = ['accuracy', 'pearson', 'macro_f1'].find((m) => ofKind.some((p) => m in p.metrics)) ?? Object.keys(ofKind[0].metrics)[0];
+      // The task's headline metric: accuracy, Pearson r or micro F1, else whatever the levels carry.
+      const metric = ['accuracy', 'pearson', 'micro_f1', 'macro_f1'].find((m) => ofKind.some((p) => m in p.metrics)) ?? Object.keys(ofKind[0].metrics)[0];
       const series = armRuns.map((r) => {
         const levels = points.get(r.run.id)!.filter((p) => p.kind === kind && metric in p.metrics);
         return { arm: r.arm, seed: r.seed, x: levels.map((p) => p.k), y: levels.map((p) => p.metrics[metric]) };
@@ -136,13 +197,15 @@ export class ComparisonAnalysisService {
     });
   }
 
-  private trainingWordCounts(datasetId: string): number[] {
-    let counts = this.wordCounts.get(datasetId);
-    if (!counts) {
-      counts = this.texts.trainingSample(datasetId, LENGTH_SAMPLE).map((t) => splitWords(t).length);
-      this.wordCounts.set(datasetId, counts);
+  /** Encoded and cropped as the trainer does (main/services/training-lengths.ts). */
+  private trainingLengths(datasetId: string, maxLength: number, crops: number): number[][] {
+    const key = `${datasetId}:${maxLength}:${crops}`;
+    let lengths = this.lengthSamples.get(key);
+    if (!lengths) {
+      lengths = lengthsByCropLevel(this.texts.trainingSample(datasetId, LENGTH_SAMPLE), maxLength, crops);
+      this.lengthSamples.set(key, lengths);
     }
-    return counts;
+    return lengths;
   }
 
   private compute(
@@ -152,8 +215,6 @@ export class ComparisonAnalysisService {
     validation: Map<string, MetricPoint[]>,
   ): ComparisonAnalysis['compute'] {
     const metric = curves.find((c) => c.metric === 'accuracy')?.metric ?? curves[0]?.metric ?? 'accuracy';
-    const counts = this.trainingWordCounts(dataset.id);
-    const lengthsFor = memo((maxLength: number) => counts.map((n) => Math.min(Math.max(1, n), maxLength)));
     const inputs = armRuns.map((r) => {
       const c = r.run.config;
       const trainingMs = new Map(this.evaluations.trainingTimes(r.run.id).map((e) => [e.step, e.trainingMs]));
@@ -161,10 +222,11 @@ export class ComparisonAnalysisService {
       const perStep = flopsPerStep({
         model: encoderShape(c.model),
         numClasses: Math.max(1, dataset.task === 'regression' ? 1 : dataset.labels.length),
-        // maxTrainExamples caps the split by a seeded sample; the mean length over the split estimates it.
-        lengths: lengthsFor(c.maxLength),
-        examplesPerStep: c.batchSize * c.gradAccumulation,
-        copies: copiesPerStep(r.run.loss, c.ablations),
+        // maxTrainExamples caps the split by a seeded sample; the split's lengths estimate it.
+        lengthsByCrop: this.trainingLengths(dataset.id, c.maxLength, r.run.loss === 'comparative' ? c.crops : 0),
+        batchSize: c.batchSize,
+        microBatches: c.gradAccumulation,
+        copies: copiesPerCropLevel(r.run.loss, c.ablations, c.crops),
       });
       return {
         arm: r.arm,
@@ -195,23 +257,10 @@ function encoderShape(model: RunSummary['config']['model']): { dim: number; laye
   }
 }
 
-/** The evaluation whose model was kept (best on the selection metric), else the last one. */
-function chosenEvaluation(evaluations: EvaluationDetail[]): EvaluationDetail | undefined {
-  return evaluations.find((e) => e.best) ?? evaluations[evaluations.length - 1];
-}
-
 /** Points without a known x (no stored or measured time) are dropped: JSON has no NaN. */
 function finiteX(curves: MeanBandCurve[]): MeanBandCurve[] {
   return curves.map((c) => {
     const keep = c.x.map((x, i) => (Number.isFinite(x) ? i : -1)).filter((i) => i >= 0);
     return { arm: c.arm, x: keep.map((i) => c.x[i]), mean: keep.map((i) => c.mean[i]), lower: keep.map((i) => c.lower[i]), upper: keep.map((i) => c.upper[i]), n: keep.map((i) => c.n[i]) };
   });
-}
-
-function memo<K, V>(fn: (key: K) => V): (key: K) => V {
-  const cache = new Map<K, V>();
-  return (key) => {
-    if (!cache.has(key)) cache.set(key, fn(key));
-    return cache.get(key)!;
-  };
 }

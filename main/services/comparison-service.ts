@@ -4,23 +4,12 @@ import { pairedStats } from '../../shared/paired-stats';
 import { mean } from '../../shared/stats';
 import { verdictText } from '../../shared/verdict';
 import { adhocArmLabels, adhocTable } from './adhoc-comparison';
+import { rowValue, type TableMetric, tablePlan } from './comparison-metrics';
 import type { ComparisonsRepo } from '../db/comparisons-repo';
 import { TERMINAL_STATUSES } from '../db/runs-repo';
 import { newId, type DatasetService } from './dataset-service';
 import type { EventBus } from './event-bus';
 import type { RunService } from './run-service';
-
-/** Metrics shown in the comparison table, in order. */
-export const TABLE_METRICS = [
-  'accuracy',
-  'macro_f1',
-  'mcc',
-  'loss',
-  // Neuronal utility: share of validation examples on which some ablated copy beats the full model (lower is better).
-  'utility_drop_beaten_share',
-  'utility_crop_beaten_share',
-  'ms_per_step',
-] as const;
 
 /**
  * A comparison is N seeds x {baseline, comparative}. Both arms of a seed get the same seed, so
@@ -81,12 +70,14 @@ export class ComparisonService {
     if (comparison.kind === 'adhoc') {
       // Ad-hoc (migration 004): arms and pairing come from comparison_runs, not from loss and seed.
       const assignments = this.repo.adhocAssignments(id);
-      const { seeds, rows } = adhocTable(assignments, runs);
+      const plan = tablePlan(this.datasets.get(comparison.datasetId), runs);
+      const { seeds, rows } = adhocTable(assignments, runs, plan.rows);
       const armLabels = adhocArmLabels(assignments, runs);
       const runArms = Object.fromEntries(assignments.map((a) => [a.runId, a.arm]));
-      return { comparison: { ...comparison, seeds, ...(armLabels ? { armLabels } : {}) }, runs, table: rows, runArms };
+      return { comparison: { ...comparison, seeds, ...(armLabels ? { armLabels } : {}) }, runs, table: rows, headline: plan.headline, runArms };
     }
-    return { comparison, runs, table: comparisonTable(comparison.seeds, runs) };
+    const plan = tablePlan(this.datasets.get(comparison.datasetId), runs);
+    return { comparison, runs, table: comparisonTable(comparison.seeds, runs, plan.rows), headline: plan.headline };
   }
 
   /** Which arm each run of a comparison is in: its loss for seeded comparisons, the stored arm for ad-hoc ones. */
@@ -133,16 +124,14 @@ export function rowStats(metric: string, baseline: Array<number | null>, compara
   };
 }
 
-/** Per metric: each arm's value per seed (seed order), arm means, and the mean paired difference. */
-export function comparisonTable(seeds: number[], runs: RunSummary[]): ComparisonTableRow[] {
-  const value = (loss: RunSummary['loss'], seed: number, metric: string): number | null => {
-    const run = runs.find((r) => r.loss === loss && r.seed === seed && r.status === 'completed');
-    const v = run?.finalMetrics[metric];
-    return typeof v === 'number' && Number.isFinite(v) ? v : null;
-  };
-  const rows = TABLE_METRICS.map((metric) => {
-    const baseline = seeds.map((s) => value('baseline', s, metric));
-    const comparative = seeds.map((s) => value('comparative', s, metric));
+/** Per table row (comparison-metrics.ts): each arm's value per seed (seed order), arm means, and the mean paired difference. */
+export function comparisonTable(seeds: number[], runs: RunSummary[], plan: readonly TableMetric[]): ComparisonTableRow[] {
+  const value = (loss: RunSummary['loss'], seed: number, row: TableMetric): number | null =>
+    rowValue(runs.find((r) => r.loss === loss && r.seed === seed && r.status === 'completed'), row);
+  const rows = plan.map((row) => {
+    const { metric } = row;
+    const baseline = seeds.map((s) => value('baseline', s, row));
+    const comparative = seeds.map((s) => value('comparative', s, row));
     const diffs = seeds.flatMap((_, i) => {
       const b = baseline[i];
       const c = comparative[i];

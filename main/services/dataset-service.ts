@@ -4,6 +4,7 @@ import { basename, extname, join } from 'node:path';
 import type { DatasetInspection, ImportFile, ImportOptions, ValidationReport } from '../../shared/dataset-report';
 import { AppError } from '../../shared/errors';
 import type { DatasetPreview, DatasetSummary } from '../../shared/schemas';
+import { DATASET_TASK_LABELS, trainerTaskOf, type TrainerTask } from '../../shared/tasks';
 import type { DatasetsRepo, StoredRow } from '../db/datasets-repo';
 import type { EventBus } from './event-bus';
 import { parseDatasetAsync } from './import';
@@ -31,6 +32,7 @@ interface TrainingSplit {
   texts: string[];
   labels: number[];
   textPairs?: (string | null)[];
+  labelSets?: number[][];
 }
 
 export function newId(prefix: string): string {
@@ -131,10 +133,6 @@ export class DatasetService {
     return (await importStreamed(this.repo, path, placeholder, split, options)).summary;
   }
 
-  importFile(path: string, options: ImportOptions = {}): Promise<DatasetSummary> {
-    return this.importPath(path, options);
-  }
-
   async importFiles(sources: SourceFile[], name: string, options: ImportOptions = {}): Promise<DatasetSummary> {
     const hash = contentHash(sources, options);
     const existing = this.repo.findByHash(hash);
@@ -195,34 +193,38 @@ export class DatasetService {
   }
 
   /**
-   * Training material in the trainer's shape: class indices into the sorted label list. The test
-   * split is left out on purpose: it is held out from training and from model selection alike.
+   * Training material in the trainer's shape, for the dataset's task head (shared/tasks.ts):
+   * class indices into the sorted label list (classification), the numeric target (regression),
+   * or label-index sets (multi-label). The test split travels apart: the trainer never trains or
+   * selects on it, and scores the selected checkpoint on it once (main/training/trainer-callbacks.ts).
    */
-  trainingData(id: string): { labelNames: string[]; train: TrainingSplit; validation: TrainingSplit } {
+  trainingData(id: string): { task: TrainerTask; labelNames: string[]; train: TrainingSplit; validation: TrainingSplit; test?: TrainingSplit } {
     const dataset = this.get(id);
-    const task = dataset.task ?? 'classification';
-    if (task !== 'classification' && task !== 'pair_classification') {
-      // The engine trains single-label classifiers; a run must fail with a reason, not on NaN labels.
-      throw new AppError('invalid_request', `dataset ${dataset.name} is a ${task} dataset; training supports classification and pair classification for now`);
+    const datasetTask = dataset.task ?? 'classification';
+    const task = trainerTaskOf(datasetTask);
+    if (task === null) {
+      // A run must fail with a reason, not on labels the heads cannot read.
+      throw new AppError('invalid_request', `dataset ${dataset.name} is a ${DATASET_TASK_LABELS[datasetTask].toLowerCase()} dataset; Comparo cannot train that task yet`);
     }
     const index = new Map(dataset.labels.map((l, i) => [l, i]));
-    const train: TrainingSplit = { texts: [], labels: [] };
-    const validation: TrainingSplit = { texts: [], labels: [] };
-    const pairs = task === 'pair_classification';
-    if (pairs) {
-      train.textPairs = [];
-      validation.textPairs = [];
-    }
+    const pairs = datasetTask === 'pair_classification';
+    const empty = (): TrainingSplit => ({ texts: [], labels: [], ...(pairs ? { textPairs: [] } : {}), ...(task === 'multilabel' ? { labelSets: [] } : {}) });
+    const splits = { train: empty(), validation: empty(), test: empty() };
     for (const row of this.repo.rows(id)) {
-      if (row.split === 'test') continue;
-      const target = row.split === 'train' ? train : validation;
+      const target = splits[row.split];
       // Pairs travel apart: a pretrained encoder puts [SEP] between them, the built-in model
       // joins them by a line break (main/training/run-model.ts).
       target.texts.push(row.text);
       if (pairs) target.textPairs!.push(row.textPair ?? null);
-      target.labels.push(index.get(row.label)!);
+      if (task === 'regression') target.labels.push(Number(row.label));
+      else if (task === 'multilabel') {
+        // Stored as a sorted JSON array of label names (main/services/import/extract-rows.ts).
+        target.labels.push(0);
+        target.labelSets!.push((JSON.parse(row.label) as string[]).map((name) => index.get(name)!));
+      } else target.labels.push(index.get(row.label)!);
     }
-    return { labelNames: dataset.labels, train, validation };
+    const { train, validation, test } = splits;
+    return { task, labelNames: dataset.labels, train, validation, ...(test.texts.length > 0 ? { test } : {}) };
   }
 
   private async assembleSources(sources: SourceFile[], options: ImportOptions, progress?: (bytes: number, rows: number) => Promise<void>): Promise<AssembledDataset> {

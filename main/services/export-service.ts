@@ -1,9 +1,9 @@
 // runs.export: a run's best model written to a folder as a Hugging Face model or in our TF.js
-// format (main/pretrained/export-run.ts does the work).
+// format (export-run.ts does the work).
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { runModelSource } from '../inference/model-source';
-import { type ExportFormat, type ExportResult, exportRunModel } from '../pretrained/export-run';
+import { type ExportFormat, type ExportResult, exportRunModel } from './export-run';
 import type { DatasetService } from './dataset-service';
 import type { RunService } from './run-service';
 

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
-import type { RunConfig, RunDetail, RunSummary } from '../../shared/schemas';
+import type { EvalSplit, RunConfig, RunDetail, RunSummary } from '../../shared/schemas';
 import type { EvaluationsRepo } from '../db/evaluations-repo';
 import type { MetricRow, MetricsRepo } from '../db/metrics-repo';
 import { TERMINAL_STATUSES, type RunsRepo } from '../db/runs-repo';
-import type { StepSample, TrainerHandle, TrainerLauncher, TrainerToParent } from '../training/protocol';
+import { checkTrainerMessage } from '../../shared/trainer-protocol';
+import type { TerminalRunStatus } from '../../shared/vocabulary';
+import type { StepSample, TrainerHandle, TrainerLauncher } from '../training/protocol';
 import type { DatasetService } from './dataset-service';
 import { newId } from './dataset-service';
 import type { EventBus } from './event-bus';
@@ -96,9 +98,9 @@ export class RunService {
     };
   }
 
-  predictions(id: string, step?: number) {
+  predictions(id: string, step?: number, split?: EvalSplit) {
     this.get(id);
-    return this.evaluations.predictions(id, step);
+    return this.evaluations.predictions(id, step, split);
   }
 
   list(): RunSummary[] {
@@ -197,7 +199,14 @@ export class RunService {
     const handle = this.launcher(id);
     const live: ActiveRun = { handle, pending: [], flushTimer: null, finished: false, killTimer: null, utilityShares: {} };
     this.active.set(id, live);
-    handle.onMessage((m) => this.onTrainerMessage(id, live, m));
+    handle.onMessage((m) => {
+      // A message that cannot be stored fails its run; it must never throw into the services' loop.
+      try {
+        this.onTrainerMessage(id, live, m);
+      } catch (e) {
+        if (!live.finished) this.failRun(id, live, `Storing a trainer message failed: ${(e as Error).message}`);
+      }
+    });
     handle.onExit((code, signal) => this.onTrainerExit(id, live, code, signal));
     handle.send({
       type: 'start',
@@ -210,8 +219,12 @@ export class RunService {
     });
   }
 
-  private onTrainerMessage(id: string, live: ActiveRun, m: TrainerToParent): void {
-    if (this.detached) return;
+  private onTrainerMessage(id: string, live: ActiveRun, raw: unknown): void {
+    // Once the run is over (or failed below), whatever its trainer still sends is ignored.
+    if (this.detached || live.finished) return;
+    const checked = checkTrainerMessage(raw);
+    if (!checked.ok) return this.failRun(id, live, checked.problem);
+    const m = checked.message;
     switch (m.type) {
       case 'ready':
         this.runs.setStatus(id, 'running', { backend: m.backend });
@@ -232,13 +245,8 @@ export class RunService {
         });
         break;
       case 'eval': {
-        const points = Object.entries(m.metrics).map(([name, value]) => ({
-          step: m.step,
-          epoch: m.epoch,
-          split: 'validation' as const,
-          name,
-          value,
-        }));
+        const split = m.split ?? 'validation';
+        const points = Object.entries(m.metrics).map(([name, value]) => ({ step: m.step, epoch: m.epoch, split, name, value }));
         live.pending.push(...points.map((p) => ({ runId: id, ...p })));
         this.flush(id);
         this.evaluations.insertEvaluation(id, m);
@@ -311,7 +319,15 @@ export class RunService {
     this.metrics.insertMany(rows);
   }
 
-  private finish(id: string, status: 'completed' | 'failed' | 'cancelled' | 'interrupted', error: string | null): void {
+  /** The trainer cannot be trusted any more (malformed or non-finite message): the run fails, the trainer is stopped. */
+  private failRun(id: string, live: ActiveRun, problem: string): void {
+    this.flush(id);
+    live.finished = true;
+    this.finish(id, 'failed', problem);
+    live.handle.kill();
+  }
+
+  private finish(id: string, status: TerminalRunStatus, error: string | null): void {
     this.runs.setStatus(id, status, { error });
     this.emitStatus(id);
     this.onRunFinished(this.get(id));

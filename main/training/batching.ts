@@ -43,8 +43,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * Pads id rows to one given `length` (CmpCrop copies: every copy of a step is padded to the same
- * length so batched and sequential passes draw identical dropout masks). Padded positions are
+ * Pads id rows to one given `length` (the copies of one crop level share their level's longest
+ * input, so batched and sequential passes draw identical dropout masks). Padded positions are
  * masked out of attention and pooling, so the padding changes no result.
  */
 export function padRows(rows: readonly (readonly number[])[], length: number): { ids: tf.Tensor2D; mask: tf.Tensor2D } {

@@ -1,9 +1,10 @@
 // The cross-model comparative loss (Zhu et al., arXiv:2301.03765), exactly as stated in
-// shared/docs/comparative-loss.md: per example, the list [l0, l1..lC, b] must be ordered (less
+// docs/method.md#objective: per example, the list [l0, l1..lC, b] must be ordered (less
 // ablation => lower loss); every pair i < j that is out of order is penalised by a hinge.
 import * as tf from '@tensorflow/tfjs';
+import type { CmpTarget } from '../../shared/vocabulary';
 
-export type CmpTarget = 'ultra' | 'first' | 'best';
+export type { CmpTarget };
 
 export interface ComparativeLossOptions {
   target: CmpTarget;

@@ -1,4 +1,4 @@
-// CmpCrop (shared/docs/comparative-loss.md): nested crops of the INPUT at the segment level.
+// CmpCrop (docs/method.md#copies): nested crops of the INPUT at the segment level.
 // A text is split into segments (paragraphs when it has blank lines, else sentences); crop k
 // keeps a subset of the segments crop k-1 kept, in original order, never dropping a segment the
 // data marks as required. Sizes are drawn per example and sorted so each crop is smaller.

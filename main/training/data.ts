@@ -2,33 +2,19 @@
 // name the split) on data the loss would otherwise silently mis-score.
 import { mixSeed, mulberry32, shuffledIndices } from '../../shared/random';
 import type { Task } from '../../shared/schemas';
+import { taskHead } from '../tasks/registry';
 import { encodeSegmented, randomCrops, cropIds, type SegmentedInput } from './crops';
 import type { EvalExample } from './evaluation';
 import type { LabelledTexts } from './protocol';
 import type { WordTokenizer } from './tokenizer';
 import type { StepInput } from './training-step';
 
+/** Fails early, naming the split, on data the loss would otherwise silently mis-score. */
 export function checkSplit(name: string, split: LabelledTexts, task: Task, numLabels: number): void {
   if (split.texts.length !== split.labels.length) {
     throw new Error(`The ${name} split has ${split.texts.length} texts but ${split.labels.length} labels.`);
   }
-  if (task === 'regression') {
-    const bad = split.labels.findIndex((label) => !Number.isFinite(label));
-    if (bad >= 0) throw new Error(`The ${name} split has a non-numeric target ${split.labels[bad]} at row ${bad}.`);
-    return;
-  }
-  if (task === 'multilabel') {
-    if (!split.labelSets || split.labelSets.length !== split.texts.length) {
-      throw new Error(`The ${name} split needs one label set per text for a multi-label task.`);
-    }
-    const bad = split.labelSets.findIndex((set) => set.some((l) => !Number.isInteger(l) || l < 0 || l >= numLabels));
-    if (bad >= 0) throw new Error(`The ${name} split has label set [${split.labelSets[bad]}] at row ${bad}; expected labels 0..${numLabels - 1}.`);
-    return;
-  }
-  const bad = split.labels.findIndex((label) => !Number.isInteger(label) || label < 0 || label >= numLabels);
-  if (bad >= 0) {
-    throw new Error(`The ${name} split has label ${split.labels[bad]} at row ${bad}; expected 0..${numLabels - 1}.`);
-  }
+  taskHead(task).checkTargets(name, split, numLabels);
 }
 
 /** A seeded subset of `count` indices out of `total` (all of them when count is 0 or larger). */

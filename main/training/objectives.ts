@@ -1,42 +1,8 @@
-// Task losses per example (per copy row) and the objectives over the [B, 1 + C] table of copy
-// losses (shared/docs/comparative-loss.md, "Objective").
+// The objectives over the [B, 1 + C] table of per-example copy losses (docs/method.md#objective);
+// the per-example losses themselves come from the task head (main/tasks/).
 import * as tf from '@tensorflow/tfjs';
-import type { RunConfig, Task } from '../../shared/schemas';
+import type { RunConfig } from '../../shared/schemas';
 import { comparativeLoss } from './comparative-loss';
-
-/** Per-row targets, already repeated once per copy to match the logits' row layout. */
-export interface RowTargets {
-  /** Classification: int32 class ids [rows]; regression: float targets [rows]. */
-  labels?: tf.Tensor1D;
-  /** Multilabel: 0/1 float [rows, numLabels]. */
-  multiHot?: tf.Tensor2D;
-}
-
-/** Cross-entropy per row of logits [rows, classes] against int32 class ids [rows]. */
-export function perExampleCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  return tf.tidy(() => {
-    const oneHot = tf.cast(tf.oneHot(labels, logits.shape[1]), 'float32');
-    return tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), oneHot), 1)) as tf.Tensor1D;
-  });
-}
-
-/**
- * Per-row task loss: CE (classification), squared error of the single output (regression), or
- * binary CE averaged over labels (multilabel), in the stable form max(x,0) - x z + log(1+e^-|x|).
- */
-export function perExampleTaskLoss(task: Task, logits: tf.Tensor2D, targets: RowTargets): tf.Tensor1D {
-  return tf.tidy(() => {
-    if (task === 'regression') {
-      return tf.square(tf.sub(tf.reshape(logits, [-1]), targets.labels!)) as tf.Tensor1D;
-    }
-    if (task === 'multilabel') {
-      const z = targets.multiHot!;
-      const bce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, z)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
-      return tf.mean(bce, 1) as tf.Tensor1D;
-    }
-    return perExampleCrossEntropy(logits, targets.labels!);
-  });
-}
 
 export type ObjectiveSettings = Pick<RunConfig, 'objective' | 'primary' | 'hingeWeight' | 'target' | 'temperature'>;
 
@@ -77,18 +43,35 @@ function listMle(taskLosses: tf.Tensor2D, temperature: number): tf.Tensor1D {
   return tf.addN(terms) as tf.Tensor1D;
 }
 
+/** The scalar minimised and, inside it, the comparative (ranking) term, as logged beside it. */
+export interface ObjectiveTerms {
+  total: tf.Scalar;
+  /** 'comparative': Lcmp (the whole objective); otherwise lambda * the ranking term's batch mean. */
+  comparative: tf.Scalar;
+}
+
 /**
- * The scalar to minimise from taskLosses [B, 1 + C]. 'comparative': Lcmp alone (paper default).
+ * From taskLosses [B, 1 + C]. 'comparative': Lcmp alone (paper default).
  * 'primary_hinge': primary + lambda * hinge without dummy. 'listmle': primary + lambda * ListMLE;
  * the primary term is needed because ListMLE is shift-invariant in the losses (adding a constant
  * to every l_i leaves it unchanged), so alone it would never lower the task loss.
  */
-export function objectiveLoss(taskLosses: tf.Tensor2D, settings: ObjectiveSettings): tf.Scalar {
+export function objectiveTerms(taskLosses: tf.Tensor2D, settings: ObjectiveSettings): ObjectiveTerms {
   return tf.tidy(() => {
     if (settings.objective === 'comparative') {
-      return comparativeLoss(taskLosses, { target: settings.target, temperature: settings.temperature });
+      const lcmp = comparativeLoss(taskLosses, { target: settings.target, temperature: settings.temperature });
+      return { total: lcmp, comparative: tf.clone(lcmp) };
     }
     const ranking = settings.objective === 'listmle' ? listMle(taskLosses, settings.temperature) : pairwiseHinge(taskLosses, settings.temperature);
-    return tf.mean(tf.add(primaryLoss(taskLosses, settings.primary), tf.mul(ranking, settings.hingeWeight))) as tf.Scalar;
+    const comparative = tf.mul(tf.mean(ranking), settings.hingeWeight) as tf.Scalar;
+    const total = tf.add(tf.mean(primaryLoss(taskLosses, settings.primary)), comparative) as tf.Scalar;
+    return { total, comparative };
   });
+}
+
+/** The scalar to minimise (objectiveTerms' total). */
+export function objectiveLoss(taskLosses: tf.Tensor2D, settings: ObjectiveSettings): tf.Scalar {
+  const { total, comparative } = objectiveTerms(taskLosses, settings);
+  comparative.dispose();
+  return total;
 }

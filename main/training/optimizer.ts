@@ -2,7 +2,7 @@
 // clipping. Written here rather than using tf.train.adam because tfjs has no AdamW, and because
 // checkpoints need the moments and step count as plain arrays (resume must continue identically).
 import * as tf from '@tensorflow/tfjs';
-import { adamWInPlace } from './fused-adamw';
+import { adamWInPlace } from '../kernels/fused-adamw';
 
 export interface AdamWOptions {
   weightDecay: number;

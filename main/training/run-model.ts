@@ -1,16 +1,17 @@
 // The model and the text encoding of one run: the built-in TransformerClassifier with a word
-// tokenizer fitted on the training texts, or a pretrained BERT / ELECTRA / RoBERTa encoder with
+// tokenizer fitted on the training texts, or a pretrained encoder of a registered family
+// (main/models/registry.ts: BERT, ELECTRA, RoBERTa, DistilBERT) with
 // its own tokenizer (config.model.pretrained). The engine trains either through SequenceClassifier.
 import type { RunConfig } from '../../shared/schemas';
 import { maxSequenceLength } from '../pretrained/hf-config';
 import { loadPretrainedClassifier } from '../pretrained/load';
-import { encodePretrainedSegmented } from '../pretrained/segmented-encoding';
+import { encodePretrainedSegmented } from './segmented-encoding';
 import { loadTokenizer } from '../pretrained/tokenizer';
-import type { SequenceClassifier } from './classifier';
+import type { SequenceClassifier } from '../models/sequence-classifier';
 import type { CheckpointHeader } from './checkpoint';
 import { encodeSegmented } from './crops';
 import type { RowEncoder } from './data';
-import { TransformerClassifier } from './model';
+import { TransformerClassifier } from '../models/builtin-classifier';
 import { WordTokenizer } from './tokenizer';
 
 export interface RunModel {

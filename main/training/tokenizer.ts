@@ -1,6 +1,6 @@
 // Word-level tokenizer built from the training texts. Hand-written on purpose: it is tiny, fully
 // deterministic (same texts => same ids on every machine), needs no model hub access and no
-// native code. Pretrained subword tokenizers come with pretrained models in a later issue.
+// native code. Pretrained models bring their own subword tokenizers (main/pretrained/tokenizer.ts).
 
 export const PAD_ID = 0;
 export const UNK_ID = 1;

@@ -1,8 +1,9 @@
 // Entry point of a trainer process. Runs under child_process.fork (process.send / 'message') and
 // under Electron's utilityProcess (process.parentPort), detected at runtime so this file never
-// imports electron. Protocol: main/training/protocol.ts. Exit 0 after 'done' or 'cancelled',
-// 1 after 'error'.
-import { selectBackend } from './backends';
+// imports electron. Protocol: main/training/protocol.ts; every incoming message is parsed against
+// it, and a malformed one is answered with 'error'. Exit 0 after 'done' or 'cancelled', 1 after 'error'.
+import { checkParentMessage } from '../../shared/trainer-protocol';
+import { selectBackend } from '../kernels/backends';
 import { runTraining, TrainingControl } from './engine';
 import type { ParentToTrainer, TrainerToParent } from './protocol';
 
@@ -64,8 +65,14 @@ async function start(message: Extract<ParentToTrainer, { type: 'start' }>): Prom
 }
 
 function handle(raw: unknown): void {
-  const message = raw as ParentToTrainer;
-  switch (message?.type) {
+  const checked = checkParentMessage(raw);
+  if (!checked.ok) {
+    // Training on a half-understood request could store wrong results; stop and say why.
+    void finish({ type: 'error', message: checked.problem }, 1);
+    return;
+  }
+  const message = checked.message;
+  switch (message.type) {
     case 'start':
       void start(message);
       break;
@@ -79,8 +86,6 @@ function handle(raw: unknown): void {
       break;
     case 'resume':
       control.resume();
-      break;
-    default:
       break;
   }
 }

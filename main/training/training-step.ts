@@ -5,12 +5,11 @@
 // hence the same nested masks: both give the same loss and gradients (test/unit/ablation-passes).
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig, Task } from '../../shared/schemas';
+import { type RowTargets, type TaskHead, taskHead } from '../tasks/registry';
 import { padRows } from './batching';
 import { ablationRates } from './comparative-loss';
-import type { SequenceClassifier } from './classifier';
-import { objectiveLoss, perExampleCrossEntropy, perExampleTaskLoss, type RowTargets } from './objectives';
-
-export { perExampleCrossEntropy };
+import type { SequenceClassifier } from '../models/sequence-classifier';
+import { objectiveTerms } from './objectives';
 
 export type LossSettings = Pick<
   RunConfig,
@@ -44,11 +43,6 @@ export function copySpecs(settings: Pick<LossSettings, 'loss' | 'ablations' | 'c
   return specs;
 }
 
-/** Dropout rate of every site for each model copy, in copy order. */
-export function copyRates(settings: Pick<LossSettings, 'loss' | 'ablations' | 'crops' | 'dropout'>): number[] {
-  return copySpecs(settings).map((spec) => spec.rate);
-}
-
 export interface StepInput {
   /** inputs[c][i]: example i's token ids at crop level c (0 = the full input). */
   inputs: number[][][];
@@ -63,17 +57,8 @@ export interface StepOutcome {
   loss: number;
   /** Batch mean of each copy's task loss, l0..lC in copy order (baseline: [l0]). */
   copyLosses: number[];
-  /** The comparative objective's value (null for baseline). */
+  /** The comparative term inside the objective (objectives.ts objectiveTerms; null for baseline). */
   cmpLoss: number | null;
-}
-
-function rowTargets(task: Task, input: StepInput, repeat: number): RowTargets {
-  const times = <T>(rows: T[]) => Array.from({ length: repeat }, () => rows).flat();
-  if (task === 'multilabel') {
-    const rows = times(input.multiHot ?? []);
-    return { multiHot: tf.tensor2d(rows.flat(), [rows.length, rows[0]?.length ?? 0], 'float32') };
-  }
-  return { labels: tf.tensor1d(times(input.labels), task === 'regression' ? 'float32' : 'int32') };
 }
 
 function disposeTargets(targets: RowTargets): void {
@@ -100,14 +85,14 @@ function runsOfSameCrop(specs: CopySpec[]): CopySpec[][] {
  * Both draw the same masks (per site, one uniform shaped like one copy at that length), so they
  * give the same loss and gradients.
  */
-function copyLossRows(model: SequenceClassifier, input: StepInput, specs: CopySpec[], task: Task, stepSeed: number, batched: boolean): tf.Tensor1D {
+function copyLossRows(model: SequenceClassifier, input: StepInput, specs: CopySpec[], head: TaskHead, stepSeed: number, batched: boolean): tf.Tensor1D {
   const groups = batched ? runsOfSameCrop(specs) : specs.map((spec) => [spec]);
   const perGroup = groups.map((group) => {
     const rows = input.inputs[group[0].crop];
     const { ids, mask } = padRows(rows, Math.max(1, ...rows.map((row) => row.length)));
-    const targets = rowTargets(task, input, group.length);
+    const targets = head.rowTargets(input, group.length);
     try {
-      return perExampleTaskLoss(task, model.logits(ids, mask, group.map((spec) => spec.rate), stepSeed), targets);
+      return head.perExampleLoss(model.logits(ids, mask, group.map((spec) => spec.rate), stepSeed), targets);
     } finally {
       ids.dispose();
       mask.dispose();
@@ -134,21 +119,27 @@ export function stepGradients(
   const specs = copySpecs(settings);
   const batchSize = input.labels.length;
   const comparative = settings.loss === 'comparative';
-  const kept: { copyMeans?: tf.Tensor } = {};
+  const head = taskHead(task);
+  const kept: { copyMeans?: tf.Tensor; cmp?: tf.Scalar } = {};
   const { value, grads } = tf.variableGrads(() => {
-    const perRow = copyLossRows(model, input, specs, task, stepSeed, batched);
+    const perRow = copyLossRows(model, input, specs, head, stepSeed, batched);
     const taskLosses = tf.transpose(tf.reshape(perRow, [specs.length, batchSize])) as tf.Tensor2D; // [B, copies]
-    // Kept past variableGrads' internal tidy so the per-copy means can be reported.
+    // Kept past variableGrads' internal tidy so the per-copy means and the comparative term can be reported.
     kept.copyMeans = tf.keep(tf.mean(taskLosses, 0));
-    return comparative ? objectiveLoss(taskLosses, settings) : (tf.mean(perRow) as tf.Scalar);
+    if (!comparative) return tf.mean(perRow) as tf.Scalar;
+    const terms = objectiveTerms(taskLosses, settings);
+    kept.cmp = tf.keep(terms.comparative);
+    return terms.total;
   }, model.variables);
   const loss = value.dataSync()[0];
   value.dispose();
   const copyLosses = kept.copyMeans ? Array.from(kept.copyMeans.dataSync()) : [];
+  const cmpLoss = kept.cmp ? kept.cmp.dataSync()[0] : null;
   kept.copyMeans?.dispose();
+  kept.cmp?.dispose();
   return {
     grads: model.variables.map((variable) => grads[variable.name]),
-    outcome: { loss, copyLosses, cmpLoss: comparative ? loss : null },
+    outcome: { loss, copyLosses, cmpLoss },
   };
 }
 
@@ -162,10 +153,11 @@ export interface EvaluationBatchResult {
 export function evaluationBatch(model: SequenceClassifier, input: StepInput, task: Task, rate = 0, seed = 0): EvaluationBatchResult {
   const length = Math.max(1, ...input.inputs[0].map((ids) => ids.length));
   const { ids, mask } = padRows(input.inputs[0], length);
-  const targets = rowTargets(task, input, 1);
+  const head = taskHead(task);
+  const targets = head.rowTargets(input, 1);
   const [losses, logits] = tf.tidy(() => {
     const out = model.logits(ids, mask, [rate], seed);
-    return [perExampleTaskLoss(task, out, targets), out];
+    return [head.perExampleLoss(out, targets), out];
   });
   ids.dispose();
   mask.dispose();

@@ -1,4 +1,4 @@
-// Neuronal utility of a trained model (shared/docs/comparative-loss.md, "What to show a user"):
+// Neuronal utility of a trained model (docs/method.md#neuronal-utility):
 // the validation metric at ablation levels k = 0..L and the share of validation examples on which
 // some ablated copy (k >= 1, any draw) has a lower task loss than the full model.
 // Drop: every dropout site at 1-(1-p)^k, nested masks, all levels in ONE batched forward per draw.
@@ -11,9 +11,9 @@ import type { Task } from '../../shared/schemas';
 import { chunk, padRows } from './batching';
 import { ablationRates } from './comparative-loss';
 import { cropIds, shareCrops } from './crops';
+import { taskHead } from '../tasks/registry';
 import { type EvalExample, scoreOutputs, stepInputOf } from './evaluation';
-import type { SequenceClassifier } from './classifier';
-import { perExampleTaskLoss } from './objectives';
+import type { SequenceClassifier } from '../models/sequence-classifier';
 import type { UtilityLevel } from './protocol';
 
 const UTILITY_BATCH = 32;
@@ -46,13 +46,11 @@ function levelPass(model: SequenceClassifier, examples: EvalExample[], rowsPerLe
   const levels = rowsPerLevel.length;
   const length = Math.max(1, ...examples.map((e) => e.input.ids.length));
   const { ids, mask } = padRows(rowsPerLevel.flat(), length);
-  const base = stepInputOf(examples);
-  const targets = task === 'multilabel'
-    ? { multiHot: tf.tensor2d(Array.from({ length: levels }, () => base.multiHot!).flat().flat(), [levels * examples.length, base.multiHot![0].length]) }
-    : { labels: tf.tensor1d(Array.from({ length: levels }, () => base.labels).flat(), task === 'regression' ? 'float32' : 'int32') };
+  const head = taskHead(task);
+  const targets = head.rowTargets(stepInputOf(examples), levels);
   const [losses, logits] = tf.tidy(() => {
     const out = model.stackedLogits(ids, mask, rates, seed);
-    return [perExampleTaskLoss(task, out, targets), out];
+    return [head.perExampleLoss(out, targets), out];
   });
   const lossValues = losses.dataSync();
   const flat = logits.dataSync();

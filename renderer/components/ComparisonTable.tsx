@@ -1,7 +1,9 @@
 // The evidence: every final metric per seed for both arms, their means, and the paired difference
 // (comparative − baseline), coloured by whether it is an improvement for that metric. Ad-hoc
-// comparisons of one loss label the arms by the setting that differs.
-import type { ComparisonTableRow } from '../../shared/schemas';
+// comparisons of one loss label the arms by the setting that differs. Below a test headline the
+// validation rows (`validation_<metric>`) get their own labelled block, so no row hides its split.
+import { headlineSplitText } from '../../shared/comparison-views';
+import type { ComparisonTableRow, Headline } from '../../shared/schemas';
 import { type ArmNames, capitalise, LOSS_ARMS } from '../lib/arm-labels';
 import { differenceVerdict, formatDifference, formatMetric, metricLabel } from '../lib/format';
 
@@ -10,16 +12,20 @@ interface ComparisonTableProps {
   seeds: number[];
   /** What the two arms are (ad-hoc comparisons of one loss name their differing setting). */
   arms?: ArmNames;
+  /** Which split the rows are on (absent: validation). */
+  headline?: Headline;
 }
 
 /** Words, not arrows: for a loss a positive difference is bad, and an up-arrow would say the opposite. */
 const VERDICT_WORD = { better: 'better', worse: 'worse', same: 'same', unknown: '' } as const;
 
-export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS }: ComparisonTableProps) {
+export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS, headline }: ComparisonTableProps) {
   const difference = `${arms.comparative} − ${arms.baseline}`;
+  const columns = 4 + 2 * seeds.length;
+  const firstValidationRow = headline?.split === 'test' ? rows.findIndex((r) => r.metric.startsWith('validation_')) : -1;
   return (
     <div className="table-scroll">
-      <table className="comparison-table" data-testid="comparison-table">
+      <table className="comparison-table" data-testid="comparison-table" data-split={headline?.split ?? 'validation'}>
         <thead>
           <tr>
             <th rowSpan={2}>Metric</th>
@@ -52,9 +58,16 @@ export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS }: ComparisonTab
           </tr>
         </thead>
         <tbody>
-          {rows.map((row) => {
+          {rows.map((row, index) => {
             const verdict = differenceVerdict(row.metric, row.meanDifference);
-            return (
+            return [
+              index === firstValidationRow && (
+                <tr key="validation-split" className="table-split-row" data-testid="validation-rows-heading">
+                  <th scope="rowgroup" colSpan={columns}>
+                    Below: {headlineSplitText(undefined)}
+                  </th>
+                </tr>
+              ),
               <tr key={row.metric} data-metric={row.metric}>
                 <th scope="row">{metricLabel(row.metric)}</th>
                 {seeds.map((seed, index) => (
@@ -76,8 +89,8 @@ export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS }: ComparisonTab
                 <td className={`difference verdict-${verdict}`} data-arm="difference" data-value={row.meanDifference ?? ''} data-verdict={verdict}>
                   {formatDifference(row.metric, row.meanDifference)} <span className="verdict-word">{VERDICT_WORD[verdict]}</span>
                 </td>
-              </tr>
-            );
+              </tr>,
+            ];
           })}
         </tbody>
       </table>

@@ -1,7 +1,9 @@
 // A comparison from start to verdict: live runs and loss curves while it trains, then the table;
 // the views behind the verdict (curves, per class, confusion, examples, utility, compute) as tabs.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { headlineCheckpointText, headlineSplitText } from '../../shared/comparison-views';
 import type { ComparisonDetail, LossKind, RunSummary } from '../../shared/schemas';
+import type { DatasetTask } from '../../shared/tasks';
 import { type ArmNames, armNames, armOfRun, comparisonTitle } from '../lib/arm-labels';
 import { formatDateTime } from '../lib/format';
 import { useApiEvent, useInterval, useOnKeyChange } from '../lib/hooks';
@@ -24,11 +26,13 @@ const QUIET_RUN_MS = 6000;
 interface ComparisonViewProps {
   comparisonId: string;
   datasetName: string | undefined;
+  /** Which views fit (regression, multi-label…); the analysis says so too once loaded. */
+  datasetTask?: DatasetTask;
   /** Told when any status here changes, so the history list never contradicts this view. */
   onStatusesChanged: () => void;
 }
 
-export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }: ComparisonViewProps) {
+export function ComparisonView({ comparisonId, datasetName, datasetTask, onStatusesChanged }: ComparisonViewProps) {
   const query = useApiQuery('comparisons.get', { id: comparisonId });
   const [view, setView] = useState<ComparisonViewId>('overview');
   const detail = query.data;
@@ -59,7 +63,7 @@ export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }:
   if (!detail) {
     return query.error ? <ErrorMessage title="Could not load the comparison" error={query.error} /> : <p className="muted">Loading the comparison…</p>;
   }
-  const { comparison, runs, table } = detail;
+  const { comparison, runs, table, headline } = detail;
   const finished = comparison.status !== 'running';
   const config = comparison.config;
   const arms = armsOfRuns.names;
@@ -101,15 +105,19 @@ export function ComparisonView({ comparisonId, datasetName, onStatusesChanged }:
         running={running}
         refreshKey={statusesKey}
         arms={armsOfRuns}
+        task={datasetTask}
         overview={
           <>
             {finished && table.length > 0 && (
               <section className="card" aria-labelledby="results-heading">
-                <h2 id="results-heading">Results on the validation split</h2>
+                <h2 id="results-heading" data-split={headline?.split ?? 'validation'}>
+                  Results {headlineSplitText(headline)}
+                </h2>
+                <p className="muted">{headlineCheckpointText(headline)}</p>
                 {comparison.status !== 'completed' && (
                   <p className="notice">This comparison is {comparison.status}; only the runs that finished have values.</p>
                 )}
-                <ComparisonTable rows={table} seeds={comparison.seeds} arms={arms} />
+                <ComparisonTable rows={table} seeds={comparison.seeds} arms={arms} headline={headline} />
                 <Verdict rows={table} arms={arms} />
               </section>
             )}

@@ -5,17 +5,14 @@ import { useEffect, useState } from 'react';
 import type { DatasetInspection, DatasetTask, ImportFile, ImportOptions } from '../../shared/dataset-report';
 import type { AppErrorValue } from '../../shared/errors';
 import type { DatasetSummary } from '../../shared/schemas';
+import { DATASET_TASK_LABELS, DatasetTaskSchema } from '../../shared/tasks';
 import { getApi } from '../api';
 import { ErrorMessage } from './ErrorMessage';
 import { ValidationReportPanel } from './ValidationReportPanel';
 
-const TASKS: Array<[DatasetTask, string]> = [
-  ['classification', 'Classification'],
-  ['pair_classification', 'Sentence-pair classification'],
-  ['regression', 'Regression'],
-  ['multilabel', 'Multi-label'],
-  ['qa', 'Question answering'],
-];
+const TASKS = DatasetTaskSchema.options.map((task) => [task, DATASET_TASK_LABELS[task]] as const);
+/** The share held out as the test split when a person asks for one (a single file has none of its own). */
+const TEST_SHARE = 0.2;
 
 interface Props {
   name: string;
@@ -98,6 +95,19 @@ export function ImportMappingPanel({ name, files, onImported, onCancel }: Props)
           </div>
           <ValidationReportPanel report={inspection.report} />
         </>
+      )}
+      {files.length === 1 && (
+        <label className="mapping-field">
+          <input
+            type="checkbox"
+            data-testid="hold-out-test"
+            checked={(options.testFraction ?? 0) > 0}
+            disabled={busy}
+            onChange={(e) => setOptions({ ...options, testFraction: e.target.checked ? TEST_SHARE : undefined })}
+          />{' '}
+          Hold out {TEST_SHARE * 100}% as a test split (stratified, fixed seed): runs pick their checkpoint on validation and the comparison is scored once on
+          test, so its numbers are not biased by that choice
+        </label>
       )}
       <label className="mapping-field">
         <input type="checkbox" checked={options.skipBadRows ?? false} disabled={busy} onChange={(e) => setOptions({ ...options, skipBadRows: e.target.checked })} /> Skip

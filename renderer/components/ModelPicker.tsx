@@ -16,8 +16,7 @@ interface ModelPickerProps {
 }
 
 function familyLabel(model: ModelInfo): string {
-  const names: Record<string, string> = { builtin: 'Built-in', bert: 'BERT', electra: 'ELECTRA', roberta: 'RoBERTa' };
-  return model.family ? names[model.family] : 'unknown';
+  return model.familyLabel ?? 'unknown';
 }
 
 export function modelSummary(model: ModelInfo): string {

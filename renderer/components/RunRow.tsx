@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Channel } from '../../shared/contract';
 import type { AppErrorValue } from '../../shared/errors';
 import type { RunSummary } from '../../shared/schemas';
+import { isActiveRunStatus } from '../../shared/vocabulary';
 import { getApi } from '../api';
 import { formatDuration } from '../lib/format';
 import type { LiveProgress } from '../lib/useRunTraces';
@@ -17,8 +18,6 @@ interface RunRowProps {
 }
 
 type ControlChannel = Extract<Channel, 'runs.pause' | 'runs.resume' | 'runs.cancel'>;
-
-const ACTIVE = new Set(['queued', 'running', 'paused']);
 
 export function RunRow({ run, progress, onChanged }: RunRowProps) {
   const [pending, setPending] = useState<ControlChannel | null>(null);
@@ -71,7 +70,7 @@ export function RunRow({ run, progress, onChanged }: RunRowProps) {
               Resume
             </button>
           )}
-          {ACTIVE.has(run.status) && (
+          {isActiveRunStatus(run.status) && (
             <button type="button" className="button small danger" disabled={pending !== null} onClick={() => void control('runs.cancel')}>
               Cancel
             </button>

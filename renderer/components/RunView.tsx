@@ -1,5 +1,6 @@
 // A single run that is not part of a comparison (started from the command line, for instance).
 import { useMemo } from 'react';
+import { isActiveRunStatus } from '../../shared/vocabulary';
 import { formatDateTime, formatMetric, metricLabel } from '../lib/format';
 import { useApiEvent, useInterval } from '../lib/hooks';
 import { useApiQuery } from '../lib/useApiQuery';
@@ -9,15 +10,13 @@ import { RunRow } from './RunRow';
 import { TrainingLossChart } from './TrainingLossChart';
 import { ValidationCurves } from './ValidationCurves';
 
-const ACTIVE = new Set(['queued', 'running', 'paused']);
-
 export function RunView({ runId }: { runId: string }) {
   const query = useApiQuery('runs.get', { id: runId });
   const runIds = useMemo(() => [runId], [runId]);
   const traces = useRunTraces(runIds);
   const run = query.data?.run;
 
-  useInterval(query.reload, run && ACTIVE.has(run.status) ? 2000 : null);
+  useInterval(query.reload, run && isActiveRunStatus(run.status) ? 2000 : null);
   useApiEvent('run.status', (payload) => {
     if (payload.runId !== runId) return;
     query.reload();

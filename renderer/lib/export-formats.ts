@@ -2,10 +2,10 @@
 // from a pretrained folder: the built-in model's architecture (sigmoid GELU, mean pooling, no
 // pooler) is not one transformers knows, and the services refuse it (main/pretrained/export-run.ts).
 import type { RunSummary } from '../../shared/schemas';
+import { EXPORT_FORMAT_NAMES, type ExportFormat } from '../../shared/vocabulary';
 
-export type ExportFormat = 'huggingface' | 'tfjs';
-
-export const FORMAT_NAMES: Record<ExportFormat, string> = { huggingface: 'Hugging Face (transformers)', tfjs: 'TF.js (Comparo)' };
+export type { ExportFormat };
+export const FORMAT_NAMES = EXPORT_FORMAT_NAMES;
 
 export function exportFormats(run: Pick<RunSummary, 'config'>): ExportFormat[] {
   return run.config.model.pretrained ? ['huggingface', 'tfjs'] : ['tfjs'];

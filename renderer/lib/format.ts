@@ -1,7 +1,7 @@
 // How numbers read in the UI. Metric-aware: accuracy-like metrics as percentages, differences of
 // them in percentage points, losses with three decimals, timings in ms.
 
-import { isMilliseconds, metricIsFraction, metricIsLowerBetter } from '../../shared/verdict';
+import { baseMetric, isMilliseconds, metricIsFraction, metricIsLowerBetter } from '../../shared/verdict';
 
 export function isLowerBetter(metric: string): boolean {
   return metricIsLowerBetter(metric);
@@ -17,11 +17,17 @@ export function metricLabel(metric: string): string {
     spearman: 'Spearman ρ',
     utility_drop_beaten_share: 'Beaten by a dropout copy',
     utility_crop_beaten_share: 'Beaten by a cropped copy',
-    loss: 'Validation loss',
+    loss: 'Loss',
+    mse: 'Mean squared error',
+    mae: 'Mean absolute error',
     ms_per_step: 'Time per step',
     elapsed_ms: 'Training time',
   };
-  return known[metric] ?? metric.replace(/_/g, ' ');
+  const base = baseMetric(metric);
+  const label = known[base] ?? base.replace(/_/g, ' ');
+  // A row named after its split (below a test headline, the validation numbers).
+  if (base !== metric) return `${metric.startsWith('test_') ? 'Test' : 'Validation'} ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
+  return label;
 }
 
 export function formatMetric(metric: string, value: number | null | undefined): string {

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppErrorValue } from '../../shared/errors';
 import type { ComparisonSummary, DatasetSummary, RunSummary } from '../../shared/schemas';
+import { isActiveRunStatus } from '../../shared/vocabulary';
 import { getApi } from '../api';
 import { useApiEvent, useInterval } from './hooks';
 
@@ -14,7 +15,6 @@ export interface HistoryData {
   refresh: () => void;
 }
 
-const ACTIVE_RUN = new Set(['queued', 'running', 'paused']);
 /** Status events come in bursts (a comparison starts several runs); refresh once per burst. */
 const DEBOUNCE_MS = 400;
 
@@ -54,7 +54,7 @@ export function useHistory(): HistoryData {
   useApiEvent('run.status', refreshSoon);
   useApiEvent('comparison.status', refreshSoon);
   // Step counts in the list only change through polling; slow is fine for a side panel.
-  useInterval(refreshSoon, runs.some((run) => ACTIVE_RUN.has(run.status)) ? 5000 : null);
+  useInterval(refreshSoon, runs.some((run) => isActiveRunStatus(run.status)) ? 5000 : null);
 
   // An explicit refresh (after an import or a start) should show the new item at once.
   const refresh = useCallback(() => void load(), [load]);

@@ -48,7 +48,7 @@ describe('browser mode: the run history', () => {
         { id: `r-c${seed}`, datasetId: d.id, dataHash: d.contentHash, loss: 'comparative' as const, seed, accuracy: 0.72 + (seed * 1.5) / 100 },
       ]),
       { id: 'r-junk', datasetId: d.id, dataHash: d.contentHash, loss: 'baseline' as const, seed: 7, accuracy: 0.5, name: 'failed experiment' },
-      // Same loss, another dropout: compared with r-b1/r-b2 the arms differ by a setting (issue #6).
+      // Same loss, another dropout: compared with r-b1/r-b2 the arms differ by a setting, and the view labels them by it.
       ...[1, 2].map((seed) => ({ id: `r-d${seed}`, datasetId: d.id, dataHash: d.contentHash, loss: 'baseline' as const, seed, accuracy: 0.74, name: `high dropout · s${seed}`, config: { dropout: 0.3 } })),
     ]);
     await startServer();
@@ -145,7 +145,7 @@ describe('browser mode: the run history', () => {
     expect(await runItems(page).count()).toBe(8);
 
     // Runs of one loss that differ in dropout: the view names each arm by that setting, not as
-    // "Baseline" vs "Comparative" (issue #6).
+    // "Baseline" vs "Comparative".
     for (const id of ['r-b3', 'r-c1', 'r-c2', 'r-c3']) await runItem(page, id).locator('[data-testid=history-select]').uncheck();
     for (const id of ['r-b1', 'r-b2', 'r-d1', 'r-d2']) await runItem(page, id).locator('[data-testid=history-select]').check();
     await page.click('[data-testid=compare-selected]');

@@ -113,7 +113,7 @@ describe('browser mode: the Playground', () => {
     await page.close();
   }, 120_000);
 
-  it('exports a finished run from its run view into the data folder and shows the path (issue #4)', async () => {
+  it('exports a finished run from its run view into the data folder and shows the path', async () => {
     const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

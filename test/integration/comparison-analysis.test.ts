@@ -142,7 +142,8 @@ describe('comparisons.analysis', () => {
     const trainTexts = trainers[0].started!.train.texts;
     const lengths = trainTexts.map((t) => Math.min(Math.max(1, splitWords(t).length), 32));
     const model = runs[0].config.model;
-    const baselineFlops = flopsPerStep({ model, numClasses: 2, lengths, examplesPerStep: 8, copies: 1 });
+    // No crops: every copy runs the full inputs, each micro-batch of 8 padded to its longest.
+    const baselineFlops = flopsPerStep({ model, numClasses: 2, lengthsByCrop: [lengths], batchSize: 8, microBatches: 1, copies: [1] });
     const run = (arm: string, seed: number) => a.compute.runs.find((r) => r.arm === arm && r.seed === seed)!;
     expect(run('baseline', s1).flopsPerStep).toBeCloseTo(baselineFlops, 0);
     expect(run('comparative', s1).flopsPerStep).toBeCloseTo(3 * baselineFlops, 0); // 1 + C copies, C = 2

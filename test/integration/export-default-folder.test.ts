@@ -10,6 +10,7 @@ import { forkTrainerLauncher } from '../../main/training/node-launcher';
 import type { DatasetSummary, RunDetail, RunSummary } from '../../shared/schemas';
 import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/wait-for-events';
 
 const TINY = { epochs: 1, maxTrainExamples: 64, maxLength: 32, utilityLevels: 0, model: { vocabSize: 800, dim: 16, ffnDim: 32 } };
 
@@ -23,13 +24,10 @@ describe('runs.export into the data folder', () => {
     services = openServices({ dataDir: dir.path, launcher: forkTrainerLauncher, transport: 'browser', preset: 'quick', maxParallelRuns: 1 });
     const dataset = value<DatasetSummary>(await services.dispatch('datasets.importEmbedded', { name: 'spam' }));
     run = value<RunSummary>(await services.dispatch('runs.start', { datasetId: dataset.id, config: TINY }));
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const status = value<RunDetail>(await services.dispatch('runs.get', { id: run.id })).run.status;
-      if (status === 'completed') break;
-      if (!['queued', 'running'].includes(status) || Date.now() > deadline) throw new Error(`run ${run.id} ended ${status}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    const status = async () => value<RunDetail>(await services.dispatch('runs.get', { id: run.id })).run.status;
+    await until(services, ['run.status'], async () => !['queued', 'running'].includes(await status()), 120_000);
+    const ended = await status();
+    if (ended !== 'completed') throw new Error(`run ${run.id} ended ${ended}`);
   }, 150_000);
   afterAll(async () => {
     await services.close();

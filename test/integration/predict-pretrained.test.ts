@@ -13,12 +13,13 @@ import { loadPretrainedClassifier } from '../../main/pretrained/load';
 import { readSafetensors, writeSafetensors } from '../../main/pretrained/safetensors';
 import { loadTokenizer } from '../../main/pretrained/tokenizer';
 import { openServices, type Services } from '../../main/services';
-import { selectBackend } from '../../main/training/backends';
+import { selectBackend } from '../../main/kernels/backends';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
 import type { RunPrediction } from '../../shared/predict';
 import type { DatasetPreview, DatasetSummary, PredictionRow, RunDetail } from '../../shared/schemas';
 import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/wait-for-events';
 
 const BERT = fileURLToPath(new URL('../fixtures/pretrained/bert', import.meta.url));
 const TEXTS = [{ text: 'the movie was great' }, { text: 'I love it.', text_pair: 'Good movie' }, { text: 'boring plot, bad acting' }];
@@ -114,12 +115,9 @@ describe('a run fine-tuned from the pretrained folder', () => {
     const dataset = value<DatasetSummary>(await services.dispatch('datasets.importText', { fileName: 'pairs.csv', content: csv }));
     const config = { epochs: 1, batchSize: 16, maxLength: 40, utilityLevels: 0, model: { pretrained: BERT } };
     const started = value<{ id: string }>(await services.dispatch('runs.start', { datasetId: dataset.id, config: { ...config, loss: 'baseline' } }));
-    let run: RunDetail['run'];
-    for (;;) {
-      run = value<RunDetail>(await services.dispatch('runs.get', { id: started.id })).run;
-      if (!['queued', 'running', 'paused'].includes(run.status)) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const current = async () => value<RunDetail>(await services.dispatch('runs.get', { id: started.id })).run;
+    await until(services, ['run.status'], async () => !['queued', 'running', 'paused'].includes((await current()).status));
+    const run = await current();
     expect(run.status, run.error ?? '').toBe('completed');
 
     const { results } = value<{ results: RunPrediction[] }>(await services.dispatch('predict.text', { runIds: [run.id], text: 'the film was great.', textPair: 'the story' }));

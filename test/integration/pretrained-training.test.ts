@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openServices } from '../../main/services';
 import { loadPretrainedClassifier } from '../../main/pretrained/load';
-import { pretrainedRunModel } from '../../main/pretrained/run-checkpoint';
+import { pretrainedRunModel } from '../../main/training/run-checkpoint';
 import { readCheckpoint } from '../../main/training/checkpoint';
 import { forkTrainerLauncher } from '../../main/training/node-launcher';
 import type { TrainerStartMessage, TrainerToParent } from '../../main/training/protocol';
@@ -17,6 +17,7 @@ import { mulberry32 } from '../../shared/random';
 import { DEFAULT_RUN_CONFIG, type ComparisonDetail, type DatasetSummary, type RunConfig } from '../../shared/schemas';
 import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/wait-for-events';
 
 const BERT = fileURLToPath(new URL('../fixtures/pretrained/bert', import.meta.url));
 // Words of the fixture's WordPiece vocabulary (scripts/pretrained-fixture-vocab.ts).
@@ -112,12 +113,9 @@ describe('services: a comparison on a pair dataset, then runs.export', () => {
       expect(dataset.task).toBe('pair_classification');
       const config = { backend: 'wasm' as const, epochs: 1, batchSize: 16, maxLength: 40, utilityLevels: 1, utilityDraws: 1, model: { pretrained: BERT } };
       const started = value<{ id: string }>(await services.dispatch('comparisons.start', { datasetId: dataset.id, seeds: 1, config }));
-      let detail: ComparisonDetail;
-      for (;;) {
-        detail = value<ComparisonDetail>(await services.dispatch('comparisons.get', { id: started.id }));
-        if (detail.comparison.status !== 'running') break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      const current = async () => value<ComparisonDetail>(await services.dispatch('comparisons.get', { id: started.id }));
+      await until(services, ['comparison.status'], async () => (await current()).comparison.status !== 'running');
+      const detail = await current();
       expect(detail.runs.map((r) => [r.loss, r.status, r.error]).sort()).toEqual([
         ['baseline', 'completed', null],
         ['comparative', 'completed', null],

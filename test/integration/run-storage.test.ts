@@ -63,7 +63,7 @@ describe('run bookkeeping', () => {
     expect(train('lr')).toEqual([0.001, 0.001]);
     expect(train('grad_norm')).toEqual([2, 2]);
     expect(train('l2')).toEqual([0.7, 0.7]);
-    expect(d.evaluations).toEqual([{ step: 2, epoch: 0.2, best: true, perClass: [{ label: 'negative', precision: 1, recall: 0.5, f1: 0.667, support: 2 }], confusion: [[1, 1], [0, 2]] }]);
+    expect(d.evaluations).toEqual([{ step: 2, epoch: 0.2, split: 'validation', best: true, perClass: [{ label: 'negative', precision: 1, recall: 0.5, f1: 0.667, support: 2 }], confusion: [[1, 1], [0, 2]] }]);
     expect(d.utility.map((u) => [u.kind, u.k, u.metrics.accuracy])).toEqual([['drop', 0, 0.75], ['drop', 1, 0.7]]);
     const p = value<{ step: number; rows: unknown[] }>(await services.dispatch('runs.predictions', { id: runId }));
     expect(p.step).toBe(2);

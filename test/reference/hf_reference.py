@@ -2,8 +2,9 @@
 """Reference logits for the tiny pretrained fixtures, computed independently of the TypeScript code.
 
 Written from the published architectures (BERT: Devlin et al. 2019; RoBERTa: Liu et al. 2019;
-ELECTRA: Clark et al. 2020, as implemented in Hugging Face transformers' modeling_bert /
-modeling_roberta / modeling_electra), in plain PyTorch (no transformers package), in float64.
+ELECTRA: Clark et al. 2020; DistilBERT: Sanh et al. 2019, as implemented in Hugging Face
+transformers' modeling_bert / modeling_roberta / modeling_electra / modeling_distilbert), in plain
+PyTorch (no transformers package), in float64.
 Safetensors files are read by hand: 8-byte little-endian header length, JSON header, raw data.
 
 Usage: python3 test/reference/hf_reference.py <fixtures-folder> [out.json]
@@ -91,9 +92,42 @@ def encoder(cfg, w, ids, types, mask):
     return x
 
 
+def distilbert_encoder(cfg, w, ids, mask):
+    """modeling_distilbert: no token types, LayerNorm eps 1e-12 in the code, q_lin/k_lin/v_lin/out_lin,
+    masked_fill of padded keys, no dropout (hence nothing) between out_lin and sa_layer_norm."""
+    p = "distilbert."
+    eps = 1e-12
+    batch, length = ids.shape
+    positions = torch.arange(length).unsqueeze(0).expand(batch, length)
+    x = w[p + "embeddings.word_embeddings.weight"][ids] + w[p + "embeddings.position_embeddings.weight"][positions]
+    x = layer_norm(x, w, p + "embeddings.LayerNorm", eps)
+    heads = cfg["n_heads"]
+    dim = cfg["dim"]
+    d = dim // heads
+    padded = (mask == 0)[:, None, None, :]
+
+    def split(t):
+        return t.view(batch, length, heads, d).transpose(1, 2)
+
+    for i in range(cfg["n_layers"]):
+        L = f"{p}transformer.layer.{i}."
+        q = split(linear(x, w, L + "attention.q_lin")) / math.sqrt(d)
+        k = split(linear(x, w, L + "attention.k_lin"))
+        v = split(linear(x, w, L + "attention.v_lin"))
+        scores = (q @ k.transpose(2, 3)).masked_fill(padded, torch.finfo(torch.float64).min)
+        weights = torch.softmax(scores, dim=-1)
+        context = (weights @ v).transpose(1, 2).reshape(batch, length, dim)
+        sa = layer_norm(linear(context, w, L + "attention.out_lin") + x, w, L + "sa_layer_norm", eps)
+        ffn = linear(gelu(linear(sa, w, L + "ffn.lin1")), w, L + "ffn.lin2")
+        x = layer_norm(ffn + sa, w, L + "output_layer_norm", eps)
+    return x
+
+
 def head(cfg, w, hidden_states):
     first = hidden_states[:, 0]
     family = cfg["model_type"]
+    if family == "distilbert":
+        return linear(torch.relu(linear(first, w, "pre_classifier")), w, "classifier")
     if family == "bert":
         pooled = torch.tanh(linear(first, w, "bert.pooler.dense"))
         return linear(pooled, w, "classifier")
@@ -125,6 +159,11 @@ INPUTS = {
         (["<s>", "this", "Ġfilm", "Ġwas", "Ġnot", "Ġgood", "</s>", "</s>", "bad", "Ġplot", "</s>"], None),
         (["<s>", "love", "</s>"], None),
     ],
+    "distilbert": [
+        (["[CLS]", "the", "film", "was", "boring", ".", "[SEP]"], None),
+        (["[CLS]", "i", "watch", "##ed", "the", "film", "[SEP]", "it", "was", "fun", "[SEP]"], 7),
+        (["[CLS]", "very", "good", "[SEP]"], None),
+    ],
 }
 
 
@@ -146,10 +185,14 @@ def main():
             n = len(row)
             ids.append(row + [pad] * (length - n))
             start = n if second_start is None else second_start
+            # Segment ids of a pair (DistilBERT has no token type embeddings: its rows are not read).
             types.append([0 if j < start or j >= n else 1 for j in range(length)])
             mask.append([1] * n + [0] * (length - n))
         ids_t, types_t, mask_t = torch.tensor(ids), torch.tensor(types), torch.tensor(mask)
-        hidden = encoder(cfg, w, ids_t, types_t, mask_t)
+        if family == "distilbert":
+            hidden = distilbert_encoder(cfg, w, ids_t, mask_t)
+        else:
+            hidden = encoder(cfg, w, ids_t, types_t, mask_t)
         logits = head(cfg, w, hidden)
         out[family] = {
             "input_ids": ids,

@@ -1,9 +1,10 @@
-// Item 3 of issue 3: the 1 + C copies run as ONE batched forward or one after another (same site
-// seeds, hence the same nested masks) give the same loss and the same gradients, to 1e-5.
+// Batched passes (docs/method.md#batched-passes): the 1 + C copies run as ONE batched forward
+// or one after another (same site seeds, hence the same nested masks) give the same loss and the
+// same gradients, to 1e-5.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
-import { TransformerClassifier } from '../../main/training/model';
+import { selectBackend } from '../../main/kernels/backends';
+import { TransformerClassifier } from '../../main/models/builtin-classifier';
 import { type LossSettings, stepGradients, type StepInput } from '../../main/training/training-step';
 import { mulberry32 } from '../../shared/random';
 import { DEFAULT_RUN_CONFIG, type Task } from '../../shared/schemas';

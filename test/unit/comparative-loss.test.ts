@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
+import { selectBackend } from '../../main/kernels/backends';
 import { ablationRates, type CmpTarget, comparativeLoss } from '../../main/training/comparative-loss';
 
 function lossAndGrad(rows: number[][], target: CmpTarget, temperature = 1): { loss: number; grad: number[][] } {

@@ -9,7 +9,10 @@ import {
   sumConfusions,
   type Prediction,
 } from '../../shared/comparison-analysis';
-import { copiesPerStep, flopsPerStep, forwardFlops, trainingFlops } from '../../shared/flops';
+import { copiesPerCropLevel, expectedAtLongest, flopsPerStep, forwardFlops, trainingFlops } from '../../shared/flops';
+import { lengthsByCropLevel } from '../../main/services/training-lengths';
+import { splitWords } from '../../main/training/tokenizer';
+import { copySpecs } from '../../main/training/training-step';
 
 describe('meanBandCurves', () => {
   it('averages seeds per arm at each step with a min–max band', () => {
@@ -140,20 +143,70 @@ describe('fixedAndBroken', () => {
 
 describe('FLOPs estimate', () => {
   const model = { dim: 4, layers: 1, ffnDim: 8 };
+  // L = 1: 64 + 8 + 64 = 136 multiply-adds -> fwd 288 -> train 864; L = 3: 192 + 72 + 192 = 456 -> fwd 928 -> train 2784
+  const TRAIN_1 = 864;
+  const TRAIN_3 = 2784;
+
   it('counts 2 x multiply-adds of every matmul, attention scores included', () => {
     // L = 2: projections 4*2*4*4 = 128, scores + values 2*2*2*4 = 32, FFN 2*2*4*8 = 128, head 4*2 = 8
     expect(forwardFlops(model, 2, 2)).toBe(2 * (128 + 32 + 128 + 8));
     expect(trainingFlops(model, 2, 2)).toBe(3 * 592);
     // Two layers double the encoder part, not the head.
     expect(forwardFlops({ ...model, layers: 2 }, 2, 2)).toBe(2 * (2 * 288 + 8));
+    expect(trainingFlops(model, 1, 2)).toBe(TRAIN_1);
+    expect(trainingFlops(model, 3, 2)).toBe(TRAIN_3);
   });
 
-  it('averages over the real lengths and multiplies by examples and copies', () => {
-    // L = 1: 64 + 8 + 64 = 136 -> fwd 288 -> train 864; L = 3: 192 + 72 + 192 = 456 -> fwd 928 -> train 2784
-    expect(flopsPerStep({ model, numClasses: 2, lengths: [1, 3], examplesPerStep: 2, copies: 1 })).toBe(2 * 1824);
-    expect(flopsPerStep({ model, numClasses: 2, lengths: [2, 2], examplesPerStep: 3, copies: copiesPerStep('comparative', 2) })).toBe(3 * 3 * 1776);
-    expect(copiesPerStep('baseline', 4)).toBe(1);
-    expect(flopsPerStep({ model, numClasses: 2, lengths: [], examplesPerStep: 3, copies: 1 })).toBe(0);
+  it('puts at each crop level exactly the copies the trainer runs there (copySpecs)', () => {
+    for (const crops of [0, 1, 2, 3, 4]) {
+      for (let ablations = 1; ablations <= 8; ablations++) {
+        for (const loss of ['baseline', 'comparative'] as const) {
+          const specs = copySpecs({ loss, ablations, crops, dropout: 0.1 });
+          const levels = loss === 'comparative' ? crops + 1 : 1;
+          const perLevel = Array.from({ length: levels }, (_, c) => specs.filter((spec) => spec.crop === c).length);
+          expect(copiesPerCropLevel(loss, ablations, crops), `${loss}, crops ${crops}, C ${ablations}`).toEqual(perLevel);
+        }
+      }
+    }
+    // Alternation: crop 1; crop 1 + drop 1; crop 2 + drop 1 ... so with one crop all C drops sit on it.
+    expect(copiesPerCropLevel('comparative', 2, 1)).toEqual([1, 3]);
+    expect(copiesPerCropLevel('comparative', 2, 0)).toEqual([3]);
+    expect(copiesPerCropLevel('baseline', 4, 2)).toEqual([1]);
+  });
+
+  it('pads each micro-batch to its longest input: the expected cost at the maximum of B draws', () => {
+    // B = 1 is the plain mean; B = 2 over [1, 3]: P(max = 1) = 1/4, P(max = 3) = 3/4.
+    expect(expectedAtLongest([1, 3], 1, (L) => trainingFlops(model, L, 2))).toBe((TRAIN_1 + TRAIN_3) / 2);
+    expect(expectedAtLongest([3, 1], 2, (L) => trainingFlops(model, L, 2))).toBe(TRAIN_1 / 4 + (3 * TRAIN_3) / 4);
+    // Baseline, batch 2, one micro-batch: both examples cost the padded length.
+    const baseline = { model, numClasses: 2, lengthsByCrop: [[1, 3]], batchSize: 2, microBatches: 1, copies: [1] };
+    expect(flopsPerStep(baseline)).toBe(2 * (TRAIN_1 / 4 + (3 * TRAIN_3) / 4));
+    expect(flopsPerStep({ ...baseline, microBatches: 3 })).toBe(3 * flopsPerStep(baseline));
+    expect(flopsPerStep({ ...baseline, lengthsByCrop: [[]] })).toBe(0);
+  });
+
+  it('runs cropped copies at their crop\'s length and drop-only copies at the full length', () => {
+    const lengthsByCrop = [[3, 3], [1, 1]];
+    const step = (copies: number[]) => flopsPerStep({ model, numClasses: 2, lengthsByCrop, batchSize: 2, microBatches: 2, copies });
+    // One crop, C = 2: full model at length 3; crop 1, crop 1 + drop 1, crop 1 + drop 2 at length 1.
+    expect(step(copiesPerCropLevel('comparative', 2, 1))).toBe(2 * 2 * (TRAIN_3 + 3 * TRAIN_1));
+    // No crops, C = 2: all three copies at the full length, three times the baseline.
+    expect(step(copiesPerCropLevel('comparative', 2, 0))).toBe(3 * step(copiesPerCropLevel('baseline', 2, 0)));
+    expect(() => step([1, 1, 1])).toThrow(/3 crop levels/);
+  });
+
+  it('measures crop lengths on real texts as the trainer crops them', () => {
+    const texts = ['One short sentence here. A second one follows. And a third, longer, sentence ends it.', 'single sentence without an end', ''];
+    const [full, crop1, crop2] = lengthsByCropLevel(texts, 64, 2);
+    expect(full).toEqual(texts.map((t) => Math.max(1, splitWords(t).length)));
+    crop1.forEach((length, i) => {
+      expect(length).toBeLessThanOrEqual(full[i]);
+      expect(crop2[i]).toBeLessThanOrEqual(length);
+    });
+    // Three sentences: the crops keep 2 and then 1 of them, so both are strictly shorter.
+    expect(crop1[0]).toBeLessThan(full[0]);
+    expect(crop2[0]).toBeLessThan(crop1[0]);
+    expect(lengthsByCropLevel(texts, 4, 0)).toEqual([[4, 4, 1]]);
   });
 });
 

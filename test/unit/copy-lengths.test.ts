@@ -1,12 +1,13 @@
-// Cropped copies run at their own padded length (issue 8, lever a): a comparative step with
-// crops hands the model one forward per crop level, each padded to that level's longest input,
-// and the same-crop copies stacked in one forward; the losses match a full-length-padded run of
-// the rate-0 copies, since padding is masked out.
+// Cropped copies run at their own padded length, not the full input's
+// (docs/method.md#batched-passes): a comparative step with crops hands the model one forward per
+// crop level, each padded to that level's longest input, and the same-crop copies stacked in one
+// forward; the losses match a full-length-padded run of the rate-0 copies, since padding is
+// masked out.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
-import type { SequenceClassifier } from '../../main/training/classifier';
-import { TransformerClassifier } from '../../main/training/model';
+import { selectBackend } from '../../main/kernels/backends';
+import type { SequenceClassifier } from '../../main/models/sequence-classifier';
+import { TransformerClassifier } from '../../main/models/builtin-classifier';
 import { stepGradients, type StepInput } from '../../main/training/training-step';
 import { DEFAULT_RUN_CONFIG } from '../../shared/schemas';
 

@@ -1,4 +1,4 @@
-// Item 1 of issue 3: CmpCrop (nested segment-level input crops) and its alternation with CmpDrop.
+// CmpCrop (nested segment-level input crops) and its alternation with CmpDrop (docs/method.md#copies).
 import { describe, expect, it } from 'vitest';
 import { cropIds, encodeSegmented, randomCrops, shareCrops, splitSegments } from '../../main/training/crops';
 import { encodeSplit, trainingInput } from '../../main/training/data';

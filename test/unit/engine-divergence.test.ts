@@ -1,7 +1,7 @@
 // A diverging step is simulated (a real one cannot be provoked reliably on a tiny model): the
 // engine must stop with a clear error instead of training on, or reporting, non-finite losses.
 import { describe, expect, it, vi } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
+import { selectBackend } from '../../main/kernels/backends';
 import { runTraining, TrainingControl } from '../../main/training/engine';
 import type { TrainerToParent } from '../../main/training/protocol';
 import { DEFAULT_RUN_CONFIG } from '../../shared/schemas';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
+import { selectBackend } from '../../main/kernels/backends';
 import { learningRateAt, runTraining, TrainingControl } from '../../main/training/engine';
 import type { StepSample, TrainerStartMessage, TrainerToParent } from '../../main/training/protocol';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../shared/schemas';

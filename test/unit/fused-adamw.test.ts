@@ -2,9 +2,9 @@
 // replaces: same parameters after several steps of a real model, and it refuses shared buffers.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
-import { adamWInPlace } from '../../main/training/fused-adamw';
-import { TransformerClassifier } from '../../main/training/model';
+import { selectBackend } from '../../main/kernels/backends';
+import { adamWInPlace } from '../../main/kernels/fused-adamw';
+import { TransformerClassifier } from '../../main/models/builtin-classifier';
 import { AdamW } from '../../main/training/optimizer';
 import { mulberry32 } from '../../shared/random';
 

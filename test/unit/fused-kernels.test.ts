@@ -6,10 +6,10 @@
 // built.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
-import { biasErfGelu, biasGelu, fusedKernelsActive, layerNorm, maskedSoftmax, setFusedKernels } from '../../main/training/fused-kernels';
-import { nestedDropout } from '../../main/training/nested-dropout';
-import { loadOpenBlas } from '../../main/training/openblas-kernels';
+import { selectBackend } from '../../main/kernels/backends';
+import { biasErfGelu, biasGelu, fusedKernelsActive, layerNorm, maskedSoftmax, setFusedKernels } from '../../main/kernels/fused-kernels';
+import { nestedDropout } from '../../main/models/nested-dropout';
+import { loadOpenBlas } from '../../main/kernels/openblas-kernels';
 import { mulberry32 } from '../../shared/random';
 
 const random = mulberry32(9);
@@ -68,7 +68,7 @@ function expectClose(actual: number[][], expected: number[][], tolerance: number
 }
 
 const addon = loadOpenBlas();
-if (!addon) console.log('SKIPPED test/unit/fused-kernels.test.ts: the native addon is not built here (node scripts/build-native.mjs)');
+if (!addon) console.log('fused native kernels skipped: the OpenBLAS addon is not built here (node scripts/build-native.mjs)');
 
 describe.skipIf(addon === null)('fused native kernels (wasm+openblas)', () => {
   const threads = addon?.threads() ?? 1;

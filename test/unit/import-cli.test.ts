@@ -1,4 +1,4 @@
-// `npm run cli -- import <file|folder> --json` as issue 5 specifies it: the summary keys on
+// `npm run cli -- import <file|folder> --json`, the import command's contract: the summary keys on
 // stdout and exit 0; on bad input exit 2 with `file:line:column: message` on stderr, no stack.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

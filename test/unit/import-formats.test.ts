@@ -1,4 +1,4 @@
-// Every format issue 5 names, on real files in test/fixtures/import: delimiters, encodings, JSON
+// Every import format, on real files in test/fixtures/import: delimiters, encodings, JSON
 // documents, GLUE TSV, SQuAD, Hugging Face exports (JSON Lines, Parquet), task inference and
 // label normalisation.
 import { readFileSync } from 'node:fs';

@@ -129,7 +129,7 @@ describe('identity, storage and migration', () => {
     expect(service.preview(first.id, 1).rows[0]).toMatchObject({ text: 'A plane is taking off.', textPair: 'An air plane is taking off.', label: '5' });
   });
 
-  it('gives the trainer the second texts of pairs apart (textPairs), and refuses tasks it cannot train yet', async () => {
+  it('gives the trainer pairs apart (textPairs), regression targets as numbers, and refuses question answering', async () => {
     const pair = await service.importPath(join(FIXTURES, 'glue-mrpc.tsv'));
     const data = service.trainingData(pair.id);
     for (const split of [data.train, data.validation]) {
@@ -137,7 +137,12 @@ describe('identity, storage and migration', () => {
       expect(split.textPairs!.every((t) => typeof t === 'string' && t.length > 0)).toBe(true);
     }
     const regression = await service.importPath(join(FIXTURES, 'glue-stsb.tsv'));
-    expect(() => service.trainingData(regression.id)).toThrow(/regression dataset/);
+    const targets = service.trainingData(regression.id);
+    expect(targets.task).toBe('regression');
+    expect([...targets.train.labels, ...targets.validation.labels].every(Number.isFinite)).toBe(true);
+    expect([...targets.train.labels, ...targets.validation.labels]).toContain(5);
+    const qa = await service.importPath(join(FIXTURES, 'squad.json'));
+    expect(() => service.trainingData(qa.id)).toThrow(/question answering dataset; Comparo cannot train that task yet/);
   });
 
   it('migration 003 keeps rows stored under schema 2 and allows the test split', () => {

@@ -1,7 +1,8 @@
-// Layering rules of shared/docs/architecture.md, checked over the source tree:
+// Layering rules of the source tree (README.md, "Layout"), checked file by file:
 // - shared/ is pure TypeScript: no electron, no Node builtins (node:* or bare), no React, no tfjs;
 // - renderer/ imports shared/ only: nothing under main/, no Node builtins, no electron;
-// - only main/app and main/preload import electron, and nothing else under main/ imports them.
+// - only main/app and main/preload import electron, and nothing else under main/ imports them;
+// - rooms (the top-level folders under main/) depend one way only: no import cycle between rooms.
 // Specifiers are found with regexes (import/export-from, side-effect import, dynamic import(),
 // require()) over every .ts/.tsx file after blanking comments; type-only imports count too.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -137,6 +138,54 @@ export function violation(file: string, specifier: string): string | null {
   return null;
 }
 
+/** The room of a repo-relative path: its top-level folder under main/ (null outside main/). */
+export function roomOf(path: string): string | null {
+  return /^main\/([^/]+)\//.exec(path)?.[1] ?? null;
+}
+
+/**
+ * Groups of rooms that import each other, directly or around a loop (the strongly connected
+ * components of more than one room, Tarjan's algorithm), each sorted, in sorted order.
+ */
+export function roomCycles(edges: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (room: string): void => {
+    index.set(room, index.size);
+    low.set(room, index.get(room)!);
+    stack.push(room);
+    onStack.add(room);
+    for (const next of edges.get(room) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(room, Math.min(low.get(room)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(room, Math.min(low.get(room)!, index.get(next)!));
+    }
+    if (low.get(room) !== index.get(room)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== room);
+    if (component.length > 1) cycles.push(component.sort());
+  };
+  for (const room of [...edges.keys()].sort()) if (!index.has(room)) visit(room);
+  return cycles.sort((a, b) => a.join().localeCompare(b.join()));
+}
+
+/**
+ * Cycles older than the rule, each to be broken by its rooms' owners: the test fails when one is
+ * broken (so it leaves this list) or a new one appears. services <-> ipc: services/index.ts wires
+ * ipc's handlers, which take services' ServiceSet; inference <-> services: inference/
+ * prediction-file.ts reads input files with services/import's parsers.
+ */
+const KNOWN_ROOM_CYCLES = [['inference', 'ipc', 'services']];
+
 describe('import scanner', () => {
   it('finds every import form, with line numbers, ignoring comments and strings in comments', () => {
     const source = [
@@ -210,5 +259,48 @@ describe('source tree layering', () => {
     }
     if (offences.length > 0) console.error(`Layering violations:\n${offences.join('\n')}`);
     expect(offences).toEqual([]);
+  });
+});
+
+describe('rooms', () => {
+  it('finds the rooms of a cycle, direct or around a loop, and nothing in a one-way graph', () => {
+    const graph = (pairs: string[]) => {
+      const edges = new Map<string, Set<string>>();
+      for (const pair of pairs) {
+        const [from, to] = pair.split('>');
+        edges.set(from, (edges.get(from) ?? new Set()).add(to));
+      }
+      return edges;
+    };
+    expect(roomOf('main/training/engine.ts')).toBe('training');
+    expect(roomOf('main/services/import/csv-stream.ts')).toBe('services');
+    expect(roomOf('shared/contract.ts')).toBeNull();
+    expect(roomCycles(graph(['training>models', 'pretrained>models', 'training>pretrained', 'models>kernels']))).toEqual([]);
+    expect(roomCycles(graph(['training>pretrained', 'pretrained>training', 'training>models']))).toEqual([['pretrained', 'training']]);
+    expect(roomCycles(graph(['a>b', 'b>c', 'c>a', 'd>e', 'e>d', 'c>d']))).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+  });
+
+  it('depend one way only: no import cycle between the rooms under main/', () => {
+    const files = listSources(join(ROOT, 'main'));
+    const edges = new Map<string, Set<string>>();
+    const example = new Map<string, string>();
+    for (const file of files) {
+      const from = roomOf(rel(file))!;
+      for (const ref of findImports(readFileSync(file, 'utf8'))) {
+        const to = roomOf(`${target(file, ref.specifier) ?? ''}/`);
+        if (!to || to === from) continue;
+        edges.set(from, (edges.get(from) ?? new Set()).add(to));
+        if (!example.has(`${from}>${to}`)) example.set(`${from}>${to}`, `${rel(file)}:${ref.line} imports '${ref.specifier}'`);
+      }
+    }
+    // The training <-> pretrained cycle is gone for good: models and kernels sit below both.
+    expect(edges.get('training')).toContain('pretrained');
+    expect(edges.get('pretrained') ?? new Set()).not.toContain('training');
+    const cycles = roomCycles(edges);
+    const explain = (cycle: string[]) =>
+      [...example].filter(([edge]) => cycle.includes(edge.split('>')[0]) && cycle.includes(edge.split('>')[1])).map(([edge, where]) => `  ${edge.replace('>', ' -> ')}: ${where}`);
+    const unexpected = cycles.filter((cycle) => !KNOWN_ROOM_CYCLES.some((known) => known.join() === cycle.join()));
+    if (unexpected.length > 0) console.error(`Import cycles between rooms:\n${unexpected.flatMap(explain).join('\n')}`);
+    expect(cycles).toEqual(KNOWN_ROOM_CYCLES);
   });
 });

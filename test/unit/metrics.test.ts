@@ -1,4 +1,4 @@
-// Item 5 of issue 3: metric functions against hand-computed / textbook values.
+// Metric functions against hand-computed / textbook values.
 import { describe, expect, it } from 'vitest';
 import {
   accuracy,

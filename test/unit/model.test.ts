@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
+import { selectBackend } from '../../main/kernels/backends';
 import { disposeBatch, type EncodedExample, padBatch } from '../../main/training/batching';
-import { type ClassifierShape, TransformerClassifier } from '../../main/training/model';
+import { type ClassifierShape, TransformerClassifier } from '../../main/models/builtin-classifier';
 
 const SHAPE: ClassifierShape = { vocabSize: 40, dim: 16, layers: 2, heads: 4, ffnDim: 32, maxLength: 10, numClasses: 3 };
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
+import { selectBackend } from '../../main/kernels/backends';
 import { ablationRates } from '../../main/training/comparative-loss';
-import { DropoutSites, dropoutStepSeed, nestedDropout, nestedDropoutMask } from '../../main/training/nested-dropout';
+import { DropoutSites, dropoutStepSeed, nestedDropout, nestedDropoutMask } from '../../main/models/nested-dropout';
 
 function maskRows(copySize: number, rates: number[], seed: number): Float32Array[] {
   const mask = nestedDropoutMask(copySize, rates, seed);

@@ -1,9 +1,10 @@
-// Item 2 of issue 3: every objective and every task loss, against hand-computed values.
+// Every objective (docs/method.md#objective) and every task loss, against hand-computed values.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
+import { selectBackend } from '../../main/kernels/backends';
 import { comparativeLoss } from '../../main/training/comparative-loss';
-import { objectiveLoss, type ObjectiveSettings, perExampleTaskLoss } from '../../main/training/objectives';
+import { objectiveLoss, type ObjectiveSettings } from '../../main/training/objectives';
+import { taskHead } from '../../main/tasks/registry';
 
 const base: ObjectiveSettings = { objective: 'comparative', primary: 'max', hingeWeight: 1, target: 'ultra', temperature: 1 };
 
@@ -21,15 +22,15 @@ describe('task losses', () => {
   });
 
   it('cross-entropy, squared error and mean per-label binary cross-entropy', () => {
-    const ce = perExampleTaskLoss('classification', tf.tensor2d([[1, 2, 0]]), { labels: tf.tensor1d([1], 'int32') });
+    const ce = taskHead('classification').perExampleLoss(tf.tensor2d([[1, 2, 0]]), { labels: tf.tensor1d([1], 'int32') });
     expect(ce.dataSync()[0]).toBeCloseTo(Math.log(Math.E + Math.E ** 2 + 1) - 2, 5);
-    const se = perExampleTaskLoss('regression', tf.tensor2d([[1.5], [-1]]), { labels: tf.tensor1d([0.5, 1]) });
+    const se = taskHead('regression').perExampleLoss(tf.tensor2d([[1.5], [-1]]), { labels: tf.tensor1d([0.5, 1]) });
     expect(Array.from(se.dataSync())).toEqual([1, 4]);
     // x = 0, z = 1: log 2;  x = 2, z = 0: 2 + log(1 + e^-2) = log(1 + e^2).
-    const bce = perExampleTaskLoss('multilabel', tf.tensor2d([[0, 2]]), { multiHot: tf.tensor2d([[1, 0]]) });
+    const bce = taskHead('multilabel').perExampleLoss(tf.tensor2d([[0, 2]]), { multiHot: tf.tensor2d([[1, 0]]) });
     expect(bce.dataSync()[0]).toBeCloseTo((Math.log(2) + Math.log(1 + Math.E ** 2)) / 2, 5);
     // Large logits stay finite (the stable form).
-    const extreme = perExampleTaskLoss('multilabel', tf.tensor2d([[200, -200]]), { multiHot: tf.tensor2d([[0, 1]]) });
+    const extreme = taskHead('multilabel').perExampleLoss(tf.tensor2d([[200, -200]]), { multiHot: tf.tensor2d([[0, 1]]) });
     expect(extreme.dataSync()[0]).toBeCloseTo(200, 3);
   });
 });

@@ -4,9 +4,9 @@
 // no libopenblas-dev at install); scripts/build-native.mjs says why at install time.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
-import { TransformerClassifier } from '../../main/training/model';
-import { loadOpenBlas } from '../../main/training/openblas-kernels';
+import { selectBackend } from '../../main/kernels/backends';
+import { TransformerClassifier } from '../../main/models/builtin-classifier';
+import { loadOpenBlas } from '../../main/kernels/openblas-kernels';
 import { stepGradients } from '../../main/training/training-step';
 import { mulberry32 } from '../../shared/random';
 import { DEFAULT_RUN_CONFIG } from '../../shared/schemas';

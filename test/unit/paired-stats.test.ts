@@ -1,6 +1,7 @@
 // The paired statistics against published reference values, and the verdict sentence built on them.
 import { describe, expect, it } from 'vitest';
 import { comparisonTable } from '../../main/services/comparison-service';
+import { tablePlan } from '../../main/services/comparison-metrics';
 import {
   averageRanks,
   bootstrapMeanCi,
@@ -203,6 +204,9 @@ describe('verdict', () => {
   });
 });
 
+/** The table rows of a classification dataset without a test split. */
+const ROWS = tablePlan({ task: 'classification', splits: { train: 10, validation: 5 } } as never, []).rows;
+
 describe('comparisonTable statistics', () => {
   const run = (loss: 'baseline' | 'comparative', seed: number, accuracy: number): RunSummary =>
     ({ id: `${loss}-${seed}`, loss, seed, status: 'completed', finalMetrics: { accuracy } }) as unknown as RunSummary;
@@ -210,7 +214,7 @@ describe('comparisonTable statistics', () => {
   it('adds the paired statistics and verdict to each row, keeping the existing fields', () => {
     const seeds = [1, 2, 3, 4, 5];
     const runs = seeds.flatMap((s, i) => [run('baseline', s, EXP_BASE[i]), run('comparative', s, EXP_CMP[i])]);
-    const [row] = comparisonTable(seeds, runs);
+    const [row] = comparisonTable(seeds, runs, ROWS);
     expect(row.metric).toBe('accuracy');
     expect(row.baseline).toEqual(EXP_BASE);
     expect(row.meanDifference).toBeCloseTo(0.0025, 10);
@@ -222,7 +226,7 @@ describe('comparisonTable statistics', () => {
     expect(row.stats!.ciHigh!).toBeGreaterThan(0.0025);
     expect(row.stats!.verdict).toMatch(/^no evidence of a difference/);
     // Deterministic: the same runs give the same interval every time the detail is read.
-    expect(comparisonTable(seeds, runs)[0].stats).toEqual(row.stats);
+    expect(comparisonTable(seeds, runs, ROWS)[0].stats).toEqual(row.stats);
   });
 });
 
@@ -246,7 +250,7 @@ describe('CLI comparison text', () => {
       ),
     );
     const config = { ...DEFAULT_RUN_CONFIG, selectionMetric: 'loss' as const };
-    const detail = { comparison: { id: 'c1', seeds, config }, runs, table: comparisonTable(seeds, runs) };
+    const detail = { comparison: { id: 'c1', seeds, config }, runs, table: comparisonTable(seeds, runs, ROWS) };
     const text = comparisonText(detail as never, { name: 'tiny', splits: { train: 10, validation: 5 } } as never);
     expect(text).toMatch(/\naccuracy: no evidence of a difference \(p = 0\.78 over 5 seeds/);
     expect(text).toMatch(/\nloss: comparative is better by 0\.050, 95% CI \[0\.04\d, 0\.05\d\], p < 0\.001 over 5 seeds/);

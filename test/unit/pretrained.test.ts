@@ -1,19 +1,21 @@
 // Pretrained encoders: the safetensors reader/writer, config and weight-name checks with their
-// error messages, fresh heads, export and reload, CmpDrop on the encoder, and the fixtures.
+// error messages, fresh heads, DistilBERT's own names, export and reload, CmpDrop on the encoder
+// (where each family's sites are), and the fixtures.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { gelu, siteRate } from '../../main/pretrained/encoder-classifier';
-import { exportHuggingFace, exportTfjs } from '../../main/pretrained/export';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { gelu } from '../../main/models/pretrained-classifier';
+import { DropoutSites, siteRate } from '../../main/models/nested-dropout';
+import { exportedConfig, exportHuggingFace, exportTfjs } from '../../main/pretrained/export';
 import { parseHfConfig } from '../../main/pretrained/hf-config';
 import { loadPretrainedClassifier, readPretrainedFolder } from '../../main/pretrained/load';
 import { parseSafetensors, readSafetensors, serializeSafetensors } from '../../main/pretrained/safetensors';
-import { encodePretrainedSegmented } from '../../main/pretrained/segmented-encoding';
+import { encodePretrainedSegmented } from '../../main/training/segmented-encoding';
 import { loadTokenizer } from '../../main/pretrained/tokenizer';
 import { resolveWeights } from '../../main/pretrained/weight-names';
-import { selectBackend } from '../../main/training/backends';
+import { selectBackend } from '../../main/kernels/backends';
 import { cropIds, randomCrops } from '../../main/training/crops';
 import { stepGradients } from '../../main/training/training-step';
 import { mulberry32 } from '../../shared/random';
@@ -108,11 +110,62 @@ describe('loading a folder', () => {
   });
 });
 
+describe('DistilBERT', () => {
+  it('reads DistilBertConfig names as the shared ones and exports them as they were', () => {
+    const json = JSON.parse(readFileSync(join(folder('distilbert'), 'config.json'), 'utf8'));
+    const config = parseHfConfig(json, 'distilbert/config.json');
+    expect(config).toMatchObject({ hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64, hidden_dropout_prob: 0.1, classifier_dropout: 0.2, layer_norm_eps: 1e-12, type_vocab_size: 0 });
+    const exported = exportedConfig({ config, weights: new Map(), labels: ['a', 'b'], task: 'classification', tokenizerFiles: [] });
+    expect(exported).toMatchObject({ model_type: 'distilbert', dim: 32, n_layers: 2, n_heads: 4, hidden_dim: 64, seq_classif_dropout: 0.2, architectures: ['DistilBertForSequenceClassification'] });
+    for (const shared of ['hidden_size', 'num_hidden_layers', 'layer_norm_eps', 'type_vocab_size', 'classifier_dropout']) expect(exported).not.toHaveProperty(shared);
+    expect(parseHfConfig(exported, 'export')).toEqual({ ...config, ...exported });
+    expect(() => parseHfConfig({ ...json, sinusoidal_pos_embds: true }, '/d/config.json')).toThrow(/\/d\/config\.json: .*DistilBERT.*sinusoidal_pos_embds/);
+    expect(() => parseHfConfig({ ...json, activation: 'relu' }, '/d/config.json')).toThrow(/activation/);
+    expect(() => parseHfConfig({ ...json, n_heads: 5 }, '/d/config.json')).toThrow(/not divisible/);
+  });
+
+  it('ignores the masked-LM head and replaces pre_classifier and classifier whole for another label count', () => {
+    const { config, tensors } = readPretrainedFolder(folder('distilbert'));
+    expect(tensors.has('vocab_projector.bias')).toBe(true);
+    expect(resolveWeights(tensors, config, 2, 'two').missingHead).toEqual([]);
+    const resized = resolveWeights(tensors, config, 5, 'five');
+    expect(resized.missingHead.sort()).toEqual(['classifier.bias', 'classifier.weight', 'pre_classifier.bias', 'pre_classifier.weight']);
+    expect([...resized.tensors.keys()].some((name) => name.startsWith('vocab_'))).toBe(false);
+  });
+
+  it('is inspected with its sizes under the shared names, usable', async () => {
+    const { inspectModelFolder } = await import('../../main/pretrained/inspect');
+    const info = await inspectModelFolder(folder('distilbert'), { source: folder('distilbert'), kind: 'folder', hubId: null });
+    expect(info).toMatchObject({ family: 'distilbert', familyLabel: 'DistilBERT', layers: 2, hiddenSize: 32, heads: 4, tokenizer: 'wordpiece', weights: 'safetensors', usable: true, problems: [] });
+  });
+
+  it('predicts from its folder with the head it holds, under id2label', async () => {
+    const { loadFolderPredictor } = await import('../../main/inference/folder-predictor');
+    const predictor = await loadFolderPredictor(folder('distilbert'));
+    try {
+      expect(predictor).toMatchObject({ hasHead: true, task: 'classification', labelNames: ['negative', 'positive'] });
+      const [prediction] = predictor.predict([{ text: 'the film was boring.' }]);
+      expect(prediction.logits).toHaveLength(2);
+      expect(['negative', 'positive']).toContain(prediction.label);
+    } finally {
+      predictor.dispose();
+    }
+  });
+});
+
 describe('export', () => {
   const ids = tf.tensor2d([[2, 85, 100, 93, 3, 0], [2, 91, 3, 119, 86, 3]], undefined, 'int32');
   const mask = tf.tensor2d([[1, 1, 1, 1, 1, 0], [1, 1, 1, 1, 1, 1]]);
 
-  it.each(['bert', 'electra', 'roberta'] as const)('%s: load -> export (Hugging Face, TF.js) -> load gives identical tensors and logits', async (family) => {
+  // A few tensors each export must hold under transformers' *ForSequenceClassification names.
+  const exportedNames = {
+    bert: ['bert.embeddings.word_embeddings.weight', 'bert.encoder.layer.1.output.LayerNorm.bias', 'bert.pooler.dense.weight', 'classifier.weight'],
+    electra: ['electra.embeddings_project.weight', 'electra.encoder.layer.1.output.LayerNorm.bias', 'classifier.dense.weight', 'classifier.out_proj.weight'],
+    roberta: ['roberta.embeddings.token_type_embeddings.weight', 'roberta.encoder.layer.1.output.LayerNorm.bias', 'classifier.out_proj.weight'],
+    distilbert: ['distilbert.embeddings.word_embeddings.weight', 'distilbert.transformer.layer.1.output_layer_norm.bias', 'pre_classifier.weight', 'classifier.weight'],
+  };
+
+  it.each(['bert', 'electra', 'roberta', 'distilbert'] as const)('%s: load -> export (Hugging Face, TF.js) -> load gives identical tensors and logits', async (family) => {
     const tokenizer = await loadTokenizer(folder(family));
     const original = loadPretrainedClassifier(folder(family), { outputs: 3, seed: 1, sepId: tokenizer.sepId });
     const exportable = { config: original.checkpoint.config, weights: original.model.namedWeights(), labels: ['a', 'b', 'c'], task: 'classification' as const, tokenizerFiles: tokenizer.files };
@@ -124,8 +177,8 @@ describe('export', () => {
     expect(config).toMatchObject({ architectures: [expect.stringMatching(/ForSequenceClassification$/)], id2label: { 0: 'a', 1: 'b', 2: 'c' }, label2id: { c: 2 }, problem_type: 'single_label_classification' });
     expect(readdirSync(hf)).toEqual(expect.arrayContaining(['model.safetensors', 'config.json', 'tokenizer_config.json']));
     const names = [...readSafetensors(join(hf, 'model.safetensors')).keys()];
-    const headName = family === 'bert' ? 'classifier.weight' : 'classifier.out_proj.weight';
-    expect(names).toEqual(expect.arrayContaining([`${family}.embeddings.word_embeddings.weight`, `${family}.encoder.layer.1.output.LayerNorm.bias`, headName]));
+    expect(names).toEqual(expect.arrayContaining(exportedNames[family]));
+    expect(names.every((name) => name.startsWith(`${family}.`) || /^(classifier|pre_classifier)\./.test(name))).toBe(true);
     const before = original.model.logits(ids, mask, [0], 0).arraySync();
     for (const reloadFolder of [hf, tfjs]) {
       const reloaded = loadPretrainedClassifier(reloadFolder, { outputs: 3, seed: 99, sepId: tokenizer.sepId });
@@ -148,6 +201,32 @@ describe('CmpDrop on a pretrained encoder', () => {
     expect(siteRate(1 - 0.9 ** 3, 0.2, 0.1)).toBeCloseTo(1 - 0.8 ** 3, 12);
     expect(siteRate(0, 0.2, 0.1)).toBe(0);
     expect(siteRate(0.3, 0, 0.1)).toBe(0);
+  });
+
+  it('puts the dropout sites where each original has them, at its probabilities', () => {
+    // Per 2-layer fixture, in forward order: embeddings, per block attention probabilities,
+    // attention output (not DistilBERT), FFN output, then the head's (classifier_dropout or hidden).
+    const expected = {
+      bert: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1],
+      electra: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2, 0.2],
+      roberta: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1],
+      distilbert: [0.1, 0.1, 0.1, 0.1, 0.1, 0.2],
+    };
+    const ids = tf.tensor2d([[2, 85, 100, 3]], undefined, 'int32');
+    const mask = tf.ones([1, 4]) as tf.Tensor2D;
+    const apply = vi.spyOn(DropoutSites.prototype, 'apply');
+    try {
+      for (const [family, probabilities] of Object.entries(expected)) {
+        const { model } = loadPretrainedClassifier(folder(family), { outputs: 2, seed: 1 });
+        apply.mockClear();
+        tf.dispose(model.logits(ids, mask, [0, 0.1], 3));
+        expect(apply.mock.calls.map((call) => call[1]), family).toEqual(probabilities);
+        model.dispose();
+      }
+    } finally {
+      apply.mockRestore();
+      tf.dispose([ids, mask]);
+    }
   });
 
   it.each(['cpu', 'wasm'] as const)('erf GELU gradient matches finite differences on %s', async (backend) => {
@@ -213,7 +292,7 @@ describe('fixtures', () => {
 
 describe('exporting a run', () => {
   it('refuses a Hugging Face folder of a built-in run and writes its TF.js export', async () => {
-    const { exportRunModel } = await import('../../main/pretrained/export-run');
+    const { exportRunModel } = await import('../../main/services/export-run');
     const { writeCheckpoint } = await import('../../main/training/checkpoint');
     const checkpointPath = join(temp.path, 'builtin', 'best.ckpt');
     const weights = [new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6])];
@@ -238,14 +317,14 @@ describe('exporting a run', () => {
 });
 
 describe('the engine with pretrained folders', () => {
-  it('fine-tunes RoBERTa for regression and ELECTRA for multi-label, maxLength capped by the position table', async () => {
+  it('fine-tunes RoBERTa for regression, ELECTRA for multi-label and DistilBERT for classification, maxLength capped by the position table', async () => {
     const { runTraining, TrainingControl } = await import('../../main/training/engine');
     await selectBackend('wasm');
     const texts = Array.from({ length: 24 }, (_, i) => `the movie was ${i % 2 ? 'great' : 'bad'}. the plot was ${i % 3 ? 'good' : 'not good'}.`);
     texts[0] = 'the movie was really great. '.repeat(30); // ~180 tokens
-    const run = async (family: string, task: 'regression' | 'multilabel', labelNames: string[]) => {
+    const run = async (family: string, task: 'regression' | 'multilabel' | 'classification', labelNames: string[]) => {
       const messages: { type: string; metrics?: Record<string, number> }[] = [];
-      const labels = texts.map((_, i) => (task === 'regression' ? (i % 2) + 0.1 * (i % 3) : 0));
+      const labels = texts.map((_, i) => (task === 'regression' ? (i % 2) + 0.1 * (i % 3) : task === 'classification' ? i % 2 : 0));
       const labelSets = texts.map((_, i) => (i % 3 ? [i % 2] : [i % 2, 2]));
       const split = { texts, labels, ...(task === 'multilabel' ? { labelSets } : {}) };
       await runTraining(
@@ -262,5 +341,6 @@ describe('the engine with pretrained folders', () => {
     };
     expect(Object.keys(await run('roberta', 'regression', ['score']))).toEqual(expect.arrayContaining(['pearson', 'mse']));
     expect(Object.keys(await run('electra', 'multilabel', ['neg', 'pos', 'plot']))).toEqual(expect.arrayContaining(['micro_f1', 'macro_f1']));
+    expect(Object.keys(await run('distilbert', 'classification', ['bad', 'great']))).toEqual(expect.arrayContaining(['accuracy']));
   });
 });

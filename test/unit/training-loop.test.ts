@@ -1,11 +1,11 @@
-// Items 4, 6 and 7 of issue 3: AdamW, schedule, clipping, accumulation, determinism, early
+// The training loop around the loss: AdamW, schedule, clipping, accumulation, determinism, early
 // stopping, checkpoints and identical resume; per-step logging; neuronal utility.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
+import { selectBackend } from '../../main/kernels/backends';
 import { readCheckpoint } from '../../main/training/checkpoint';
 import { learningRateAt, runTraining, TrainingControl } from '../../main/training/engine';
 import { AdamW, clipGradients, globalNorm } from '../../main/training/optimizer';
@@ -151,7 +151,7 @@ describe('runTraining (wasm)', () => {
     const regression = start({ loss: 'comparative', selectionMetric: 'loss' }, { task: 'regression', labelNames: ['score'] });
     regression.train.labels = regression.train.labels.map((l, i) => l * 2 + (i % 3) * 0.1);
     const r = await run(regression);
-    expect(Object.keys(r.evals[0].metrics).sort()).toEqual(['loss', 'mse', 'pearson', 'spearman']);
+    expect(Object.keys(r.evals[0].metrics).sort()).toEqual(['loss', 'mae', 'mse', 'pearson', 'spearman']);
     const multi = start({ loss: 'comparative', objective: 'primary_hinge' }, { task: 'multilabel', labelNames: ['a', 'b', 'c'] });
     multi.train.labelSets = multi.train.labels.map((l, i) => (i % 3 === 0 ? [l, 2] : [l]));
     multi.validation.labelSets = multi.validation.labels.map((l) => [l]);

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/training/backends';
+import { selectBackend } from '../../main/kernels/backends';
 import { padBatch } from '../../main/training/batching';
 import { comparativeLoss } from '../../main/training/comparative-loss';
-import { TransformerClassifier } from '../../main/training/model';
-import { perExampleCrossEntropy } from '../../main/training/training-step';
+import { TransformerClassifier } from '../../main/models/builtin-classifier';
+import { perExampleCrossEntropy } from '../../main/tasks/classification';
 import { normalArray } from '../../shared/random';
 
 /** Runs `compute` on each backend and returns the flattened results, cpu first. */

@@ -2,9 +2,10 @@
 // stratified split of a single file), label list and counts, and the validation report.
 import { AppError } from '../../../shared/errors';
 import type { ColumnMapping, DatasetInspection, DatasetTask, ImportOptions, ValidationReport } from '../../../shared/dataset-report';
+import { isSingleLabelTask } from '../../../shared/tasks';
 import type { ParsedDataset, SkippedRow } from './index';
 import { buildReport, type ReportRow } from './report';
-import { labelCounts, stratifiedSplit } from './split';
+import { heldOutSplit, labelCounts, type SplitShares } from './split';
 
 export type StoredSplit = 'train' | 'validation' | 'test';
 
@@ -43,7 +44,7 @@ export const DEFAULT_MAX_LENGTH = 128;
 export function assemble(
   parts: Array<{ fileName: string; parsed: ParsedDataset }>,
   options: ImportOptions,
-  split: { validationFraction: number; seed: number },
+  split: SplitShares,
 ): AssembledDataset {
   if (parts.length === 0) throw new AppError('bad_input', 'no dataset files found');
   const first = parts[0].parsed;
@@ -68,8 +69,10 @@ export function assemble(
   const needsValidation = parts.length === 1 || ![...splitOf.values()].includes('validation');
   // Validation is carved from train when no file holds it; a test file is never touched.
   const trainRows = parts.flatMap(({ parsed }) => ((splitOf.get(parsed) ?? 'train') === 'train' ? parsed.rows : []));
-  const stratifyBy = (label: string) => (first.task === 'classification' || first.task === 'pair_classification' ? label : '');
-  const carved = needsValidation ? stratifiedSplit(trainRows.map((r) => stratifyBy(r.label)), split.validationFraction, split.seed) : [];
+  const stratifyBy = (label: string) => (isSingleLabelTask(first.task) ? label : '');
+  // A test share is only carved from a single file: a folder says itself which rows are test.
+  const shares = parts.length === 1 ? { ...split, testFraction: options.testFraction ?? 0 } : { ...split, testFraction: 0 };
+  const carved = needsValidation ? heldOutSplit(trainRows.map((r) => stratifyBy(r.label)), shares) : [];
   let trainIndex = 0;
   for (const { fileName, parsed } of parts) {
     const fileSplit = splitOf.get(parsed) ?? 'train';
@@ -82,7 +85,7 @@ export function assemble(
     }
   }
   const skipped: SkippedRow[] = parts.flatMap(({ parsed }) => parsed.skipped);
-  const classes = first.task === 'classification' || first.task === 'pair_classification' || first.task === 'multilabel';
+  const classes = isSingleLabelTask(first.task) || first.task === 'multilabel';
   const counts = classes ? countLabels(rows, first.task) : {};
   const mapping: ColumnMapping = { textColumn: first.textColumn, labelColumn: first.labelColumn };
   if (first.textPairColumn !== undefined) mapping.textPairColumn = first.textPairColumn;

@@ -1,12 +1,13 @@
 // Turns raw records into rows for the inferred task, refusing any row whose text or label is
 // missing, empty or not text: a training set must never gain or lose examples without the person
 // knowing. Under "skip bad rows" such a row is left out and listed instead.
+import { isSingleLabelTask, type DatasetTask } from '../../../shared/tasks';
 import type { ColumnChoice } from './detect-columns';
 import { normaliseLabels } from './labels';
 import { readCell, type RawRecord, type RawTable } from './raw-table';
 import type { SourceText, TextPosition } from './source-text';
 
-export type DatasetTask = 'classification' | 'pair_classification' | 'regression' | 'multilabel' | 'qa';
+export type { DatasetTask };
 
 export interface ParsedRow {
   text: string;
@@ -40,7 +41,7 @@ export function extractRows(source: SourceText, table: RawTable, choice: ColumnC
   }
   if (rows.length === 0) source.fail(0, 'no usable rows: every row was skipped (see the list of skipped rows)');
 
-  if (task === 'classification' || task === 'pair_classification') {
+  if (isSingleLabelTask(task)) {
     const normalised = normaliseLabels(rows.map((row) => row.label));
     rows.forEach((row, i) => (row.label = normalised[i]));
   }

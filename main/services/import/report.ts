@@ -3,6 +3,7 @@
 // still mislead a comparison: duplicates, leakage between splits, imbalance, texts the model cuts.
 import type { SourceLocation } from '../../../shared/errors';
 import type { DatasetTask, ValidationIssue, ValidationReport } from '../../../shared/dataset-report';
+import { isSingleLabelTask } from '../../../shared/tasks';
 import type { SkippedRow } from './source-text';
 
 export interface ReportRow {
@@ -30,7 +31,7 @@ export function buildReport(rows: ReportRow[], task: DatasetTask, maxLength: num
   add('warning', 'skipped_rows', `${skipped.length} row(s) were skipped and not imported`, skipped.map(({ file, line, column }) => ({ file, line, column })));
   checkDuplicates(rows, task, add);
   checkLeakage(rows, add);
-  if (task === 'classification' || task === 'pair_classification') checkLabels(rows, add);
+  if (isSingleLabelTask(task)) checkLabels(rows, add);
   const lengths = lengthStats(rows, maxLength);
   add('warning', 'too_long', `${lengths.overMaxLength} text(s) are longer than the model's maximum of ${maxLength} tokens (counted as words, which underestimates tokens) and will be cut`, rows.filter((r) => wordCount(r) > maxLength));
   add('info', 'short_texts', 'texts of one or two words give the model little to learn from', rows.filter((r) => wordCount(r) <= 2));

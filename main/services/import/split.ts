@@ -1,9 +1,38 @@
 // Train/validation split that keeps every class's share the same in both parts, so validation
 // metrics are not skewed by a split that happened to starve a rare class.
 import { AppError } from '../../../shared/errors';
-import { mulberry32, shuffleInPlace } from '../../../shared/random';
+import { mixSeed, mulberry32, shuffleInPlace } from '../../../shared/random';
 
 export type SplitName = 'train' | 'validation';
+export type HeldOutSplitName = SplitName | 'test';
+
+/** How a single file is divided: shares of the whole file, and the seed of the shuffles. */
+export interface SplitShares {
+  validationFraction: number;
+  /** Held out for the final, unbiased score (0 or absent: no test split). */
+  testFraction?: number;
+  seed: number;
+}
+
+/**
+ * Train / validation / test, each stratified by class. The test rows are drawn first (their own
+ * seed, so adding a test share never depends on the validation draw), then validation from the
+ * rest at validationFraction / (1 - testFraction), which keeps validation's share of the whole file.
+ * Without a test share this is exactly stratifiedSplit (existing datasets split as before).
+ */
+export function heldOutSplit(labels: string[], shares: SplitShares): HeldOutSplitName[] {
+  const testFraction = shares.testFraction ?? 0;
+  if (testFraction === 0) return stratifiedSplit(labels, shares.validationFraction, shares.seed);
+  if (!(testFraction > 0 && testFraction + shares.validationFraction < 1)) {
+    throw new AppError('invalid_request', `test share must be above 0 and leave rows to train on (with validation ${shares.validationFraction}), got ${testFraction}`);
+  }
+  const isTest = stratifiedSplit(labels, testFraction, mixSeed(shares.seed, 0x7e57)).map((s) => s === 'validation');
+  const rest = labels.flatMap((label, i) => (isTest[i] ? [] : [i]));
+  const restSplits = stratifiedSplit(rest.map((i) => labels[i]), shares.validationFraction / (1 - testFraction), shares.seed);
+  const out: HeldOutSplitName[] = labels.map(() => 'test');
+  rest.forEach((row, j) => (out[row] = restSplits[j]));
+  return out;
+}
 
 /**
  * For each class, round(count * validationFraction) of its rows (at least one when the class has

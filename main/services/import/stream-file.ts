@@ -4,6 +4,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { AppError } from '../../../shared/errors';
 import type { DatasetTask } from '../../../shared/dataset-report';
+import { isSingleLabelTask } from '../../../shared/tasks';
 import { CsvTokenizer, type StreamRecord } from './csv-stream';
 import { JsonLinesSplitter, parseStreamedLine } from './jsonl-stream';
 import { locateKeyValue } from './parse-jsonl';
@@ -150,7 +151,7 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
 
   const accept = (row: ParsedRow | undefined) => {
     if (!row) return;
-    if (setup!.task === 'classification' || setup!.task === 'pair_classification') {
+    if (isSingleLabelTask(setup!.task)) {
       // Labels repeat, so each distinct spelling is cleaned once.
       let clean = cleanedLabels.get(row.label);
       if (clean === undefined) {

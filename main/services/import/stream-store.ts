@@ -5,9 +5,10 @@
 import type { DatasetTask, ImportOptions, ValidationIssue, ValidationReport } from '../../../shared/dataset-report';
 import { AppError } from '../../../shared/errors';
 import type { DatasetSummary } from '../../../shared/schemas';
+import { isSingleLabelTask } from '../../../shared/tasks';
 import type { DatasetsRepo, StoredRow } from '../../db/datasets-repo';
 import { DEFAULT_MAX_LENGTH } from './assemble';
-import { labelCounts, stratifiedSplit } from './split';
+import { heldOutSplit, labelCounts, type SplitShares } from './split';
 import { streamDelimitedFile, type StreamProgress } from './stream-file';
 
 export interface StreamImportOptions extends ImportOptions {
@@ -36,7 +37,7 @@ export async function importStreamed(
   repo: DatasetsRepo,
   path: string,
   summary: DatasetSummary,
-  split: { validationFraction: number; seed: number },
+  split: SplitShares,
   options: StreamImportOptions,
 ): Promise<{ summary: DatasetSummary; report: ValidationReport }> {
   repo.begin(summary);
@@ -65,12 +66,13 @@ export async function importStreamed(
       options,
     );
     const task: DatasetTask = result.task;
-    const classes = task === 'classification' || task === 'pair_classification';
+    const classes = isSingleLabelTask(task);
     const names = [...labelIds.keys()];
     if (classes) mergeCaseVariants(repo, summary.id, names, labelOf, stored);
     const allLabels = Array.from({ length: stored }, (_, i) => (classes ? names[labelOf.get(i)] : ''));
-    const splits = stratifiedSplit(allLabels, split.validationFraction, split.seed);
-    repo.setValidation(summary.id, splits.flatMap((s, i) => (s === 'validation' ? [i] : [])));
+    const splits = heldOutSplit(allLabels, { ...split, testFraction: options.testFraction ?? 0 });
+    repo.setSplit(summary.id, 'validation', splits.flatMap((s, i) => (s === 'validation' ? [i] : [])));
+    repo.setSplit(summary.id, 'test', splits.flatMap((s, i) => (s === 'test' ? [i] : [])));
     const counts = classes ? labelCounts(allLabels) : {};
     if (classes && Object.keys(counts).length < 2) {
       const only = Object.keys(counts)[0];
@@ -84,7 +86,11 @@ export async function importStreamed(
       labelColumn: result.choice.labelColumn,
       labels: Object.keys(counts).sort(),
       labelCounts: counts,
-      splits: { train: splits.filter((s) => s === 'train').length, validation: splits.filter((s) => s === 'validation').length },
+      splits: {
+        train: splits.filter((s) => s === 'train').length,
+        validation: splits.filter((s) => s === 'validation').length,
+        ...(splits.includes('test') ? { test: splits.filter((s) => s === 'test').length } : {}),
+      },
       task,
       columns: result.columns,
       mapping: result.choice,

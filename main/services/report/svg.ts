@@ -1,5 +1,6 @@
 // Server-side SVG and HTML fragments for the report: the file must read without scripts or
 // network, so charts are drawn here as static SVG rather than by the app's uPlot canvases.
+import { niceTicks, tickText } from '../../../shared/chart-scale';
 
 /** Escapes text for HTML element content and double-quoted attributes. Every user string goes through it. */
 export function esc(value: unknown): string {
@@ -26,20 +27,6 @@ export interface ChartOptions {
   width?: number;
   height?: number;
 }
-
-/** About five round tick values covering [min, max] (1, 2 or 5 times a power of ten apart). */
-export function niceTicks(min: number, max: number, count = 5): number[] {
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
-  if (min === max) return [min];
-  const raw = (max - min) / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
-  const ticks: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  return ticks;
-}
-
-const tickText = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(4))));
 
 /**
  * A line chart: per series the mean as a line with points, and (when given) a shaded band from

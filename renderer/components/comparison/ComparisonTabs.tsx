@@ -1,8 +1,11 @@
-// The comparison's views as tabs. The analysis (one `comparisons.analysis` request) is fetched
-// when a view that needs it opens, whenever a run changes state, and every few seconds while the
-// comparison trains (its curves grow with each evaluation).
+// The comparison's views as tabs, those that fit the dataset's task (shared/comparison-views.ts):
+// a view that does not fit keeps its tab and says why. The analysis (one `comparisons.analysis`
+// request) is fetched when a view that needs it opens, whenever a run changes state, and every
+// few seconds while the comparison trains (its curves grow with each evaluation).
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { comparisonViews, type ComparisonViewId } from '../../../shared/comparison-views';
 import type { LossKind, RunSummary } from '../../../shared/schemas';
+import type { DatasetTask } from '../../../shared/tasks';
 import type { ArmNames } from '../../lib/arm-labels';
 import { useInterval } from '../../lib/hooks';
 import { useApiQuery } from '../../lib/useApiQuery';
@@ -16,19 +19,26 @@ import { CurvesPanel } from './CurvesPanel';
 import { ExamplesPanel } from './ExamplesPanel';
 import { LivePanel } from './LivePanel';
 import { PerClassPanel } from './PerClassPanel';
+import { ScatterPanel } from './ScatterPanel';
 import { UtilityPanel } from './UtilityPanel';
+import { NotApplicablePanel } from './ViewNotes';
 
-export const COMPARISON_VIEWS = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'curves', label: 'Curves' },
-  { id: 'per-class', label: 'Per class' },
-  { id: 'confusion', label: 'Confusion' },
-  { id: 'examples', label: 'Examples' },
-  { id: 'utility', label: 'Utility' },
-  { id: 'compute', label: 'Compute' },
-  { id: 'live', label: 'Live' },
-] as const;
-export type ComparisonViewId = (typeof COMPARISON_VIEWS)[number]['id'];
+export type { ComparisonViewId };
+
+/** Headings of the views that can say "does not apply" (the same words as when they do apply). */
+const HEADINGS: Partial<Record<ComparisonViewId, string>> = {
+  'per-class': 'Per class: precision, recall and F1',
+  confusion: 'Confusion matrices',
+  examples: 'Examples the comparative run changed',
+};
+
+/** The view to show when the chosen one is not among the task's: the same slot's counterpart. */
+function counterpart(view: ComparisonViewId, ids: readonly ComparisonViewId[]): ComparisonViewId {
+  if (ids.includes(view)) return view;
+  if (view === 'confusion' && ids.includes('scatter')) return 'scatter';
+  if (view === 'scatter' && ids.includes('confusion')) return 'confusion';
+  return 'overview';
+}
 
 /** The analysis reads every run's rows: refreshed less often than the live loss curves. */
 const ANALYSIS_POLL_MS = 5000;
@@ -46,10 +56,16 @@ interface ComparisonTabsProps {
   refreshKey: string;
   /** What the arms are called and which run is in which (ad-hoc comparisons; default: by loss). */
   arms?: { names: ArmNames; of: (run: RunSummary) => LossKind };
+  /** The dataset's task, until the analysis (which carries it too) has loaded. */
+  task?: DatasetTask;
 }
 
-export function ComparisonTabs({ comparisonId, view, onView, overview, runs, seeds, traces, running, refreshKey, arms }: ComparisonTabsProps) {
-  const needsAnalysis = view !== 'overview' && view !== 'live';
+export function ComparisonTabs({ comparisonId, view: chosen, onView, overview, runs, seeds, traces, running, refreshKey, arms, task }: ComparisonTabsProps) {
+  const [loadedTask, setLoadedTask] = useState<DatasetTask | undefined>(undefined);
+  const plans = comparisonViews(loadedTask ?? task);
+  const view = counterpart(chosen, plans.map((v) => v.id));
+  const plan = plans.find((v) => v.id === view)!;
+  const needsAnalysis = view !== 'overview' && view !== 'live' && !plan.notApplicable;
   // Loaded once a view needs it, then kept while moving between tabs (no reload on every click).
   const [wanted, setWanted] = useState(needsAnalysis);
   useEffect(() => {
@@ -64,14 +80,18 @@ export function ComparisonTabs({ comparisonId, view, onView, overview, runs, see
   }, [refreshKey, wanted, analysis.reload]);
 
   useInterval(() => analysis.reload(), running && needsAnalysis ? ANALYSIS_POLL_MS : null);
+  const analysisTask = analysis.data?.task;
+  useEffect(() => {
+    if (analysisTask) setLoadedTask(analysisTask);
+  }, [analysisTask]);
 
   // Arrow keys move between tabs, as the WAI-ARIA tabs pattern expects.
   const onKeyDown = (event: KeyboardEvent) => {
-    const index = COMPARISON_VIEWS.findIndex((v) => v.id === view);
+    const index = plans.findIndex((v) => v.id === view);
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
     if (step === 0) return;
     event.preventDefault();
-    const next = COMPARISON_VIEWS[(index + step + COMPARISON_VIEWS.length) % COMPARISON_VIEWS.length];
+    const next = plans[(index + step + plans.length) % plans.length];
     onView(next.id);
     document.getElementById(`comparison-tab-${next.id}`)?.focus();
   };
@@ -80,6 +100,7 @@ export function ComparisonTabs({ comparisonId, view, onView, overview, runs, see
   const body = (() => {
     if (view === 'overview') return overview;
     if (view === 'live') return <LivePanel runs={runs} seeds={seeds} traces={traces} running={running} />;
+    if (plan.notApplicable) return <NotApplicablePanel view={view} heading={HEADINGS[view] ?? plan.label} reason={plan.notApplicable} />;
     if (!a) return analysis.error ? <ErrorMessage title="Could not load the analysis" error={analysis.error} /> : <p className="muted">Loading the analysis…</p>;
     switch (view) {
       case 'curves':
@@ -96,6 +117,8 @@ export function ComparisonTabs({ comparisonId, view, onView, overview, runs, see
         return <PerClassPanel analysis={a} />;
       case 'confusion':
         return <ConfusionPanel analysis={a} />;
+      case 'scatter':
+        return <ScatterPanel analysis={a} />;
       case 'examples':
         return <ExamplesPanel analysis={a} />;
       case 'utility':
@@ -116,7 +139,7 @@ export function ComparisonTabs({ comparisonId, view, onView, overview, runs, see
   return (
     <>
       <div className="tabs comparison-tabs" role="tablist" aria-label="Comparison views" onKeyDown={onKeyDown}>
-        {COMPARISON_VIEWS.map((v) => (
+        {plans.map((v) => (
           <button
             key={v.id}
             id={`comparison-tab-${v.id}`}
@@ -128,6 +151,8 @@ export function ComparisonTabs({ comparisonId, view, onView, overview, runs, see
             className={`tab${v.id === view ? ' is-active' : ''}`}
             onClick={() => onView(v.id)}
             data-testid={`view-tab-${v.id}`}
+            data-not-applicable={v.notApplicable ? 'true' : undefined}
+            title={v.notApplicable ? `Does not apply to this dataset: ${v.notApplicable}` : undefined}
           >
             {v.label}
           </button>

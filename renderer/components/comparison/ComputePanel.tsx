@@ -2,8 +2,10 @@
 // it has spent more. Plotting the metric against wall-clock seconds and estimated training FLOPs
 // answers "is it better at equal compute?", not only "at an equal number of steps?".
 import type { ComparisonAnalysis } from '../../../shared/comparison-analysis-schema';
+import { TRAJECTORY_TEXT } from '../../../shared/comparison-views';
 import { formatMetric, metricLabel } from '../../lib/format';
 import { MeanBandChart } from './MeanBandChart';
+import { SplitNote } from './ViewNotes';
 
 const PREFIXES: Array<[number, string]> = [
   [1e15, 'P'],
@@ -31,6 +33,7 @@ export function ComputePanel({ analysis }: { analysis: ComparisonAnalysis }) {
   return (
     <section className="card" aria-labelledby="compute-heading" data-testid="view-compute">
       <h2 id="compute-heading">At equal compute</h2>
+      <SplitNote>{TRAJECTORY_TEXT}</SplitNote>
       <p className="muted">
         {metricLabel(compute.metric)} of each evaluation against the training time and the estimated training FLOPs spent to reach it
         (mean over seeds; shaded {analysis.band}).

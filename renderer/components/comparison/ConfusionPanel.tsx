@@ -3,6 +3,7 @@
 // (more on the diagonal, fewer off it: green) or hurts it (red).
 import type { CSSProperties } from 'react';
 import type { ComparisonAnalysis } from '../../../shared/comparison-analysis-schema';
+import { SplitNote } from './ViewNotes';
 
 interface MatrixProps {
   title: string;
@@ -60,6 +61,7 @@ export function ConfusionPanel({ analysis }: { analysis: ComparisonAnalysis }) {
     return (
       <section className="card" aria-labelledby="confusion-heading" data-testid="view-confusion">
         <h2 id="confusion-heading">Confusion matrices</h2>
+        <SplitNote>{analysis.evaluationNote}</SplitNote>
         <p className="muted">Confusion matrices appear after the first evaluation.</p>
       </section>
     );
@@ -77,9 +79,9 @@ export function ConfusionPanel({ analysis }: { analysis: ComparisonAnalysis }) {
   return (
     <section className="card" aria-labelledby="confusion-heading" data-testid="view-confusion">
       <h2 id="confusion-heading">Confusion matrices</h2>
+      <SplitNote>{analysis.evaluationNote}</SplitNote>
       <p className="muted">
-        Counts summed over {analysis.seeds.length} seed{analysis.seeds.length === 1 ? '' : 's'}; rows are the gold class, columns the prediction.{' '}
-        {analysis.evaluationNote}
+        Counts summed over {analysis.seeds.length} seed{analysis.seeds.length === 1 ? '' : 's'}; rows are the gold class, columns the prediction.
       </p>
       <div className="confusion-grid">
         <Matrix title={armLabels.baseline} labels={labels} matrix={confusion.baseline} testId="confusion-baseline" cellStyle={countStyle('var(--baseline)', confusion.baseline)} />

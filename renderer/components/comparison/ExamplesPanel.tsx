@@ -1,9 +1,22 @@
-// Validation examples the comparative run fixed (baseline wrong, comparative right, same seed)
-// and broke (the reverse): the texts behind the aggregate numbers.
+// The texts behind the aggregate numbers, paired by seed. Class tasks: examples the comparative
+// run fixed (baseline wrong, comparative right) and broke (the reverse). Regression: examples
+// whose |error| the comparative run made much smaller or much larger (shared/comparison-analysis.ts#errorChanges).
 import { useMemo, useState } from 'react';
 import type { ComparisonAnalysis } from '../../../shared/comparison-analysis-schema';
+import { ERROR_MARGIN_SHARE } from '../../../shared/comparison-analysis';
+import { capitalise } from '../../lib/arm-labels';
+import { NotApplicablePanel, SplitNote } from './ViewNotes';
 
 type Kind = 'fixed' | 'broken';
+type Example = ComparisonAnalysis['examples']['fixed'][number];
+
+/** What the two lists are called, per mode. */
+const KIND_LABEL = {
+  correctness: { fixed: 'fixed', broken: 'broken' },
+  error: { fixed: 'smaller error', broken: 'larger error' },
+} as const;
+
+const value = (v: number) => String(Number(v.toPrecision(4)));
 
 export function ExamplesPanel({ analysis }: { analysis: ComparisonAnalysis }) {
   const { examples, labels, armLabels } = analysis;
@@ -12,16 +25,36 @@ export function ExamplesPanel({ analysis }: { analysis: ComparisonAnalysis }) {
   const list = kind === 'fixed' ? examples.fixed : examples.broken;
   const total = kind === 'fixed' ? examples.fixedTotal : examples.brokenTotal;
   const shown = useMemo(() => (seed === 'all' ? list : list.filter((e) => e.seed === seed)), [list, seed]);
+  if (examples.mode === 'none') return <NotApplicablePanel view="examples" heading="Examples the comparative run changed" reason={examples.note ?? ''} />;
+
+  const byError = examples.mode === 'error';
+  const names = KIND_LABEL[examples.mode];
   const labelOf = (i: number) => labels[i] ?? String(i);
-  const confidence = (c: number) => `${(c * 100).toFixed(0)}%`;
+  // Class tasks: the predicted class and its probability; regression: the value and its |error|.
+  const prediction = (e: Example, arm: 'baseline' | 'comparative') => {
+    const p = e[arm];
+    if (byError) {
+      const other = e[arm === 'baseline' ? 'comparative' : 'baseline'];
+      return { text: value(p.predicted), detail: `|error| ${value(p.confidence)}`, good: p.confidence < other.confidence };
+    }
+    return { text: labelOf(p.predicted), detail: `${(p.confidence * 100).toFixed(0)}%`, good: p.predicted === e.gold };
+  };
 
   return (
-    <section className="card" aria-labelledby="examples-heading" data-testid="view-examples">
-      <h2 id="examples-heading">Examples fixed and broken by the comparative run</h2>
-      <p className="muted">
-        Paired by seed: <strong>fixed</strong> means the {armLabels.baseline} run of a seed got the example wrong and the {armLabels.comparative} run of the same
-        seed got it right; <strong>broken</strong> the reverse. {analysis.evaluationNote}
-      </p>
+    <section className="card" aria-labelledby="examples-heading" data-testid="view-examples" data-mode={examples.mode}>
+      <h2 id="examples-heading">{byError ? 'Examples whose error the comparative run changed most' : 'Examples fixed and broken by the comparative run'}</h2>
+      <SplitNote>{analysis.evaluationNote}</SplitNote>
+      {byError ? (
+        <p className="muted">
+          Paired by seed: listed where the {armLabels.comparative} run’s |error| is smaller (or larger) than the {armLabels.baseline} run’s of the same seed by more than{' '}
+          {value(examples.margin ?? 0)} ({ERROR_MARGIN_SHARE * 100}% of the gold values’ standard deviation). Largest change first.
+        </p>
+      ) : (
+        <p className="muted">
+          Paired by seed: <strong>fixed</strong> means the {armLabels.baseline} run of a seed got the example wrong and the {armLabels.comparative} run of the same
+          seed got it right; <strong>broken</strong> the reverse.
+        </p>
+      )}
       {examples.note && <p className="notice">{examples.note}</p>}
       <div className="table-scroll">
         <table className="analysis-table" data-testid="examples-per-seed">
@@ -29,8 +62,8 @@ export function ExamplesPanel({ analysis }: { analysis: ComparisonAnalysis }) {
           <thead>
             <tr>
               <th scope="col">Seed</th>
-              <th scope="col">Fixed</th>
-              <th scope="col">Broken</th>
+              <th scope="col">{capitalise(names.fixed)}</th>
+              <th scope="col">{capitalise(names.broken)}</th>
               <th scope="col">Net</th>
               <th scope="col">Examples compared</th>
             </tr>
@@ -52,7 +85,7 @@ export function ExamplesPanel({ analysis }: { analysis: ComparisonAnalysis }) {
         <div className="tabs" role="tablist" aria-label="Which examples">
           {(['fixed', 'broken'] as const).map((k) => (
             <button key={k} type="button" role="tab" aria-selected={kind === k} className={`tab${kind === k ? ' is-active' : ''}`} onClick={() => setKind(k)} data-testid={`examples-${k}-tab`}>
-              {k} ({k === 'fixed' ? examples.fixedTotal : examples.brokenTotal})
+              {names[k]} ({k === 'fixed' ? examples.fixedTotal : examples.brokenTotal})
             </button>
           ))}
         </div>
@@ -70,12 +103,12 @@ export function ExamplesPanel({ analysis }: { analysis: ComparisonAnalysis }) {
       </div>
       {total > list.length && (
         <p className="muted">
-          Listing the first {list.length} of {total} {kind} examples (by seed, then validation position).
+          Listing the first {list.length} of {total} “{names[kind]}” examples ({byError ? 'largest change first' : 'by seed, then position in the split'}).
         </p>
       )}
       {shown.length === 0 ? (
         <p className="muted" data-testid="examples-empty">
-          No {kind} examples{seed === 'all' ? '' : ` for seed ${seed}`}.
+          No “{names[kind]}” examples{seed === 'all' ? '' : ` for seed ${seed}`}.
         </p>
       ) : (
         <div className="table-scroll analysis-scroll">
@@ -100,13 +133,15 @@ export function ExamplesPanel({ analysis }: { analysis: ComparisonAnalysis }) {
                   <td>{e.seed}</td>
                   <td>{e.index}</td>
                   <td className="example-text">{e.text}</td>
-                  <td>{labelOf(e.gold)}</td>
-                  <td className={e.baseline.predicted === e.gold ? 'verdict-better' : 'verdict-worse'}>
-                    {labelOf(e.baseline.predicted)} <span className="muted">{confidence(e.baseline.confidence)}</span>
-                  </td>
-                  <td className={e.comparative.predicted === e.gold ? 'verdict-better' : 'verdict-worse'}>
-                    {labelOf(e.comparative.predicted)} <span className="muted">{confidence(e.comparative.confidence)}</span>
-                  </td>
+                  <td>{byError ? value(e.gold) : labelOf(e.gold)}</td>
+                  {(['baseline', 'comparative'] as const).map((arm) => {
+                    const p = prediction(e, arm);
+                    return (
+                      <td key={arm} className={p.good ? 'verdict-better' : 'verdict-worse'}>
+                        {p.text} <span className="muted">{p.detail}</span>
+                      </td>
+                    );
+                  })}
                 </tr>
               ))}
             </tbody>

@@ -1,10 +1,12 @@
 // The live loss decomposition of one seed: the baseline's loss beside the comparative run's full
 // model (l0), each ablated copy (l1..lC) and the comparative term; updated as the runs train.
 import { useState } from 'react';
+import { LIVE_TEXT } from '../../../shared/comparison-views';
 import type { RunSummary } from '../../../shared/schemas';
 import type { RunTraces } from '../../lib/useRunTraces';
 import { OptimizerChart } from '../OptimizerChart';
 import { TrainingLossChart } from '../TrainingLossChart';
+import { SplitNote } from './ViewNotes';
 
 export function SeedLossChart({ runs, seeds, traces }: { runs: RunSummary[]; seeds: number[]; traces: RunTraces }) {
   const [seed, setSeed] = useState(seeds[0]);
@@ -30,6 +32,7 @@ export function LivePanel({ runs, seeds, traces, running }: { runs: RunSummary[]
   return (
     <section className="card" aria-labelledby="live-heading" data-testid="view-live">
       <h2 id="live-heading">Loss decomposition{running ? ' (live)' : ''}</h2>
+      <SplitNote>{LIVE_TEXT}</SplitNote>
       <p className="muted">
         Per optimizer step: the comparative run's full-model loss l0, each ablated copy's loss l1…lC and the comparative term Lcmp, beside the baseline's loss.
         {running ? ' Updates while the runs train.' : ' Stored with the runs, so a finished comparison shows it too.'}

@@ -1,8 +1,11 @@
-// Precision, recall and F1 per class for both arms side by side, with comparative − baseline.
-// With many classes: a filter box and sorting, in a scrolling table whose header stays visible.
+// Precision, recall and F1 per class (per label, for multi-label) for both arms side by side,
+// with comparative − baseline. With many classes: a filter box and sorting, in a scrolling table
+// whose header stays visible.
 import { useMemo, useState } from 'react';
 import type { ComparisonAnalysis } from '../../../shared/comparison-analysis-schema';
+import { analysisKindOf } from '../../../shared/comparison-views';
 import { differenceVerdict, formatDifference, formatMetric } from '../../lib/format';
+import { SplitNote } from './ViewNotes';
 
 type Row = ComparisonAnalysis['perClass'][number];
 type SortKey = 'label' | 'support' | 'deltaF1';
@@ -26,19 +29,26 @@ export function PerClassPanel({ analysis }: { analysis: ComparisonAnalysis }) {
     return [...kept].sort(by[sort]);
   }, [analysis.perClass, filter, sort]);
   const { armLabels } = analysis;
+  // Multi-label: each label is its own yes/no decision (threshold 0.5), scored on its own.
+  const perLabel = analysisKindOf(analysis.task) === 'multilabel';
+  const unit = perLabel ? 'label' : 'class';
 
   return (
     <section className="card" aria-labelledby="per-class-heading" data-testid="view-per-class">
-      <h2 id="per-class-heading">Per class: precision, recall and F1</h2>
-      <p className="muted">Mean over seeds. {analysis.evaluationNote}</p>
+      <h2 id="per-class-heading">Per {unit}: precision, recall and F1</h2>
+      <SplitNote>{analysis.evaluationNote}</SplitNote>
+      <p className="muted">
+        Mean over seeds.
+        {perLabel && ' Each label is its own yes/no decision; support counts the examples that carry the label, so the supports add up to more than the examples.'}
+      </p>
       {analysis.perClass.length === 0 ? (
-        <p className="muted">Per-class scores appear after the first evaluation.</p>
+        <p className="muted">Per-{unit} scores appear after the first evaluation.</p>
       ) : (
         <>
           <div className="analysis-controls">
             {analysis.perClass.length > 8 && (
               <label>
-                Find a class <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
+                Find a {unit} <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
               </label>
             )}
             <label>
@@ -55,7 +65,7 @@ export function PerClassPanel({ analysis }: { analysis: ComparisonAnalysis }) {
               <thead>
                 <tr>
                   <th scope="col" rowSpan={2}>
-                    Class
+                    {perLabel ? 'Label' : 'Class'}
                   </th>
                   <th scope="col" rowSpan={2}>
                     Support

@@ -2,13 +2,16 @@
 // (crop level k) are switched off, mean and band over seeds. The paper's claim is that the
 // comparative loss makes this curve start as high and fall faster: the neurons are all used.
 import type { ComparisonAnalysis } from '../../../shared/comparison-analysis-schema';
+import { UTILITY_TEXT } from '../../../shared/comparison-views';
 import { metricLabel } from '../../lib/format';
 import { MeanBandChart } from './MeanBandChart';
+import { SplitNote } from './ViewNotes';
 
 export function UtilityPanel({ analysis }: { analysis: ComparisonAnalysis }) {
   return (
     <section className="card" aria-labelledby="utility-heading" data-testid="view-utility">
       <h2 id="utility-heading">Neuronal utility: metric vs ablation level</h2>
+      <SplitNote>{UTILITY_TEXT}</SplitNote>
       <p className="muted">
         Level k runs the final model with dropout 1 − (1 − p)<sup>k</sup> (or keeps less of the input, for crops); shaded {analysis.band}.
       </p>

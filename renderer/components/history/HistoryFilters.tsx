@@ -1,10 +1,11 @@
 // Search and filters above the run list. Every control is labelled (visually hidden labels keep
 // the narrow side panel compact) so screen readers and tests find them by name.
 import type { RunFilter } from '../../../shared/history';
-import type { DatasetSummary, RunStatus, RunSummary } from '../../../shared/schemas';
+import type { DatasetSummary, RunSummary } from '../../../shared/schemas';
+import { RunStatusSchema, type RunStatus } from '../../../shared/vocabulary';
 import { isEmptyFilter } from '../../lib/useRunSearch';
 
-const STATUSES: RunStatus[] = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'];
+const STATUSES = RunStatusSchema.options;
 
 interface HistoryFiltersProps {
   filter: RunFilter;

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { AppErrorValue } from '../../../shared/errors';
 import type { ComparisonSummary, RunSummary } from '../../../shared/schemas';
+import { isActiveRunStatus } from '../../../shared/vocabulary';
 import { getApi } from '../../api';
 import { ErrorMessage } from '../ErrorMessage';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -13,8 +14,6 @@ interface SelectionActionsProps {
   onCompared: (comparison: ComparisonSummary) => void;
   onDeleted: () => void;
 }
-
-const ACTIVE = new Set(['queued', 'running', 'paused']);
 
 export function SelectionActions({ selected, onClear, onCompared, onDeleted }: SelectionActionsProps) {
   const [confirming, setConfirming] = useState(false);
@@ -70,7 +69,7 @@ export function SelectionActions({ selected, onClear, onCompared, onDeleted }: S
 }
 
 function ConfirmDeleteDialog({ runs, busy, onConfirm, onCancel }: { runs: RunSummary[]; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
-  const active = runs.filter((r) => ACTIVE.has(r.status));
+  const active = runs.filter((r) => isActiveRunStatus(r.status));
   const plural = runs.length === 1 ? '' : 's';
   return (
     <ConfirmDialog title={`Delete ${runs.length} run${plural}?`} confirmLabel={`Delete ${runs.length} run${plural}`} busy={busy} onConfirm={onConfirm} onCancel={onCancel}>

@@ -2,13 +2,12 @@
 // described by the folder the checkpoint records, with the checkpoint's weights, and the folder's
 // tokenizer encoding inputs exactly as training did.
 import { join } from 'node:path';
-import type { Checkpoint } from '../training/checkpoint';
-import { PretrainedEncoderClassifier } from './encoder-classifier';
-import { type HfConfig, maxSequenceLength, readHfConfig } from './hf-config';
-import type { NamedTensor } from './safetensors';
+import { PretrainedEncoderClassifier } from '../models/pretrained-classifier';
+import { encoderSpecs, headSpecs, type NamedTensor } from '../models/tensor-specs';
+import { type HfConfig, maxSequenceLength, readHfConfig } from '../pretrained/hf-config';
+import { loadTokenizer, type PretrainedTokenizer } from '../pretrained/tokenizer';
+import type { Checkpoint } from './checkpoint';
 import { encodePretrainedSegmented } from './segmented-encoding';
-import { loadTokenizer, type PretrainedTokenizer } from './tokenizer';
-import { encoderSpecs, headSpecs } from './weight-names';
 
 export interface PretrainedRunModel {
   model: PretrainedEncoderClassifier;

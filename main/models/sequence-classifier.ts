@@ -1,7 +1,7 @@
 // What the training loop, evaluation and neuronal utility need from a model: its trainable
 // variables and batched logits for stacked model copies. Implemented by the from-scratch
-// TransformerClassifier (model.ts) and the pretrained BERT/ELECTRA/RoBERTa encoders
-// (main/pretrained/encoder-classifier.ts).
+// TransformerClassifier (builtin-classifier.ts) and the pretrained families' classifier
+// (pretrained-classifier.ts), both over the one encoder of encoder.ts.
 import type * as tf from '@tensorflow/tfjs';
 
 export interface SequenceClassifier {

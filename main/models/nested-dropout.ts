@@ -1,11 +1,11 @@
 // Dropout over model copies stacked on the batch axis, with NESTED masks (CmpDrop, see
-// shared/docs/comparative-loss.md): one uniform tensor u per dropout site per step, shaped like
+// docs/method.md#copies): one uniform tensor u per dropout site per step, shaped like
 // ONE copy's activation, reused by every copy k (keep where u >= rate_k, scale by 1/(1-rate_k)).
 // Since rates grow with k, every unit dropped by copy k is also dropped by copy k + 1. All copies
 // then run as one batched forward: a few large ops, which is what the wasm backend is fast at.
 import * as tf from '@tensorflow/tfjs';
 import { mixSeed, uniformArray } from '../../shared/random';
-import { fusedNestedDropout } from './fused-kernels';
+import { fusedNestedDropout } from '../kernels/fused-kernels';
 
 /** Seed shared by every dropout site of one training step: reproducible per (run seed, step). */
 export function dropoutStepSeed(runSeed: number, step: number): number {
@@ -62,8 +62,22 @@ export function nestedDropout(x: tf.Tensor, rates: readonly number[], seed: numb
 }
 
 /**
+ * Rate of a site whose model probability is q when the engine asks for r = 1 - (1 - p)^k, p being
+ * the run's dropout (`reference`): 1 - (1 - q)^k. So a pretrained model keeps its own probability
+ * at every site (the paper uses the model's p), and p only fixes the ablation level k.
+ */
+export function siteRate(rate: number, siteProbability: number, reference: number): number {
+  if (rate === 0 || siteProbability === 0) return 0;
+  if (!(reference > 0 && reference < 1)) return rate;
+  const k = Math.log1p(-rate) / Math.log1p(-reference);
+  return Math.min(1 - 2 ** -24, -Math.expm1(k * Math.log1p(-siteProbability)));
+}
+
+/**
  * Hands out one seed per dropout site, in call order, for one forward pass. The model calls
- * `apply` at each site; the same step seed gives the same masks.
+ * `apply` at each site; the same step seed gives the same masks. A site given its own
+ * probability runs at siteRate(rate, probability, reference); one without runs at the engine's
+ * rates as they are (the built-in model, whose every site is at the run's p).
  */
 export class DropoutSites {
   private site = 0;
@@ -71,10 +85,13 @@ export class DropoutSites {
   constructor(
     readonly rates: readonly number[],
     private readonly stepSeed: number,
+    private readonly reference?: number,
   ) {}
 
-  apply(x: tf.Tensor): tf.Tensor {
+  apply(x: tf.Tensor, probability?: number): tf.Tensor {
     const seed = dropoutSiteSeed(this.stepSeed, this.site++);
-    return nestedDropout(x, this.rates, seed);
+    if (probability === undefined || this.reference === undefined) return nestedDropout(x, this.rates, seed);
+    const reference = this.reference;
+    return nestedDropout(x, this.rates.map((rate) => siteRate(rate, probability, reference)), seed);
   }
 }

@@ -1,10 +1,10 @@
-// Encoding for pretrained tokenizers in the shape CmpCrop works on (main/training/crops.ts): the
+// Encoding for pretrained tokenizers in the shape CmpCrop works on (crops.ts): the
 // text split into segments (paragraphs or sentences), each tokenized without special tokens, and
 // the special tokens kept aside (`before`/`after`) so every crop is again [CLS] ... [SEP]. A
 // second text (pair tasks) is one required segment: crops remove sentences of the first text only.
-import { type SegmentedInput, splitSegments } from '../training/crops';
-import type { PretrainedTokenizer } from './tokenizer';
-import { truncatePair } from './truncation';
+import { type SegmentedInput, splitSegments } from './crops';
+import type { PretrainedTokenizer } from '../pretrained/tokenizer';
+import { truncatePair } from '../pretrained/truncation';
 
 // Below any real id: marks where the post-processor puts the first and second sequence.
 const FIRST = -1;

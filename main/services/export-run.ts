@@ -5,14 +5,16 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { RunConfig, Task } from '../../shared/schemas';
+import type { ExportFormat } from '../../shared/vocabulary';
+import { modelFamilies } from '../models/registry';
 import { readCheckpoint } from '../training/checkpoint';
-import { type ExportableEncoder, exportHuggingFace, exportTfjs } from './export';
-import type { TensorMap } from './safetensors';
-import { writeTfjsWeights } from './tfjs-format';
-import { loadTokenizer } from './tokenizer';
-import { checkpointTensors } from './run-checkpoint';
+import { type ExportableEncoder, exportHuggingFace, exportTfjs } from '../pretrained/export';
+import type { TensorMap } from '../pretrained/safetensors';
+import { writeTfjsWeights } from '../pretrained/tfjs-format';
+import { loadTokenizer } from '../pretrained/tokenizer';
+import { checkpointTensors } from '../training/run-checkpoint';
 
-export type ExportFormat = 'huggingface' | 'tfjs';
+export type { ExportFormat };
 
 export interface RunModelFiles {
   runId: string;
@@ -47,7 +49,7 @@ export async function exportRunModel(run: RunModelFiles, format: ExportFormat, f
     if (format === 'huggingface') {
       throw new Error(
         `Run ${run.runId} trained Comparo's built-in model, whose architecture (sigmoid GELU, mean pooling, no pooler) transformers does not have: ` +
-          'a Hugging Face folder of it would load wrong. Export it with --format tfjs, or fine-tune a pretrained BERT / ELECTRA / RoBERTa model for a Hugging Face export.',
+          `a Hugging Face folder of it would load wrong. Export it with --format tfjs, or fine-tune a pretrained ${modelFamilies().map((family) => family.label).join(' / ')} model for a Hugging Face export.`,
       );
     }
     const tensors: TensorMap = new Map(checkpoint.weights.map((data, i) => [`builtin.${String(i).padStart(3, '0')}`, { shape: checkpoint.header.shapes[i], data }]));

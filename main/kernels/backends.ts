@@ -5,16 +5,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { BackendNameSchema, type BackendName, type BackendRequest } from '../../shared/vocabulary';
 import { installCpuKernels } from './cpu-kernels';
 import { useOpenBlas } from './openblas-kernels';
 import { installWasmKernels } from './wasm-kernels';
 
-// 'wasm+openblas' is not a user setting (shared/schemas.ts): 'auto' picks it; benches name it.
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm+openblas' | 'wasm' | 'cpu';
+// 'wasm+openblas' is not a user setting (shared/vocabulary.ts): 'auto' picks it; benches name it.
+export type BackendPreference = BackendRequest;
 
-type Candidate = 'tensorflow-gpu' | 'tensorflow' | 'wasm+openblas' | 'wasm' | 'cpu';
+type Candidate = BackendName;
 
-const PROBE_ORDER: Candidate[] = ['tensorflow-gpu', 'tensorflow', 'wasm+openblas', 'wasm', 'cpu'];
+const PROBE_ORDER: readonly Candidate[] = BackendNameSchema.options;
 
 const STARTING_POINT: Record<BackendPreference, Candidate> = {
   auto: 'tensorflow-gpu',
@@ -122,7 +123,7 @@ async function tryCandidate(candidate: Candidate): Promise<boolean> {
  * Activates the preferred backend, falling back down the probe order when it is unavailable.
  * Returns the backend actually in use: 'tensorflow-gpu', 'tensorflow', 'wasm+openblas', 'wasm' or 'cpu'.
  */
-export async function selectBackend(preference: BackendPreference): Promise<string> {
+export async function selectBackend(preference: BackendPreference): Promise<BackendName> {
   // Silences tfjs's console hints (e.g. "install tfjs-node"); they would otherwise go to the console.
   tf.env().set('PROD', true);
   const start = PROBE_ORDER.indexOf(STARTING_POINT[preference]);
