@@ -84,7 +84,7 @@ export function openServices(options: ServicesOptions): Services {
   const analysis = new ComparisonAnalysisService(comparisons, new ComparisonsRepo(db), datasets, new DatasetTextsRepo(db), new MetricsRepo(db), new EvaluationsRepo(db));
   comparisons.settleAfterRestart(orphans);
   const history = new HistoryService(new RunHistoryRepo(db), runs, comparisons, datasets, join(options.dataDir, 'checkpoints'));
-  const reports = new ReportService(comparisons, runs, datasets, history, VERSION);
+  const reports = new ReportService(comparisons, runs, datasets, history, VERSION, analysis);
   const predictions = new PredictService(runs, datasets, events, new PredictorClient({ entry: options.predictorEntry }), options.dataDir);
   const set: ServiceSet = {
     datasets,

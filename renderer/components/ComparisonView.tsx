@@ -118,7 +118,7 @@ export function ComparisonView({ comparisonId, datasetName, datasetTask, onStatu
                   <p className="notice">This comparison is {comparison.status}; only the runs that finished have values.</p>
                 )}
                 <ComparisonTable rows={table} seeds={comparison.seeds} arms={arms} headline={headline} />
-                <Verdict rows={table} arms={arms} />
+                <Verdict rows={table} arms={arms} headline={headline} />
               </section>
             )}
             <section className="card" aria-labelledby="runs-heading" data-testid="view-overview">

@@ -5,21 +5,23 @@
 import type { ComparisonStats, ComparisonTableRow, LossKind, RunConfig } from '../../../shared/schemas';
 import { metricIsFraction, isMilliseconds, metricIsLowerBetter } from '../../../shared/verdict';
 import { BAND_LABEL, type MeanBandCurve } from '../../../shared/comparison-analysis';
+import { analysisKindOf, CURVE_METRICS, headlineCheckpointText, headlineSplitText, LIVE_TEXT, TRAJECTORY_TEXT, UTILITY_TEXT } from '../../../shared/comparison-views';
 import { MIN_BOOTSTRAP_SEEDS } from '../../../shared/paired-stats';
+import { evaluationSections } from './evaluation-sections';
 import { analyseReport, type ReportData } from './report-data';
-import { ARM_COLORS, esc, lineChartSvg, matrixTable, type BandSeries } from './svg';
+import { ARM_COLORS, esc, lineChartSvg, type BandSeries } from './svg';
 
 const CSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111827; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #e5e7eb; padding-bottom: .2rem; }
 .muted { color: #6b7280; } .verdict { background: #f3f4f6; border-left: 4px solid #6b7280; padding: .6rem .9rem; margin: .4rem 0; }
 table { border-collapse: collapse; margin: .6rem 0; font-variant-numeric: tabular-nums; } caption { text-align: left; font-weight: 600; padding: .3rem 0; }
-th, td { border: 1px solid #e5e7eb; padding: .25rem .5rem; text-align: right; } th[scope=row], td.text { text-align: left; }
+th, td { border: 1px solid #e5e7eb; padding: .25rem .5rem; text-align: right; } th[scope=row], th[scope=rowgroup], td.text { text-align: left; }
 thead th { background: #f9fafb; } .baseline { color: #2f6fdb; } .comparative { color: #e8590c; }
 .better { color: #15803d; font-weight: 600; } .worse { color: #b91c1c; font-weight: 600; }
 .grid { display: flex; flex-wrap: wrap; gap: 1.5rem; } figure { margin: .5rem 0; } figcaption { font-size: .9rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dl.facts dt { color: #6b7280; } dl.facts dd { margin: 0; word-break: break-all; }
-table.matrix td { min-width: 3rem; text-align: center; } code { font-size: .9em; } h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
+table.matrix td { min-width: 3rem; text-align: center; } .split { border-left: 3px solid #d1d5db; background: #f9fafb; padding: .3rem .6rem; } .notice { border-left: 4px solid #d97706; background: #fffbeb; padding: .4rem .7rem; } code { font-size: .9em; } h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
 dl.config { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 0 1rem; font-size: .9rem; }
 dl.config div { display: flex; justify-content: space-between; gap: .5rem; border-bottom: 1px dotted #e5e7eb; } dl.config dt { color: #6b7280; } dl.config dd { margin: 0; }
 @media print { h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
@@ -55,10 +57,14 @@ function resultsTable(data: ReportData): string {
     `<tr><th rowspan="2" scope="col">metric</th><th colspan="${seeds.length}" class="baseline" scope="colgroup">${esc(armName(data, 'baseline'))}</th>` +
     `<th colspan="${seeds.length}" class="comparative" scope="colgroup">${esc(armName(data, 'comparative'))}</th><th colspan="2" scope="colgroup">mean</th><th rowspan="2" scope="col">Δ comparative − baseline</th></tr>` +
     `<tr>${[...seeds, ...seeds].map((s) => `<th scope="col">seed ${esc(s)}</th>`).join('')}<th scope="col" class="baseline">baseline</th><th scope="col" class="comparative">comparative</th></tr>`;
-  const row = (r: ComparisonTableRow) =>
-    `<tr data-metric="${esc(r.metric)}"><th scope="row">${esc(r.metric)}</th>${[...r.baseline, ...r.comparative].map((v) => `<td>${fmt(r.metric, v)}</td>`).join('')}` +
+  // Below a test headline, the validation rows (validation_<metric>) get a labelled block of their own.
+  const firstValidation = data.detail.headline?.split === 'test' ? data.detail.table.findIndex((r) => r.metric.startsWith('validation_')) : -1;
+  const block = `<tr><th scope="rowgroup" colspan="${4 + 2 * seeds.length}">Below: ${esc(headlineSplitText(undefined))}</th></tr>`;
+  const row = (r: ComparisonTableRow, i: number) =>
+    `${i === firstValidation ? block : ''}<tr data-metric="${esc(r.metric)}"><th scope="row">${esc(r.metric)}</th>${[...r.baseline, ...r.comparative].map((v) => `<td>${fmt(r.metric, v)}</td>`).join('')}` +
     `<td>${fmt(r.metric, r.baselineMean)}</td><td>${fmt(r.metric, r.comparativeMean)}</td><td class="${deltaClass(r.metric, r.meanDifference)}">${fmtDiff(r.metric, r.meanDifference)}</td></tr>`;
-  return `<table id="results"><caption>Final validation metrics per seed</caption><thead>${head}</thead><tbody>${data.detail.table.map(row).join('')}</tbody></table>`;
+  const caption = `Final metrics per seed, ${headlineSplitText(data.detail.headline)}`;
+  return `<table id="results" data-split="${data.detail.headline?.split ?? 'validation'}"><caption>${esc(caption)}</caption><thead>${head}</thead><tbody>${data.detail.table.map(row).join('')}</tbody></table><p class="muted">${esc(headlineCheckpointText(data.detail.headline))}</p>`;
 }
 
 function statsTable(data: ReportData): string {
@@ -99,27 +105,6 @@ function curveSeries(data: ReportData, curves: MeanBandCurve[]): BandSeries[] {
   return curves.map((c) => ({ label: `${armName(data, c.arm)} (mean)`, color: ARM_COLORS[c.arm], x: c.x, mean: c.mean, lower: c.lower, upper: c.upper }));
 }
 
-function perClassTable(data: ReportData, rows: ReturnType<typeof analyseReport>['perClass']): string {
-  if (rows.length === 0) return '<p class="muted">No per-class scores were stored.</p>';
-  const cell = (v: number | undefined) => `<td>${num(v, 3)}</td>`;
-  const delta = (v: number | undefined) => `<td class="${deltaClass('f1', v ?? null)}">${v === undefined ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(3)}`}</td>`;
-  return (
-    `<table id="per-class"><caption>Per class, mean over seeds (kept evaluation of each run)</caption><thead>` +
-    `<tr><th colspan="2"></th><th colspan="3" scope="colgroup" class="baseline">${esc(armName(data, 'baseline'))}</th><th colspan="3" scope="colgroup" class="comparative">${esc(armName(data, 'comparative'))}</th><th colspan="3" scope="colgroup">comparative − baseline</th></tr>` +
-    `<tr><th scope="col">class</th><th scope="col">support</th>` +
-    `<th scope="col" class="baseline">P</th><th scope="col" class="baseline">R</th><th scope="col" class="baseline">F1</th>` +
-    `<th scope="col" class="comparative">P</th><th scope="col" class="comparative">R</th><th scope="col" class="comparative">F1</th><th scope="col">Δ P</th><th scope="col">Δ R</th><th scope="col">Δ F1</th></tr></thead><tbody>` +
-    rows
-      .map(
-        (r) =>
-          `<tr><th scope="row">${esc(r.label)}</th><td>${r.support}</td>${cell(r.baseline?.precision)}${cell(r.baseline?.recall)}${cell(r.baseline?.f1)}` +
-          `${cell(r.comparative?.precision)}${cell(r.comparative?.recall)}${cell(r.comparative?.f1)}${delta(r.delta?.precision)}${delta(r.delta?.recall)}${delta(r.delta?.f1)}</tr>`,
-      )
-      .join('') +
-    `</tbody></table>`
-  );
-}
-
 function runsTable(data: ReportData): string {
   return (
     '<table id="runs"><caption>Runs</caption><thead><tr><th scope="col">run</th><th scope="col">name</th><th scope="col">arm</th><th scope="col">seed</th><th scope="col">status</th><th scope="col">backend</th><th scope="col">steps</th><th scope="col">ms / step</th><th scope="col">tags</th></tr></thead><tbody>' +
@@ -140,7 +125,8 @@ export function renderHtmlReport(data: ReportData): string {
   const a = analyseReport(data);
   const title = comparison.name ?? `${armName(data, 'baseline')} vs ${armName(data, 'comparative')} on ${d.name}`;
   const backends = [...new Set(data.runDetails.map((r) => r.run.backend ?? 'unknown'))].join(', ');
-  const headline = [...new Set(['accuracy', comparison.config.selectionMetric])]
+  // The task's own headline metric (accuracy, Pearson r, micro F1) and the configured selection metric, where the table has them.
+  const headline = [...new Set([CURVE_METRICS[analysisKindOf(d.task)][0], comparison.config.selectionMetric])]
     .map((m) => table.find((r) => r.metric === m))
     .filter((r): r is ComparisonTableRow => r?.stats !== undefined)
     .map((r) => `<p class="verdict"><strong>${esc(r.metric)}:</strong> ${esc(r.stats!.verdict)}</p>`)
@@ -152,7 +138,7 @@ export function renderHtmlReport(data: ReportData): string {
   const otherArmConfig = comparativeConfig && !sameSettings(comparison.config, comparativeConfig) ? comparativeConfig : undefined;
   const charts = [
     ...a.validation.map((v) => lineChartSvg(curveSeries(data, v.curves), { title: `Validation ${v.metric}`, xLabel: 'optimizer step', yLabel: v.metric, note: BAND_LABEL })),
-    lineChartSvg(curveSeries(data, a.trainingLoss), { title: 'Training objective', xLabel: 'optimizer step', yLabel: 'loss', note: BAND_LABEL }),
+    lineChartSvg(curveSeries(data, a.trainingLoss), { title: 'Training objective', xLabel: 'optimizer step', yLabel: 'loss', note: `${BAND_LABEL}; ${LIVE_TEXT}` }),
   ];
   const utility = a.utility.map((u) =>
     lineChartSvg(curveSeries(data, u.curves), {
@@ -162,18 +148,13 @@ export function renderHtmlReport(data: ReportData): string {
       note: BAND_LABEL,
     }),
   );
-  const confusion = a.confusion
-    ? `<div class="grid">${matrixTable(a.confusion.baseline, a.confusion.labels, { caption: `${armName(data, 'baseline')}: summed over seeds` })}` +
-      `${matrixTable(a.confusion.comparative, a.confusion.labels, { caption: `${armName(data, 'comparative')}: summed over seeds` })}` +
-      `${matrixTable(a.confusion.difference, a.confusion.labels, { caption: 'comparative − baseline (more on the diagonal is better)', signed: true })}</div>`
-    : '<p class="muted">No confusion matrices were stored (regression, or runs without evaluations).</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} — Comparo report</title><style>${CSS}</style></head>
 <body>
 <header><h1>${esc(title)}</h1>
 <p class="muted">Comparo ${esc(data.appVersion)} report · comparison <code>${esc(comparison.id)}</code> (${esc(comparison.kind ?? 'seeded')}, ${esc(comparison.status)}) · created ${esc(comparison.createdAt)} · generated ${esc(data.generatedAt)}</p></header>
-<section id="verdict"><h2>Verdict</h2>${headline || '<p class="muted">No statistics yet: no seed has both arms finished.</p>'}</section>
+<section id="verdict"><h2>Verdict</h2>${headline ? `<p class="split">${esc(`Measured ${headlineSplitText(data.detail.headline)}.`)}</p>${headline}` : '<p class="muted">No statistics yet: no seed has both arms finished.</p>'}</section>
 <section id="setup"><h2>Setup</h2><dl class="facts">
 <dt>dataset</dt><dd>${esc(d.name)} <span class="muted">(${esc(d.fileName)}, ${esc(d.format)}, ${d.rows} rows: ${d.splits.train} train / ${d.splits.validation} validation${d.splits.test ? ` / ${d.splits.test} test` : ''})</span></dd>
 <dt>data hash (SHA-256)</dt><dd><code>${esc(d.contentHash)}</code></dd>
@@ -183,10 +164,9 @@ export function renderHtmlReport(data: ReportData): string {
 <dt>backend</dt><dd>${esc(backends)}</dd>
 </dl>${configTable(comparison.config, otherArmConfig)}</section>
 <section id="metrics"><h2>Results</h2>${resultsTable(data)}${statsTable(data)}</section>
-<section id="curves"><h2>Curves</h2><div class="grid">${charts.join('')}</div></section>
-<section id="utility"><h2>Neuronal utility</h2>${utility.length ? `<div class="grid">${utility.join('')}</div><p class="muted">Metric of the final model with k nested ablations; a flatter curve means the model relies less on any one part of itself.</p>` : '<p class="muted">No utility measurement was stored.</p>'}</section>
-<section id="per-class-section"><h2>Per class</h2>${perClassTable(data, a.perClass)}</section>
-<section id="confusion"><h2>Confusion matrices</h2>${confusion}</section>
+<section id="curves"><h2>Curves</h2><p class="split">${esc(TRAJECTORY_TEXT)}</p><div class="grid">${charts.join('')}</div></section>
+<section id="utility"><h2>Neuronal utility</h2>${utility.length ? `<p class="split">${esc(UTILITY_TEXT)}</p><div class="grid">${utility.join('')}</div><p class="muted">Metric of the final model with k nested ablations; a flatter curve means the model relies less on any one part of itself.</p>` : '<p class="muted">No utility measurement was stored.</p>'}</section>
+${evaluationSections(data, (arm) => armName(data, arm))}
 <section id="runs-section"><h2>Runs</h2>${runsTable(data)}</section>
 </body></html>
 `;

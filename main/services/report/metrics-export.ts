@@ -25,6 +25,8 @@ export function metricsJson(data: ReportData): string {
           finalMetrics: run.finalMetrics,
         })),
         table,
+        // Which split the table is on: older comparisons without one are validation.
+        headline: data.detail.headline ?? { split: 'validation', examples: d.splits.validation, checkpoint: 'selected' },
         generatedAt: data.generatedAt,
         appVersion: data.appVersion,
       },

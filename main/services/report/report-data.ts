@@ -1,7 +1,9 @@
 // Everything a report shows, gathered once from the services, so the HTML, JSON and CSV renderings
 // are pure functions of one value (and tests can build reports from seeded rows).
-import { confusionDifference, meanBandCurves, perClassSideBySide, sumConfusions, type ClassScore, type MeanBandCurve, type PerClassRow } from '../../../shared/comparison-analysis';
-import type { ComparisonDetail, DatasetSummary, EvaluationDetail, LossKind, RunDetail } from '../../../shared/schemas';
+import { meanBandCurves, type MeanBandCurve } from '../../../shared/comparison-analysis';
+import { analysisKindOf, CURVE_METRICS } from '../../../shared/comparison-views';
+import type { ComparisonDetail, DatasetSummary, LossKind, RunDetail } from '../../../shared/schemas';
+import type { EvaluatedViews } from '../comparison-analysis-service';
 
 export interface ReportData {
   detail: ComparisonDetail;
@@ -9,6 +11,8 @@ export interface ReportData {
   runDetails: RunDetail[];
   /** Which arm each run is in (run id -> arm). */
   arms: ReadonlyMap<string, LossKind>;
+  /** Per class, confusion, scatter and examples: the same answer the app's views get (one split, one checkpoint per run). */
+  views: EvaluatedViews;
   generatedAt: string;
   appVersion: string;
 }
@@ -20,17 +24,10 @@ export interface ReportAnalysis {
   trainingLoss: MeanBandCurve[];
   /** Neuronal utility: metric at ablation level k, per kind (drop, crop). */
   utility: Array<{ kind: 'drop' | 'crop'; metric: string; curves: MeanBandCurve[] }>;
-  perClass: PerClassRow[];
-  /** Confusion matrices summed over seeds (one evaluation per run), and comparative - baseline. */
-  confusion: { labels: string[]; baseline: number[][]; comparative: number[][]; difference: number[][] } | null;
 }
 
-const VALIDATION_METRICS = ['accuracy', 'macro_f1', 'loss', 'pearson', 'spearman'];
-
-/** The evaluation whose per-class scores and confusion the report shows: the kept (best) one, else the last. */
-export function reportedEvaluation(d: RunDetail): EvaluationDetail | undefined {
-  return d.evaluations.find((e) => e.best) ?? d.evaluations[d.evaluations.length - 1];
-}
+/** The utility metric: the task's headline one where the levels carry it. */
+const UTILITY_METRICS = ['accuracy', 'pearson', 'micro_f1', 'macro_f1'];
 
 function armOf(data: ReportData, d: RunDetail): LossKind {
   return data.arms.get(d.run.id) ?? d.run.loss;
@@ -43,32 +40,20 @@ export function analyseReport(data: ReportData): ReportAnalysis {
       const points = d.metrics.filter((p) => p.split === split && p.name === metric);
       return { arm: armOf(data, d), seed: d.run.seed, x: points.map((p) => p.step), y: points.map((p) => p.value) };
     });
-  const validation = VALIDATION_METRICS.map((metric) => ({ metric, curves: meanBandCurves(seriesOf('validation', metric)) })).filter((v) =>
+  const validation = CURVE_METRICS[analysisKindOf(data.dataset.task)].map((metric) => ({ metric, curves: meanBandCurves(seriesOf('validation', metric)) })).filter((v) =>
     v.curves.some((c) => c.x.length > 0),
   );
   const utility = (['drop', 'crop'] as const).flatMap((kind) => {
     const points = completed.map((d) => ({ d, levels: d.utility.filter((u) => u.kind === kind) })).filter((x) => x.levels.length > 0);
     if (points.length === 0) return [];
     const first = points[0].levels[0].metrics;
-    const metric = 'accuracy' in first ? 'accuracy' : Object.keys(first)[0];
+    const metric = UTILITY_METRICS.find((m) => m in first) ?? Object.keys(first)[0];
     const curves = meanBandCurves(
       points.map(({ d, levels }) => ({ arm: armOf(data, d), seed: d.run.seed, x: levels.map((l) => l.k), y: levels.map((l) => l.metrics[metric] ?? Number.NaN) })),
     );
     return [{ kind, metric, curves }];
   });
-  const evaluations = completed.map((d) => ({ arm: armOf(data, d), e: reportedEvaluation(d) })).filter((x) => x.e !== undefined);
-  const scoresOf = (arm: LossKind): ClassScore[][] => evaluations.filter((x) => x.arm === arm).map((x) => x.e!.perClass);
-  const perClass = perClassSideBySide(scoresOf('baseline'), scoresOf('comparative'));
-  const matricesOf = (arm: LossKind) => evaluations.filter((x) => x.arm === arm && x.e!.confusion.length > 0).map((x) => x.e!.confusion);
-  const [cb, cc] = [matricesOf('baseline'), matricesOf('comparative')];
-  let confusion: ReportAnalysis['confusion'] = null;
-  if (cb.length > 0 && cc.length > 0) {
-    const baseline = sumConfusions(cb);
-    const comparative = sumConfusions(cc);
-    const labels = evaluations[0].e!.perClass.map((s) => s.label);
-    confusion = { labels, baseline, comparative, difference: confusionDifference(baseline, comparative) };
-  }
-  return { validation, trainingLoss: meanBandCurves(seriesOf('train', 'loss')), utility, perClass, confusion };
+  return { validation, trainingLoss: meanBandCurves(seriesOf('train', 'loss')), utility };
 }
 
 /** File name stem for a comparison's report files: its id, plus a safe slug of its name when it has one. */

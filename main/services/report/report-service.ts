@@ -1,5 +1,6 @@
 // Reports of a comparison: the self-contained HTML page, and the metrics as JSON and CSV.
 import type { ReportFile, ReportFormat } from '../../../shared/history';
+import type { ComparisonAnalysisService } from '../comparison-analysis-service';
 import type { ComparisonService } from '../comparison-service';
 import type { DatasetService } from '../dataset-service';
 import type { HistoryService } from '../history-service';
@@ -17,6 +18,8 @@ export class ReportService {
     private readonly datasets: DatasetService,
     private readonly history: HistoryService,
     private readonly appVersion: string,
+    /** The app's own per-class / confusion / scatter / examples answer, so the report shows what the views show. */
+    private readonly analysis: Pick<ComparisonAnalysisService, 'evaluationViews'>,
   ) {}
 
   data(comparisonId: string): ReportData {
@@ -31,6 +34,7 @@ export class ReportService {
       dataset: this.datasets.get(detail.comparison.datasetId),
       runDetails,
       arms: this.comparisons.arms(comparisonId),
+      views: this.analysis.evaluationViews(comparisonId),
       generatedAt: new Date().toISOString(),
       appVersion: this.appVersion,
     };

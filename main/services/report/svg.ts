@@ -106,3 +106,76 @@ export function matrixTable(matrix: readonly (readonly number[])[], labels: read
     '</tbody></table>'
   );
 }
+
+export interface ScatterOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  color: string;
+  /** Shared by both arms' charts, so they can be compared at a glance. */
+  domain: [number, number];
+  note?: string;
+  width?: number;
+  height?: number;
+}
+
+/** Chart frame shared by the scatter and the histogram: margins, ticks, axes, axis labels. */
+function frame(width: number, height: number, xDomain: [number, number], yDomain: [number, number], xLabel: string, yLabel: string) {
+  const m = { top: 16, right: 16, bottom: 44, left: 60 };
+  const px = (x: number) => m.left + ((x - xDomain[0]) / (xDomain[1] - xDomain[0])) * (width - m.left - m.right);
+  const py = (y: number) => height - m.bottom - ((y - yDomain[0]) / (yDomain[1] - yDomain[0])) * (height - m.top - m.bottom);
+  const f = (v: number) => v.toFixed(1);
+  const parts: string[] = [];
+  for (const t of niceTicks(...yDomain)) {
+    parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${f(py(t))}" y2="${f(py(t))}" stroke="#e5e7eb"/>`);
+    parts.push(`<text x="${m.left - 6}" y="${f(py(t) + 4)}" text-anchor="end">${esc(tickText(t))}</text>`);
+  }
+  for (const t of niceTicks(...xDomain)) parts.push(`<text x="${f(px(t))}" y="${height - m.bottom + 16}" text-anchor="middle">${esc(tickText(t))}</text>`);
+  parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${height - m.bottom}" y2="${height - m.bottom}" stroke="#6b7280"/>`);
+  parts.push(`<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${height - m.bottom}" stroke="#6b7280"/>`);
+  parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - 8}" text-anchor="middle">${esc(xLabel)}</text>`);
+  parts.push(`<text transform="translate(14 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
+  return { px, py, f, parts, m };
+}
+
+function figure(width: number, height: number, title: string, desc: string, body: string, note?: string): string {
+  return (
+    `<figure><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-size="11" font-family="system-ui, sans-serif">` +
+    `<title>${esc(title)}</title><desc>${esc(desc)}</desc>${body}</svg>` +
+    `<figcaption>${esc(title)}${note ? ` <span class="muted">(${esc(note)})</span>` : ''}</figcaption></figure>`
+  );
+}
+
+/** Predicted against gold: one dot per point and the dashed y = x line where predictions are exact. */
+export function scatterSvg(points: ReadonlyArray<{ x: number; y: number }>, options: ScatterOptions): string {
+  const width = options.width ?? 360;
+  const height = options.height ?? 320;
+  if (points.length === 0) return `<p class="muted">${esc(options.title)}: no data.</p>`;
+  const { px, py, f, parts } = frame(width, height, options.domain, options.domain, options.xLabel, options.yLabel);
+  const [d0, d1] = options.domain;
+  parts.push(`<line x1="${f(px(d0))}" y1="${f(py(d0))}" x2="${f(px(d1))}" y2="${f(py(d1))}" stroke="#6b7280" stroke-dasharray="4 3"/>`);
+  for (const p of points) parts.push(`<circle cx="${f(px(p.x))}" cy="${f(py(p.y))}" r="2" fill="${options.color}" fill-opacity="0.45"/>`);
+  return figure(width, height, options.title, `${points.length} points`, parts.join(''), options.note);
+}
+
+/** Counts per bin, one bar per series side by side in each bin (edges: bins + 1 values). */
+export function histogramSvg(
+  edges: readonly number[],
+  series: ReadonlyArray<{ label: string; color: string; counts: readonly number[] }>,
+  options: { title: string; xLabel: string; yLabel: string; note?: string; width?: number; height?: number },
+): string {
+  const width = options.width ?? 360;
+  const height = options.height ?? 320;
+  if (series.length === 0 || edges.length < 2) return `<p class="muted">${esc(options.title)}: no data.</p>`;
+  const top = Math.max(1, ...series.flatMap((s) => s.counts)) * 1.05;
+  const { px, py, f, parts } = frame(width, height, [edges[0], edges[edges.length - 1]], [0, top], options.xLabel, options.yLabel);
+  series.forEach((s, k) =>
+    s.counts.forEach((count, b) => {
+      const barWidth = (px(edges[b + 1]) - px(edges[b])) / series.length;
+      parts.push(`<rect x="${f(px(edges[b]) + k * barWidth)}" y="${f(py(count))}" width="${f(Math.max(0, barWidth - 1))}" height="${f(py(0) - py(count))}" fill="${s.color}" fill-opacity="0.75"/>`);
+    }),
+  );
+  series.forEach((s, k) => parts.push(`<rect x="${68 + k * 150}" y="4" width="10" height="10" fill="${s.color}"/><text x="${82 + k * 150}" y="13">${esc(s.label)}</text>`));
+  const desc = series.map((s) => `${s.label}: ${s.counts.join(', ')}`).join('; ');
+  return figure(width, height, options.title, desc, parts.join(''), options.note);
+}

@@ -99,9 +99,7 @@ function ResidualBars({ residuals, armLabels }: { residuals: Scatter['residuals'
 
 export function ScatterPanel({ analysis }: { analysis: ComparisonAnalysis }) {
   const { scatter, armLabels } = analysis;
-  const heading = (
-    <h2 id="scatter-heading">Predicted against gold</h2>
-  );
+  const heading = <h2 id="scatter-heading">Predicted against gold</h2>;
   if (!scatter || scatter.arms.length === 0) {
     return (
       <section className="card" aria-labelledby="scatter-heading" data-testid="view-scatter">
