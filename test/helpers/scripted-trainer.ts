@@ -1,6 +1,6 @@
 // A trainer handle the test drives by hand: it records the start message and lets the test send
 // any trainer message or exit, so the run service's bookkeeping is tested without a real process.
-import type { TrainerHandle, TrainerStartMessage, TrainerToParent } from '../../main/training/protocol';
+import type { TrainerHandle, TrainerLauncher, TrainerStartMessage, TrainerToParent } from '../../main/training/protocol';
 
 export class ScriptedTrainer implements TrainerHandle {
   readonly pid = 12345;
@@ -25,4 +25,13 @@ export class ScriptedTrainer implements TrainerHandle {
   exit(code: number | null, signal: string | null): void {
     this.onEnd(code, signal);
   }
+}
+
+/** A launcher that hands out a new ScriptedTrainer per run, collected in `trainers` in launch order. */
+export function scriptedLauncher(trainers: ScriptedTrainer[]): TrainerLauncher {
+  return () => {
+    const t = new ScriptedTrainer();
+    trainers.push(t);
+    return t;
+  };
 }

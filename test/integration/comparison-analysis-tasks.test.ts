@@ -9,7 +9,7 @@ import type { ReportFile } from '../../shared/history';
 import type { ComparisonSummary, DatasetSummary, RunSummary } from '../../shared/schemas';
 import type { EvalMessage } from '../../shared/trainer-protocol';
 import { value } from '../helpers/contract-result';
-import { ScriptedTrainer } from '../helpers/scripted-trainer';
+import { ScriptedTrainer, scriptedLauncher } from '../helpers/scripted-trainer';
 import { writeMultilabelJsonl, writeRegressionCsv, writeSplitFolder } from '../helpers/task-datasets';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -30,11 +30,7 @@ describe('comparisons.analysis per task and split', () => {
       dataDir: dir.path,
       transport: 'cli',
       maxParallelRuns: 2,
-      launcher: () => {
-        const t = new ScriptedTrainer();
-        trainers.push(t);
-        return t;
-      },
+      launcher: scriptedLauncher(trainers),
     });
     // Closed before its folder is removed.
     cleanups.unshift(() => services.close());

@@ -12,7 +12,7 @@ import { flopsPerStep } from '../../shared/flops';
 import type { ComparisonSummary, DatasetSummary, RunSummary } from '../../shared/schemas';
 import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
-import { ScriptedTrainer } from '../helpers/scripted-trainer';
+import { ScriptedTrainer, scriptedLauncher } from '../helpers/scripted-trainer';
 
 
 /** Four validation examples (indices 0..3, gold 0, 1, 0, 1); `predicted` per example. */
@@ -38,11 +38,7 @@ describe('comparisons.analysis', () => {
       dataDir: dir.path,
       transport: 'cli',
       maxParallelRuns: 4,
-      launcher: () => {
-        const t = new ScriptedTrainer();
-        trainers.push(t);
-        return t;
-      },
+      launcher: scriptedLauncher(trainers),
     });
     const dataset = value<DatasetSummary>(await services.dispatch('datasets.importEmbedded', {}));
     return { services, trainers, dataset, dir: dir.path };

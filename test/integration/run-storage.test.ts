@@ -7,7 +7,7 @@ import type { ComparisonDetail, DatasetSummary, RunDetail, RunSummary } from '..
 import { channels } from '../../shared/contract';
 import { value } from '../helpers/contract-result';
 import { tempDir } from '../helpers/temp-dir';
-import { ScriptedTrainer } from '../helpers/scripted-trainer';
+import { ScriptedTrainer, scriptedLauncher } from '../helpers/scripted-trainer';
 
 const sample = (step: number) => ({ step, epoch: step / 10, loss: 1 / step, copyLosses: [0.5, 0.6, 0.7], cmpLoss: 0.3, lr: 0.001, gradNorm: 2 });
 
@@ -21,11 +21,7 @@ describe('run bookkeeping', () => {
     const services = openServices({
       dataDir: dir.path,
       transport: 'cli',
-      launcher: () => {
-        const t = new ScriptedTrainer();
-        trainers.push(t);
-        return t;
-      },
+      launcher: scriptedLauncher(trainers),
     });
     cleanups.push(dir.cleanup);
     const dataset = value<DatasetSummary>(await services.dispatch('datasets.importEmbedded', {}));

@@ -12,7 +12,7 @@ import { forkTrainerLauncher } from '../../main/training/node-launcher';
 import type { ParentToTrainer, TrainerToParent } from '../../main/training/protocol';
 import type { DatasetSummary, RunSummary } from '../../shared/schemas';
 import { value } from '../helpers/contract-result';
-import { ScriptedTrainer } from '../helpers/scripted-trainer';
+import { ScriptedTrainer, scriptedLauncher } from '../helpers/scripted-trainer';
 import { tempDir } from '../helpers/temp-dir';
 
 describe('the run service and malformed trainer messages', () => {
@@ -26,11 +26,7 @@ describe('the run service and malformed trainer messages', () => {
     const services = openServices({
       dataDir: dir.path,
       transport: 'cli',
-      launcher: () => {
-        const t = new ScriptedTrainer();
-        trainers.push(t);
-        return t;
-      },
+      launcher: scriptedLauncher(trainers),
     });
     const dataset = value<DatasetSummary>(await services.dispatch('datasets.importEmbedded', {}));
     return { services, trainers, dataset };
