@@ -5,10 +5,21 @@ import { ErrorMessage } from './ErrorMessage';
 
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 
+/**
+ * The labels a prediction names: one class, or for multi-label every label over 0.5 joined by "|"
+ * (shared/predict.ts). A class name is matched whole first, so a class with "|" in it still works.
+ */
+function predictedLabels(result: RunPrediction): Set<string> {
+  if (!result.ok) return new Set();
+  return new Set(result.labels.includes(result.label) ? [result.label] : result.label.split('|'));
+}
+
 export function PlaygroundResults({ results }: { results: RunPrediction[] }) {
   return (
     <div className="playground-results" data-testid="playground-results">
-      {results.map((result) => (
+      {results.map((result) => {
+        const predicted = predictedLabels(result);
+        return (
         <article key={result.runId} className="card playground-result" data-testid="playground-result" data-run-id={result.runId} data-ok={result.ok}>
           <h3 className="playground-run-name" title={result.runName}>
             {result.runName}
@@ -26,7 +37,7 @@ export function PlaygroundResults({ results }: { results: RunPrediction[] }) {
                       {label}
                     </span>
                     <span className="label-bar-track">
-                      <span className={`label-bar${label === result.label ? ' is-predicted' : ''}`} style={{ width: percent(probability) }} />
+                      <span className={`label-bar${predicted.has(label) ? ' is-predicted' : ''}`} style={{ width: percent(probability) }} />
                     </span>
                     <span className="label-count">{percent(probability)}</span>
                   </li>
@@ -40,7 +51,8 @@ export function PlaygroundResults({ results }: { results: RunPrediction[] }) {
             <ErrorMessage error={result.error} />
           )}
         </article>
-      ))}
+        );
+      })}
     </div>
   );
 }

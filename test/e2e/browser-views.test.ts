@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserModeServer, launchChromium, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
+import { BrowserModeServer, launchChromium, pixelStats, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
 import { DATABASE_FILE } from '../../main/db/connection';
 
 const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
@@ -49,36 +49,6 @@ async function runFinishedComparison(): Promise<string> {
     if (Date.now() > deadline) throw new Error(`comparison still running after ${COMPARISON_MS / 1000}s: ${JSON.stringify(detail.runs.map((r) => r.status))}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-}
-
-/**
- * Decodes a PNG in Chromium itself (no PNG library in the repo): draws it on a canvas and counts
- * distinct colours and the share of pixels that differ from the most common (background) colour.
- */
-async function pixelStats(page: Page, png: Buffer): Promise<{ width: number; height: number; colours: number; foreground: number }> {
-  return page.evaluate(async (dataUrl) => {
-    const dom = globalThis as unknown as {
-      Image: new () => { src: string; decode(): Promise<void>; naturalWidth: number; naturalHeight: number };
-      document: { createElement(tag: 'canvas'): { width: number; height: number; getContext(kind: '2d'): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } };
-    };
-    const image = new dom.Image();
-    image.src = dataUrl;
-    await image.decode();
-    const canvas = dom.document.createElement('canvas');
-    canvas.width = image.naturalWidth;
-    canvas.height = image.naturalHeight;
-    const context = canvas.getContext('2d');
-    context.drawImage(image, 0, 0);
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    const counts = new Map<number, number>();
-    for (let i = 0; i < data.length; i += 4) {
-      const rgb = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-      counts.set(rgb, (counts.get(rgb) ?? 0) + 1);
-    }
-    const background = Math.max(...counts.values());
-    const pixels = data.length / 4;
-    return { width: canvas.width, height: canvas.height, colours: counts.size, foreground: (pixels - background) / pixels };
-  }, `data:image/png;base64,${png.toString('base64')}`);
 }
 
 /** Every chart in the view has a uPlot canvas with a real size and no "no data" notice. */

@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -118,4 +118,34 @@ export function prepareBrowserTest(): void {
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+}
+
+/**
+ * Decodes a PNG in Chromium itself (no PNG library in the repo): draws it on a canvas and counts
+ * distinct colours and the share of pixels that differ from the most common (background) colour.
+ */
+export async function pixelStats(page: Page, png: Buffer): Promise<{ width: number; height: number; colours: number; foreground: number }> {
+  return page.evaluate(async (dataUrl) => {
+    const dom = globalThis as unknown as {
+      Image: new () => { src: string; decode(): Promise<void>; naturalWidth: number; naturalHeight: number };
+      document: { createElement(tag: 'canvas'): { width: number; height: number; getContext(kind: '2d'): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } };
+    };
+    const image = new dom.Image();
+    image.src = dataUrl;
+    await image.decode();
+    const canvas = dom.document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    const counts = new Map<number, number>();
+    for (let i = 0; i < data.length; i += 4) {
+      const rgb = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+      counts.set(rgb, (counts.get(rgb) ?? 0) + 1);
+    }
+    const background = Math.max(...counts.values());
+    const pixels = data.length / 4;
+    return { width: canvas.width, height: canvas.height, colours: counts.size, foreground: (pixels - background) / pixels };
+  }, `data:image/png;base64,${png.toString('base64')}`);
 }
