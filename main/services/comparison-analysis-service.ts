@@ -4,19 +4,16 @@ import {
   BAND_LABEL,
   computeMatched,
   confusionDifference,
-  errorChanges,
-  errorMargin,
   evaluationOn,
   fixedAndBroken,
   meanBandCurves,
   perClassSideBySide,
-  regressionErrors,
   sumConfusions,
   viewSplit,
   type MeanBandCurve,
-  type SeedPredictions,
   type SeedSeries,
 } from '../../shared/comparison-analysis';
+import { errorChanges, errorMargin, regressionErrors, type SeedPredictions } from '../../shared/regression-analysis';
 import type { ComparisonAnalysis } from '../../shared/comparison-analysis-schema';
 import { analysisKindOf, CURVE_METRICS, NOT_APPLICABLE, viewEvaluationText, type AnalysisKind } from '../../shared/comparison-views';
 import { copiesPerCropLevel, flopsPerStep } from '../../shared/flops';

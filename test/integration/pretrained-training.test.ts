@@ -3,7 +3,7 @@
 // services: a comparison on a sentence-pair dataset, runs.export as a Hugging Face folder and in
 // TF.js, and the exports reloaded.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -157,4 +157,63 @@ describe('services: a comparison on a pair dataset, then runs.export', () => {
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/--format huggingface\|tfjs/);
   });
+});
+
+const DISTILBERT = fileURLToPath(new URL('../fixtures/pretrained/distilbert', import.meta.url));
+
+describe('services: regression and multi-label from the DistilBERT folder, with a held-out test share', () => {
+  // Targets follow the cue words, so a model that trains moves toward them (not asserted: 1 epoch).
+  const rows = pairs(100, 7);
+  const cases = [
+    {
+      task: 'regression' as const,
+      fileName: 'scores.csv',
+      content: ['text,score', ...rows.map((r, i) => `"${r.text}",${(1 + 3 * r.label + (i % 5) / 10).toFixed(2)}`)].join('\n'),
+      metrics: ['test_pearson', 'test_spearman', 'test_mse', 'test_mae', 'pearson'],
+      problemType: 'regression',
+    },
+    {
+      task: 'multilabel' as const,
+      fileName: 'tags.jsonl',
+      content: rows.map((r) => JSON.stringify({ text: r.text, labels: [r.label ? 'positive' : 'negative', ...(r.text.includes('plot') ? ['plot'] : [])] })).join('\n'),
+      metrics: ['test_micro_f1', 'test_macro_f1', 'micro_f1'],
+      problemType: 'multi_label_classification',
+    },
+  ];
+
+  it.each(cases)('$task: both arms train in trainer processes, score the test split, predict and export for transformers', async (c) => {
+    const services = openServices({ dataDir: join(dir.path, `data-${c.task}`), launcher: forkTrainerLauncher, transport: 'cli', preset: 'quick' });
+    try {
+      const dataset = value<DatasetSummary>(await services.dispatch('datasets.importText', { fileName: c.fileName, content: c.content, options: { testFraction: 0.2 } }));
+      expect(dataset.task).toBe(c.task);
+      expect(dataset.splits.test).toBe(20);
+      const config = { backend: 'wasm' as const, epochs: 1, batchSize: 16, maxLength: 40, utilityLevels: 1, utilityDraws: 1, model: { pretrained: DISTILBERT } };
+      const started = value<{ id: string }>(await services.dispatch('comparisons.start', { datasetId: dataset.id, seeds: 1, config }));
+      const current = async () => value<ComparisonDetail>(await services.dispatch('comparisons.get', { id: started.id }));
+      await until(services, ['comparison.status'], async () => (await current()).comparison.status !== 'running');
+      const detail = await current();
+      expect(detail.runs.map((r) => [r.loss, r.status, r.error]).sort()).toEqual([
+        ['baseline', 'completed', null],
+        ['comparative', 'completed', null],
+      ]);
+      expect(detail.headline).toEqual({ split: 'test', examples: 20, checkpoint: 'selected' });
+      for (const run of detail.runs) for (const m of c.metrics) expect(Number.isFinite(run.finalMetrics[m]), `${run.loss} ${m}`).toBe(true);
+      const run = detail.runs.find((r) => r.loss === 'comparative')!;
+      const predicted = value<{ results: Array<{ ok: boolean; value?: number; probabilities: Record<string, number> }> }>(
+        await services.dispatch('predict.text', { runIds: [run.id], text: 'the movie was great. the plot' }),
+      );
+      const [answer] = predicted.results;
+      expect(answer.ok).toBe(true);
+      if (c.task === 'regression') expect(Number.isFinite(answer.value)).toBe(true);
+      else expect(Object.keys(answer.probabilities).sort()).toEqual(['negative', 'plot', 'positive']);
+      const hf = join(dir.path, `export-${c.task}`);
+      value(await services.dispatch('runs.export', { runId: run.id, format: 'huggingface', folder: hf }));
+      const exportedConfig = JSON.parse(readFileSync(join(hf, 'config.json'), 'utf8')) as { problem_type: string; architectures: string[]; id2label: Record<string, string> };
+      expect(exportedConfig.problem_type).toBe(c.problemType);
+      expect(exportedConfig.architectures).toEqual(['DistilBertForSequenceClassification']);
+      expect(Object.keys(exportedConfig.id2label)).toHaveLength(c.task === 'regression' ? 1 : 3);
+    } finally {
+      await services.close();
+    }
+  }, 240_000);
 });

@@ -1,15 +1,9 @@
 // The task- and split-aware parts of the comparison analysis (shared/comparison-analysis.ts,
-// shared/comparison-views.ts), on generated evaluations and predictions worked out by hand.
+// shared/regression-analysis.ts, shared/comparison-views.ts), on generated evaluations and
+// predictions worked out by hand.
 import { describe, expect, it } from 'vitest';
-import {
-  errorChanges,
-  errorMargin,
-  evaluationOn,
-  regressionErrors,
-  viewSplit,
-  type Prediction,
-  type SeedPredictions,
-} from '../../shared/comparison-analysis';
+import { evaluationOn, viewSplit, type Prediction } from '../../shared/comparison-analysis';
+import { errorChanges, errorMargin, regressionErrors, type SeedPredictions } from '../../shared/regression-analysis';
 import { analysisKindOf, comparisonViews, CURVE_METRICS, headlineSplitText, viewEvaluationText } from '../../shared/comparison-views';
 import type { EvaluationDetail } from '../../shared/schemas';
 

@@ -2,7 +2,8 @@
 // place of confusion matrices, multi-label per-label scores and a plain "does not apply", and
 // every section says which split its numbers are on.
 import { describe, expect, it } from 'vitest';
-import { confusionDifference, regressionErrors, type SeedPredictions } from '../../shared/comparison-analysis';
+import { confusionDifference } from '../../shared/comparison-analysis';
+import { regressionErrors, type SeedPredictions } from '../../shared/regression-analysis';
 import { NOT_APPLICABLE, viewEvaluationText, type ViewEvaluation } from '../../shared/comparison-views';
 import { DEFAULT_RUN_CONFIG, type ComparisonTableRow, type DatasetSummary, type Headline, type LossKind, type RunDetail } from '../../shared/schemas';
 import type { DatasetTask } from '../../shared/tasks';

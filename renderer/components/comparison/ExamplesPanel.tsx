@@ -3,7 +3,7 @@
 // whose |error| the comparative run made much smaller or much larger (shared/comparison-analysis.ts#errorChanges).
 import { useMemo, useState } from 'react';
 import type { ComparisonAnalysis } from '../../../shared/comparison-analysis-schema';
-import { ERROR_MARGIN_SHARE } from '../../../shared/comparison-analysis';
+import { ERROR_MARGIN_SHARE } from '../../../shared/regression-analysis';
 import { capitalise } from '../../lib/arm-labels';
 import { NotApplicablePanel, SplitNote } from './ViewNotes';
 
