@@ -89,6 +89,7 @@ export function App() {
             <ComparisonView
               key={route.id}
               comparisonId={route.id}
+              tab={route.tab}
               datasetName={lookupComparisonDataset(history, route.id, datasetName)}
               datasetTask={lookupComparisonDataset(history, route.id, (id) => history.datasets.find((d) => d.id === id)?.task)}
               onStatusesChanged={history.refresh}

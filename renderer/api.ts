@@ -2,8 +2,10 @@
 // - Electron: the preload script exposes `window.comparo`;
 // - browser mode (`npm run web`): HTTP POST per call and Server-Sent Events, authorised by the
 //   token that main/web prints in the page URL.
-import { channels, type Api, type Channel, type EventName, type EventPayload, type RequestOf, type ResponseOf } from '../shared/contract';
+import { channels, UPLOAD_ROUTE, type Api, type Channel, type EventName, type EventPayload, type RequestOf, type ResponseOf } from '../shared/contract';
+import type { ImportOptions } from '../shared/dataset-report';
 import type { ErrorCode, Result } from '../shared/errors';
+import type { DatasetSummary } from '../shared/schemas';
 
 declare global {
   interface Window {
@@ -15,10 +17,47 @@ declare global {
 const TOKEN_STORAGE_KEY = 'comparo.token';
 
 let cachedApi: Api | undefined;
+let browserToken: string | null | undefined;
 
 export function getApi(): Api {
-  cachedApi ??= window.comparo ?? createBrowserApi(takeTokenFromUrl());
+  if (!cachedApi) {
+    if (window.comparo) cachedApi = window.comparo;
+    else {
+      browserToken = takeTokenFromUrl();
+      cachedApi = createBrowserApi(browserToken);
+    }
+  }
   return cachedApi;
+}
+
+/**
+ * Browser mode only: imports a file by streaming its bytes to the server (shared/contract's
+ * UPLOAD_ROUTE), so no file of any size becomes one string in this page or in the server.
+ * Undefined in the desktop app, whose IPC carries the file's text ('datasets.importText').
+ */
+export function uploadDataset(file: File, options?: ImportOptions): Promise<Result<DatasetSummary>> | undefined {
+  getApi();
+  if (browserToken === undefined) return undefined;
+  return uploadOverHttp(browserToken, file, options);
+}
+
+/**
+ * The page's own requests carry no token: the server put it in an HttpOnly cookie when the
+ * printed link was opened (main/web/server.ts). A token kept from an older page is sent as well.
+ */
+const authHeaders = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+async function uploadOverHttp(token: string | null, file: File, options?: ImportOptions): Promise<Result<DatasetSummary>> {
+  const query = new URLSearchParams({ name: file.name });
+  if (options && Object.keys(options).length > 0) query.set('options', JSON.stringify(options));
+  let response: Response;
+  try {
+    // A File body is sent from disk as the browser reads it, not copied into a string first.
+    response = await fetch(`${UPLOAD_ROUTE}?${query}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...authHeaders(token) }, body: file });
+  } catch (cause) {
+    return failure('unavailable', `Cannot reach the Comparo server (${describe(cause)}). Is \`npm run web\` still running?`);
+  }
+  return readResult('datasets.importText', response);
 }
 
 /**
@@ -51,35 +90,44 @@ function failure(code: ErrorCode, message: string): Result<never> {
   return { ok: false, error: { code, message } };
 }
 
-const MISSING_TOKEN =
-  'This page has no access token. Open the full link (with ?token=…) that `npm run web` printed in its terminal.';
 
 export function createBrowserApi(token: string | null): Api {
   return {
-    invoke: (channel, request) => (token ? invokeOverHttp(token, channel, request) : Promise.resolve(failure('invalid_request', MISSING_TOKEN))),
+    invoke: (channel, request) => invokeOverHttp(token, channel, request),
     on: createSseSubscriber(token),
   };
 }
 
-async function invokeOverHttp<C extends Channel>(token: string, channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
+async function invokeOverHttp<C extends Channel>(token: string | null, channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
   let response: Response;
   try {
     response = await fetch(`/api/invoke/${channel}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', ...authHeaders(token) },
       body: JSON.stringify(request),
     });
   } catch (cause) {
     return failure('unavailable', `Cannot reach the Comparo server (${describe(cause)}). Is \`npm run web\` still running?`);
   }
-  if (!response.ok) return failure(codeForStatus(response.status), await describeHttpFailure(channel, response));
+  return readResult(channel, response);
+}
 
+/**
+ * Refusals come with a 4xx/5xx status and the same Result body as successes, so the body is read
+ * whatever the status; only a body that is not a Result falls back to describing the status.
+ */
+async function readResult<C extends Channel>(channel: C, response: Response): Promise<Result<ResponseOf<C>>> {
+  const text = await response.text().catch(() => '');
   let body: unknown;
   try {
-    body = await response.json();
+    body = JSON.parse(text);
   } catch (cause) {
+    if (!response.ok) return failure(codeForStatus(response.status), describeHttpFailure(channel, response, text));
     return failure('internal', `The server's answer to ${channel} is not JSON (${describe(cause)}).`);
   }
+  const refusal = typeof body === 'object' && body !== null && (body as { ok?: unknown }).ok === false;
+  if (!response.ok && !refusal) return failure(codeForStatus(response.status), describeHttpFailure(channel, response, text));
+  if (refusal && (response.status === 401 || response.status === 403)) return failure('invalid_request', describeHttpFailure(channel, response, text));
   return checkResult(channel, body);
 }
 
@@ -104,23 +152,18 @@ function checkResult<C extends Channel>(channel: C, body: unknown): Result<Respo
 }
 
 function codeForStatus(status: number): ErrorCode {
-  if (status === 400 || status === 401 || status === 403) return 'invalid_request';
+  if (status === 400 || status === 401 || status === 403 || status === 413) return 'invalid_request';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
   if (status === 502 || status === 503 || status === 504) return 'unavailable';
   return 'internal';
 }
 
-async function describeHttpFailure(channel: Channel, response: Response): Promise<string> {
+function describeHttpFailure(channel: Channel, response: Response, text: string): string {
   if (response.status === 401 || response.status === 403) {
     return `The server refused this page's access token (HTTP ${response.status}). Open the link that \`npm run web\` printed again.`;
   }
-  let detail = '';
-  try {
-    detail = (await response.text()).trim().slice(0, 300);
-  } catch {
-    // The status line alone is still worth showing.
-  }
+  const detail = text.trim().slice(0, 300);
   return `${channel} failed: HTTP ${response.status} ${response.statusText}${detail ? ` — ${detail}` : ''}`;
 }
 
@@ -140,8 +183,8 @@ function createSseSubscriber(token: string | null): Api['on'] {
   let source: EventSource | undefined;
 
   function ensureSource(): EventSource | undefined {
-    if (!token || typeof EventSource === 'undefined') return undefined;
-    source ??= new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    if (typeof EventSource === 'undefined') return undefined;
+    source ??= new EventSource(token ? `/api/events?token=${encodeURIComponent(token)}` : '/api/events');
     return source;
   }
 

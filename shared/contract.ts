@@ -18,7 +18,7 @@ import {
   ComparisonStatusSchema,
   EvalSplitSchema,
 } from './schemas';
-import type { Result } from './errors';
+import type { ErrorCode, Result } from './errors';
 import { ComparisonAnalysisSchema } from './comparison-analysis-schema';
 import { DatasetInspectionSchema, ImportFileSchema, ImportOptionsSchema, ValidationReportSchema } from './dataset-report';
 import {
@@ -181,6 +181,26 @@ export interface Api {
   invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
+
+/**
+ * Browser mode's streamed upload (main/web/server.ts): POST the file's bytes as the body, the
+ * name in `?name=`, ImportOptions as JSON in `?options=`; the answer is a Result<DatasetSummary>
+ * as /api/invoke gives. Files go this way so no upload is ever one JSON string in memory.
+ */
+export const UPLOAD_ROUTE = '/api/upload';
+/** Largest upload browser mode accepts (written to disk under the data folder, then streamed). */
+export const MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
+/** Largest /api/invoke JSON body: well under V8's longest string (512 MiB), above predict.file's 64 MiB. */
+export const MAX_JSON_BODY_BYTES = 128 * 1024 * 1024;
+/** HTTP status of a refusal over browser mode; the JSON Result body is the same as on 200. */
+export const HTTP_STATUS_OF_ERROR: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  bad_input: 400,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
+};
 
 export function isChannel(name: string): name is Channel {
   return Object.prototype.hasOwnProperty.call(channels, name);

@@ -70,6 +70,28 @@ export function pairedDifferences(baseline: ReadonlyArray<number | null>, compar
   return out;
 }
 
+/**
+ * Both arm means and the mean difference over the SAME seeds: those where both arms have a value.
+ * A seed with one arm missing (cancelled, failed) is left out of all three, so the means printed
+ * beside the difference can never contradict it.
+ */
+export function completePairMeans(baseline: ReadonlyArray<number | null>, comparative: ReadonlyArray<number | null>): { pairs: number; baselineMean: number | null; comparativeMean: number | null; meanDifference: number | null } {
+  const b: number[] = [];
+  const c: number[] = [];
+  for (let i = 0; i < Math.min(baseline.length, comparative.length); i++) {
+    const x = baseline[i];
+    const y = comparative[i];
+    if (x !== null && y !== null && Number.isFinite(x) && Number.isFinite(y)) {
+      b.push(x);
+      c.push(y);
+    }
+  }
+  const avg = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, v) => a + v, 0) / xs.length);
+  const bm = avg(b);
+  const cm = avg(c);
+  return { pairs: b.length, baselineMean: bm, comparativeMean: cm, meanDifference: avg(c.map((v, i) => v - b[i])) };
+}
+
 /** Paired t-test on the differences: t = mean / (sd / sqrt n), df = n - 1. */
 export function pairedTTest(diffs: readonly number[]): PairedTTest {
   const n = diffs.length;

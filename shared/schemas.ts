@@ -78,6 +78,8 @@ const RunConfigFieldsSchema = z.object({
   selectionMetric: SelectionMetricSchema,
   /** Checkpoint every N steps (0 = at every evaluation only). */
   checkpointEverySteps: z.number().int().min(0),
+  /** Periodic checkpoints kept on disk: the newest N plus best.ckpt (0 = keep all); the newest is always kept, so resume works. */
+  keepCheckpoints: z.number().int().min(0).max(1000),
   /** Neuronal utility after training: ablation levels k = 0..utilityLevels, draws per level. */
   utilityLevels: z.number().int().min(0).max(10),
   utilityDraws: z.number().int().min(1).max(10),
@@ -96,6 +98,7 @@ const RUN_CONFIG_LATER_DEFAULTS = {
   earlyStoppingPatience: 0,
   selectionMetric: 'accuracy',
   checkpointEverySteps: 0,
+  keepCheckpoints: 2,
   utilityLevels: 6,
   utilityDraws: 3,
 } as const;
@@ -256,6 +259,8 @@ export const RunDetailSchema = z.object({
   metrics: z.array(MetricPointSchema),
   evaluations: z.array(EvaluationDetailSchema),
   utility: z.array(UtilityPointSchema),
+  /** Bytes the run's checkpoint folder holds on disk now (best + kept periodic checkpoints). Optional: older payloads lack it. */
+  checkpointBytes: z.number().int().min(0).optional(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
@@ -314,10 +319,17 @@ export const ComparisonTableRowSchema = z.object({
   comparative: z.array(z.number().nullable()),
   baselineMean: z.number().nullable(),
   comparativeMean: z.number().nullable(),
-  /** Mean over seeds of (comparative - baseline), paired by seed. */
+  /** Mean over seeds of (comparative - baseline), paired by seed. The two means above are over the same seeds. */
   meanDifference: z.number().nullable(),
   /** Paired statistics over the seeds where both arms finished (shared/paired-stats.ts). Optional: older payloads lack it. */
   stats: ComparisonStatsSchema.optional(),
+  /** What the difference may be shown as (shared/verdict.ts evidenceOf): colour only with a significant test. */
+  evidence: z.enum(['better', 'worse', 'no_evidence', 'too_few_seeds']).optional(),
+  /**
+   * The score of a model that learned nothing from the texts, on the same split: always the most
+   * frequent training class, the training mean for regression (main/services/reference-scores.ts).
+   */
+  reference: z.object({ value: z.number(), rule: z.string() }).optional(),
 });
 export type ComparisonTableRow = z.infer<typeof ComparisonTableRowSchema>;
 
@@ -346,6 +358,13 @@ export const ComparisonDetailSchema = z.object({
    * loss does not say). Absent for seeded comparisons, whose arm is the run's loss.
    */
   runArms: z.record(z.string(), LossKindSchema).optional(),
+  /**
+   * Which runs the means, differences and statistics use: seeds where both arms finished. `text`
+   * says so ("3 complete seed pairs; seed 4: comparative cancelled").
+   */
+  coverage: z.object({ pairs: z.number().int(), seeds: z.number().int(), text: z.string() }).optional(),
+  /** Plain warnings about the answer, e.g. an arm no better than always predicting the majority class. */
+  warnings: z.array(z.string()).optional(),
 });
 export type ComparisonDetail = z.infer<typeof ComparisonDetailSchema>;
 
@@ -358,5 +377,7 @@ export const AppInfoSchema = z.object({
   defaults: RunConfigSchema,
   defaultSeeds: z.number().int().min(1).max(10),
   embeddedDataset: z.string(),
+  /** Epochs left at the default are sized to the dataset (shared/training-budget.ts). Optional: older servers lack it. */
+  epochsSizedToData: z.boolean().optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;

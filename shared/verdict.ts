@@ -53,6 +53,29 @@ const seedsWord = (n: number): string => `${n} seed${n === 1 ? '' : 's'}`;
 export const VERDICT_ALPHA = 0.05;
 
 /**
+ * What a difference may be coloured as: better / worse only when the test (paired t, or Welch's
+ * for unpaired arms) says so at VERDICT_ALPHA; 'too_few_seeds' under 2 pairs (never a verdict
+ * from one seed); else 'no_evidence'. The badges in the app, the CLI and the report all use it.
+ */
+export type Evidence = 'better' | 'worse' | 'no_evidence' | 'too_few_seeds';
+
+export function evidenceOf(metric: string, stats: { n: number; pT: number | null; test?: 'paired' | 'unpaired' } | undefined, meanDifference: number | null): Evidence {
+  if (!stats || meanDifference === null || !Number.isFinite(meanDifference)) return 'too_few_seeds';
+  if (stats.test !== 'unpaired' && stats.n < 2) return 'too_few_seeds';
+  if (stats.pT === null || stats.pT >= VERDICT_ALPHA || meanDifference === 0) return 'no_evidence';
+  const improved = metricIsLowerBetter(metric) ? meanDifference < 0 : meanDifference > 0;
+  return improved ? 'better' : 'worse';
+}
+
+/** The badge's words. */
+export const EVIDENCE_WORDS: Readonly<Record<Evidence, string>> = {
+  better: 'better',
+  worse: 'worse',
+  no_evidence: 'no evidence',
+  too_few_seeds: 'too few seeds',
+};
+
+/**
  * E.g. "comparative is better by 1.2 points, 95% CI [0.4, 2.0], p = 0.01 over 5 seeds" or
  * "no evidence of a difference (p = 0.78 over 5 seeds, 95% CI [−1.3, 1.6] points); about 446
  * seeds would be needed to detect +0.25 points". The CI is oriented like the sentence: as the

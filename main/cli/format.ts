@@ -1,9 +1,12 @@
-import type { ComparisonDetail, DatasetSummary, RunDetail, RunSummary } from '../../shared/schemas';
+import { formatBytes } from '../../shared/models';
+import { metricLabel } from '../../shared/metric-labels';
+import type { ComparisonDetail, ComparisonTableRow, DatasetSummary, RunDetail, RunSummary } from '../../shared/schemas';
 import { sampleStd } from '../../shared/stats';
+import { EVIDENCE_WORDS, evidenceOf, isMilliseconds } from '../../shared/verdict';
 
 const fmt = (v: number | null, metric: string): string => {
   if (v === null) return '—';
-  if (metric === 'ms_per_step') return v.toFixed(0);
+  if (isMilliseconds(metric)) return v.toFixed(0);
   return v.toFixed(4);
 };
 const signed = (v: number | null, metric: string): string => (v === null ? '—' : `${v >= 0 ? '+' : ''}${fmt(v, metric)}`);
@@ -32,26 +35,48 @@ export function comparisonText(d: ComparisonDetail, dataset: DatasetSummary): st
     'baseline mean ± std',
     'comparative mean ± std',
     'mean diff (cmp-base)',
+    'evidence',
+    'learned nothing',
   ];
-  const withStd = (mean: number | null, values: Array<number | null>, metric: string) => {
-    const std = sampleStd(values.filter((v): v is number => v !== null));
+  // Means, spreads and differences over the same runs: the seeds where both arms have a value.
+  const paired = (r: ComparisonTableRow, arm: 'baseline' | 'comparative') =>
+    r[arm].filter((v, i): v is number => v !== null && (r.stats?.test === 'unpaired' || (r.baseline[i] !== null && r.comparative[i] !== null)));
+  const withStd = (mean: number | null, values: number[], metric: string) => {
+    const std = sampleStd(values);
     return std === null ? fmt(mean, metric) : `${fmt(mean, metric)} ± ${fmt(std, metric)}`;
   };
   const rows = d.table.map((r) => [
-    r.metric,
+    metricLabel(r.metric),
     ...r.baseline.map((v) => fmt(v, r.metric)),
     ...r.comparative.map((v) => fmt(v, r.metric)),
-    withStd(r.baselineMean, r.baseline, r.metric),
-    withStd(r.comparativeMean, r.comparative, r.metric),
+    withStd(r.baselineMean, paired(r, 'baseline'), r.metric),
+    withStd(r.comparativeMean, paired(r, 'comparative'), r.metric),
     signed(r.meanDifference, r.metric),
+    EVIDENCE_WORDS[r.evidence ?? evidenceOf(r.metric, r.stats, r.meanDifference)],
+    r.reference ? fmt(r.reference.value, r.metric) : '',
   ]);
   // The statistical verdict for the task's first metric and for the metric the runs selected checkpoints by.
   const verdictMetrics = [...new Set([d.table[0]?.metric ?? 'accuracy', c.selectionMetric])];
   const verdicts = d.table
     .filter((r) => verdictMetrics.includes(r.metric) && r.stats)
-    .map((r) => `${r.metric}: ${r.stats!.verdict}`);
+    .map((r) => `${metricLabel(r.metric)}: ${r.stats!.verdict}`);
+  const references = [...new Set(d.table.filter((r) => r.reference && !r.metric.startsWith('validation_')).map((r) => `${metricLabel(r.metric)}: ${r.reference!.rule}`))];
+  const notes = [
+    ...(d.coverage ? [`Over ${d.coverage.text}.`] : []),
+    ...(references.length ? [`"learned nothing": the score of ${references.join('; ')}.`] : []),
+  ];
+  const warnings = (d.warnings ?? []).map((w) => `warning: ${w}`);
   const failed = d.runs.filter((r) => r.status !== 'completed').map((r) => `  ${r.id} ${r.name}: ${r.status}${r.error ? ` — ${r.error}` : ''}`);
-  return head + '\n' + table(header, rows) + (verdicts.length ? `\n\n${verdicts.join('\n')}` : '') + (failed.length ? `\n\nUnfinished runs:\n${failed.join('\n')}` : '') + '\n';
+  return (
+    head +
+    '\n' +
+    table(header, rows) +
+    (notes.length ? `\n${notes.join('\n')}` : '') +
+    (verdicts.length ? `\n\n${verdicts.join('\n')}` : '') +
+    (warnings.length ? `\n\n${warnings.join('\n')}` : '') +
+    (failed.length ? `\n\nUnfinished runs:\n${failed.join('\n')}` : '') +
+    '\n'
+  );
 }
 
 const splitCounts = (d: DatasetSummary): string =>
@@ -101,6 +126,10 @@ export function runDetailText(d: RunDetail): string {
   const best = d.evaluations.find((e) => e.best);
   const lines = [runText(d.run).trimEnd()];
   if (best) lines.push(`best evaluation: step ${best.step} (epoch ${best.epoch.toFixed(2)})`);
+  if (d.checkpointBytes !== undefined) {
+    const keep = d.run.config.keepCheckpoints === 0 ? 'all periodic ones kept' : `best + last ${d.run.config.keepCheckpoints} kept`;
+    lines.push(`checkpoints on disk: ${formatBytes(d.checkpointBytes)} (${d.checkpointBytes} bytes; ${keep})`);
+  }
   for (const kind of ['drop', 'crop'] as const) {
     const levels = d.utility.filter((u) => u.kind === kind);
     if (levels.length === 0) continue;

@@ -14,6 +14,7 @@ import { comparisonText, datasetText, runDetailText, runsText } from './format';
 import { PREDICT_USAGE, predictCommand } from './predict-command';
 import { MODELS_USAGE, modelsCommand } from './models-command';
 import { HISTORY_COMMANDS, HISTORY_OPTIONS, HISTORY_USAGE, historyCommand, runFilter, runIdList } from './history-commands';
+import { RUN_CONTROL_COMMANDS, RUN_CONTROL_USAGE, runControlCommand, type RunControlCommand } from './run-control-commands';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -27,6 +28,7 @@ Commands:
                                          baseline vs comparative with matched seeds, then the table
                                          (train/compare --model <folder|org/name|builtin>: fine-tune a pretrained encoder)
   show <run-id>                          one run's status, config and metrics
+${RUN_CONTROL_USAGE}
 ${HISTORY_USAGE}
 ${PREDICT_USAGE}
   export <run-id> --format huggingface|tfjs [--out <folder>]
@@ -39,7 +41,16 @@ Options: --json (machine-readable output on stdout), --data-dir <path> (or COMPA
   --batch-size N, --max-train N, --backend auto|tensorflow|wasm|cpu, --crops N,
   --objective comparative|primary_hinge|listmle, --primary max|avg|first|last, --lambda x,
   --grad-accum N, --patience N, --selection-metric accuracy|macro_f1|mcc|loss|pearson|spearman,
-  --sequential (run the ablated copies one after another instead of batched).  --dataset defaults to the embedded IMDB sample; --dataset spam is the embedded spam/ham e-mail sample.`;
+  --keep-checkpoints N (periodic checkpoints kept per run besides the best; default 2, 0 = all),
+  --sequential (run the ablated copies one after another instead of batched).  --dataset defaults to the embedded IMDB sample; --dataset spam is the embedded spam/ham e-mail sample.
+
+Exit codes: 0 done (the run or comparison completed; the action took effect)
+            1 a run or comparison did not complete (failed, cancelled, interrupted), or an unexpected error
+            2 bad usage, a malformed input file (file:line:column: what is wrong, on stderr), an unknown id
+            3 refused: the run or dataset is in a state that does not allow it (already finished, trained by
+              another Comparo process), or the database stayed busy
+            130 stopped with Ctrl+C (unfinished runs are marked interrupted; resume <run-id> continues them;
+              an import in progress is cancelled and nothing of it stays), 143 the same on SIGTERM`;
 
 class UsageError extends Error {}
 
@@ -76,6 +87,7 @@ function configPatch(v: Record<string, string | boolean | undefined>): RunConfig
     hingeWeight: num(v.lambda as string, 'lambda'),
     gradAccumulation: num(v['grad-accum'] as string, 'grad-accum'),
     earlyStoppingPatience: num(v.patience as string, 'patience'),
+    keepCheckpoints: num(v['keep-checkpoints'] as string, 'keep-checkpoints'),
   };
   if (v.target) patch.target = v.target as RunConfigPatch['target'];
   if (v.loss) patch.loss = v.loss as RunConfigPatch['loss'];
@@ -198,6 +210,7 @@ async function main(argv: string[]): Promise<number> {
       lambda: { type: 'string' },
       'grad-accum': { type: 'string' },
       patience: { type: 'string' },
+      'keep-checkpoints': { type: 'string' },
       'selection-metric': { type: 'string' },
       sequential: { type: 'boolean', default: false },
       run: { type: 'string' },
@@ -212,17 +225,19 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
-  if (!['import', 'train', 'compare', 'runs', 'show', 'predict', 'models', 'export', ...HISTORY_COMMANDS].includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  if (!['import', 'train', 'compare', 'runs', 'show', 'predict', 'models', 'export', ...HISTORY_COMMANDS, ...RUN_CONTROL_COMMANDS].includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const preset = (values.preset ?? 'default') as PresetName;
   if (preset !== 'default' && preset !== 'quick') throw new UsageError('--preset must be default or quick');
   const out = (value: unknown, text: string) => process.stdout.write(values.json ? JSON.stringify(value, null, 2) + '\n' : text);
   const services = openServices({ dataDir: resolveDataDir({ argv, env: process.env }), launcher: forkTrainerLauncher, transport: 'cli', preset });
   const stopProgress = values.json ? () => {} : printProgress(services);
-  const interrupt = () => {
-    process.stderr.write('\nStopping: unfinished runs are marked interrupted and can be resumed.\n');
-    void services.close().then(() => process.exit(130));
+  const interrupt = (signal: NodeJS.Signals) => {
+    process.stderr.write('\nStopping: unfinished runs are marked interrupted and can be resumed; an import in progress is removed.\n');
+    void services.close().then(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
   };
   process.once('SIGINT', interrupt);
+  // `kill <pid>` stops the same way: an import in flight is cancelled and its rows deleted (services close).
+  process.once('SIGTERM', interrupt);
   try {
     if (command === 'predict') return await predictCommand(services, { run: values.run, model: values.model, input: values.input, json: values.json, backend: values.backend });
     if (command === 'models') {
@@ -246,6 +261,17 @@ async function main(argv: string[]): Promise<number> {
         },
         values,
         args: positionals.slice(1),
+      });
+    }
+    if ((RUN_CONTROL_COMMANDS as readonly string[]).includes(command)) {
+      return await runControlCommand(command as RunControlCommand, arg, {
+        call: (channel, request) => call(services, channel, request),
+        out,
+        usage: (message) => {
+          throw new UsageError(message);
+        },
+        waitForRun: (done) => waitFor(services, done),
+        runText: runDetailText,
       });
     }
     if (command === 'export') {
@@ -306,8 +332,15 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     stopProgress();
     process.removeListener('SIGINT', interrupt);
+    process.removeListener('SIGTERM', interrupt);
     await services.close();
   }
+}
+
+/** The exit codes listed in USAGE. */
+function exitCodeOf(code: AppErrorValue['code']): number {
+  if (code === 'bad_input' || code === 'invalid_request' || code === 'not_found') return 2;
+  return code === 'conflict' || code === 'unavailable' ? 3 : 1;
 }
 
 main(process.argv.slice(2)).then(
@@ -315,7 +348,7 @@ main(process.argv.slice(2)).then(
   (e) => {
     if (e instanceof CliFailure) {
       process.stderr.write(formatError(e.value) + '\n');
-      process.exit(e.value.code === 'bad_input' || e.value.code === 'invalid_request' || e.value.code === 'not_found' ? 2 : 1);
+      process.exit(exitCodeOf(e.value.code));
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);

@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
+import { AppError } from '../../shared/errors';
 import type { ValidationReport } from '../../shared/dataset-report';
 import type { DatasetRow, DatasetSummary } from '../../shared/schemas';
+
+/** Blocks this thread for `ms` (a synchronous delete loop's pause; Atomics.wait is allowed on Node's main thread). */
+function pauseSync(ms: number): void {
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 interface DatasetRecord {
   id: string;
@@ -28,8 +34,44 @@ export interface StoredRow extends DatasetRow {
   sourceLine: number;
 }
 
+/**
+ * Records who is streaming a dataset in (main/services/import-owners.ts): claimed before the
+ * 'importing' row exists, released once it is ready or gone, so a start-up sweep can tell a dead
+ * importer's rows from those of an import running right now in another process.
+ */
+export interface ImportOwners {
+  claim(id: string): void;
+  release(id: string): void;
+}
+
+/** Rows deleted per transaction start here and adapt so one transaction holds the write lock ~50 ms (well under 250 ms). */
+const FIRST_DELETE_BATCH = 10_000;
+const DELETE_BATCH_MS = 50;
+
+/** The next batch size after one of `rows` rows took `ms`: aims at DELETE_BATCH_MS per transaction. */
+export function nextDeleteBatch(rows: number, ms: number): number {
+  if (ms < DELETE_BATCH_MS / 2) return Math.min(rows * 2, 500_000);
+  if (ms > DELETE_BATCH_MS * 2) return Math.max(Math.floor(rows / 2), 500);
+  return rows;
+}
+
+/** Gives up the write lock for as long as the last transaction held it (at most 50 ms), so other processes' writers get in between. */
+const yieldLock = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(Math.max(1, ms), DELETE_BATCH_MS)));
+
 export class DatasetsRepo {
-  constructor(private readonly db: Database.Database) {}
+  /** Streamed imports this repo began and has not finished or aborted. */
+  private readonly importing = new Set<string>();
+  /** Set by stopImports(): every further write of an in-flight import throws, so it aborts. */
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly owners?: ImportOwners,
+  ) {}
+
+  private checkNotStopped(): void {
+    if (this.stopped) throw new AppError('conflict', 'import cancelled: Comparo is closing');
+  }
 
   /** Stores the dataset and all its rows in one transaction: an import is all or nothing. */
   insert(summary: DatasetSummary, rows: StoredRow[], report?: ValidationReport): void {
@@ -41,13 +83,24 @@ export class DatasetsRepo {
 
   /**
    * Streamed imports write rows batch by batch under an 'importing' dataset that nothing lists;
-   * finish() makes it visible, abort() removes every trace (rows go with it by ON DELETE CASCADE).
+   * finish() makes it visible, abort() removes every trace (rows first, in short transactions:
+   * deleting the dataset row first would cascade over every row in one long transaction).
    */
   begin(summary: DatasetSummary): void {
-    this.insertDataset(summary, 'importing');
+    this.checkNotStopped();
+    // The owner is on record before the row is: a sweep that sees the row also sees its owner.
+    this.owners?.claim(summary.id);
+    try {
+      this.insertDataset(summary, 'importing');
+    } catch (e) {
+      this.owners?.release(summary.id);
+      throw e;
+    }
+    this.importing.add(summary.id);
   }
 
   appendRows(id: string, firstIdx: number, rows: StoredRow[]): void {
+    this.checkNotStopped();
     // Many rows per INSERT: at a million rows the per-statement overhead, not SQLite, dominates.
     const PER_STATEMENT = 64;
     const columns = '(dataset_id, idx, text, text_pair, label, split, source_line)';
@@ -66,6 +119,7 @@ export class DatasetsRepo {
   }
 
   finish(summary: DatasetSummary, report?: ValidationReport): void {
+    this.checkNotStopped();
     this.db
       .prepare(
         `UPDATE datasets SET status = 'ready', labels_json = ?, row_count = ?, train_count = ?, validation_count = ?, test_count = ?,
@@ -76,25 +130,101 @@ export class DatasetsRepo {
         report ? JSON.stringify(report) : null, summary.task ?? 'classification', summary.textColumn, summary.labelColumn,
         summary.mapping?.textPairColumn ?? null, JSON.stringify(summary.columns ?? []), summary.id,
       );
+    this.importing.delete(summary.id);
+    this.owners?.release(summary.id);
   }
 
   /** Streamed imports store every row as train first; the split is known only at the end. */
-  /** Moves the rows `indices` (stored as train) to `split`. */
-  setSplit(id: string, split: 'validation' | 'test', indices: number[]): void {
-    // Row ranges in one statement each: 200,000 single-row UPDATEs took seconds.
+  /**
+   * Moves the rows `indices` (stored as train) to `split`: 5,000 rows per statement, each its own
+   * short transaction with a pause as long after it, not one transaction for all (at millions of
+   * rows that held the write lock for seconds and other processes' writes timed out). The dataset
+   * is still 'importing', so nobody reads a half-moved split.
+   */
+  async setSplit(id: string, split: 'validation' | 'test', indices: number[]): Promise<void> {
     const update = this.db.prepare('UPDATE dataset_rows SET split = ? WHERE dataset_id = ? AND idx IN (SELECT value FROM json_each(?))');
-    this.db.transaction(() => {
-      for (let i = 0; i < indices.length; i += 5000) update.run(split, id, JSON.stringify(indices.slice(i, i + 5000)));
+    for (let i = 0; i < indices.length; i += 5000) {
+      this.checkNotStopped();
+      const began = performance.now();
+      update.run(split, id, JSON.stringify(indices.slice(i, i + 5000)));
+      await yieldLock(performance.now() - began);
+    }
+  }
+
+  /** Rewrites one label spelling, 20,000 row positions per transaction, pausing in between like setSplit. */
+  async renameLabel(id: string, from: string, to: string): Promise<void> {
+    const update = this.db.prepare('UPDATE dataset_rows SET label = ? WHERE dataset_id = ? AND label = ? AND idx >= ? AND idx < ?');
+    const last = (this.db.prepare('SELECT MAX(idx) AS m FROM dataset_rows WHERE dataset_id = ?').get(id) as { m: number | null }).m ?? -1;
+    for (let start = 0; start <= last; start += 20_000) {
+      this.checkNotStopped();
+      const began = performance.now();
+      update.run(to, id, from, start, start + 20_000);
+      await yieldLock(performance.now() - began);
+    }
+  }
+
+  /** Removes a failed or cancelled import's rows and dataset, in short transactions (deleteImporting). */
+  abort(id: string): void {
+    // Closed under us (Comparo is exiting): stopImports() deleted it already, or the next start-up sweep will.
+    if (this.db.open) this.deleteImporting(id);
+    this.importing.delete(id);
+    this.owners?.release(id);
+  }
+
+  /** Ids of every dataset still 'importing' (this process's and others'). */
+  importingIds(): string[] {
+    return (this.db.prepare("SELECT id FROM datasets WHERE status = 'importing' ORDER BY id").all() as Array<{ id: string }>).map((r) => r.id);
+  }
+
+  /**
+   * Deletes up to `limit` rows of the 'importing' dataset `id` in one transaction, and the dataset
+   * row once none are left (returns false then, or when `id` is not importing at all). Checks the
+   * status inside the transaction, so a dataset that became ready meanwhile is never touched.
+   */
+  deleteImportingBatch(id: string, limit: number): boolean {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT status FROM datasets WHERE id = ?').get(id) as { status: string } | undefined;
+      if (row?.status !== 'importing') return false;
+      // dataset_rows is WITHOUT ROWID: its key (dataset_id, idx) picks the batch.
+      this.db.prepare('DELETE FROM dataset_rows WHERE dataset_id = ? AND idx IN (SELECT idx FROM dataset_rows WHERE dataset_id = ? ORDER BY idx LIMIT ?)').run(id, id, limit);
+      const more = this.db.prepare('SELECT 1 FROM dataset_rows WHERE dataset_id = ? LIMIT 1').get(id) !== undefined;
+      if (!more) this.db.prepare("DELETE FROM datasets WHERE id = ? AND status = 'importing'").run(id);
+      return more;
     })();
   }
 
-  renameLabel(id: string, from: string, to: string): void {
-    this.db.prepare('UPDATE dataset_rows SET label = ? WHERE dataset_id = ? AND label = ?').run(to, id, from);
+  /**
+   * Every row of the 'importing' dataset `id`, then the dataset, in transactions of ~50 ms with a
+   * pause as long between them (synchronous: it runs when an import fails or Comparo closes).
+   */
+  deleteImporting(id: string): void {
+    let batch = FIRST_DELETE_BATCH;
+    for (;;) {
+      const began = performance.now();
+      const more = this.deleteImportingBatch(id, batch);
+      const ms = performance.now() - began;
+      if (!more) return;
+      batch = nextDeleteBatch(batch, ms);
+      pauseSync(Math.min(ms, DELETE_BATCH_MS));
+    }
   }
 
-  abort(id: string): void {
-    this.db.prepare('DELETE FROM dataset_rows WHERE dataset_id = ?').run(id);
-    this.db.prepare("DELETE FROM datasets WHERE id = ? AND status = 'importing'").run(id);
+  /**
+   * Closing: this process's in-flight imports are deleted and any later write to them is refused
+   * ("import cancelled"), so a stream still running cannot re-create rows. Returns their ids.
+   */
+  stopImports(): string[] {
+    this.stopped = true;
+    const ids = [...this.importing];
+    for (const id of ids) {
+      try {
+        this.deleteImporting(id);
+      } finally {
+        this.importing.delete(id);
+        this.owners?.release(id);
+      }
+    }
+    return ids;
   }
 
   private insertDataset(summary: DatasetSummary, status: 'importing' | 'ready', report?: ValidationReport): void {

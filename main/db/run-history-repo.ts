@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { AppError } from '../../shared/errors';
 import type { ComparisonSummary, RunSummary } from '../../shared/schemas';
 import type { RunFilter } from '../../shared/history';
 import { SELECT_RUNS, toSummary, type RunRecord } from './runs-repo';
@@ -68,8 +69,12 @@ export class RunHistoryRepo {
 
   deleteRuns(ids: readonly string[]): void {
     this.db.transaction(() => {
-      const del = this.db.prepare('DELETE FROM runs WHERE id = ?');
-      for (const id of ids) del.run(id);
+      // Checked again inside the transaction: another process may have started one of them since
+      // the service looked, and a run that trains must never lose its rows under it.
+      const del = this.db.prepare("DELETE FROM runs WHERE id = ? AND status NOT IN ('queued', 'running', 'paused')");
+      for (const id of ids) {
+        if (del.run(id).changes === 0) throw new AppError('conflict', `Cannot delete run ${id}: it is training (or was deleted) in another Comparo process.`);
+      }
       // An ad-hoc comparison left with fewer than two runs compares nothing any more.
       this.db.exec(`DELETE FROM comparisons WHERE kind = 'adhoc' AND (SELECT COUNT(*) FROM comparison_runs cr WHERE cr.comparison_id = comparisons.id) < 2`);
     })();

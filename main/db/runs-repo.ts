@@ -18,6 +18,7 @@ export interface RunRecord {
   started_at: string | null;
   finished_at: string | null;
   owner_pid: number | null;
+  owner_started: string | null;
   error: string | null;
   final_metrics_json: string;
   checkpoint_path: string | null;
@@ -32,18 +33,31 @@ export const SELECT_RUNS = 'SELECT runs.*, datasets.content_hash AS data_hash FR
 export const TERMINAL_STATUSES = TERMINAL_RUN_STATUSES;
 export const ACTIVE_STATUSES = ACTIVE_RUN_STATUSES;
 
+/** The process that schedules a run: pid plus its start time, which a reused pid cannot share (main/services/process-identity.ts). */
+export interface RunOwner {
+  pid: number;
+  started: string | null;
+}
+
 export class RunsRepo {
   constructor(private readonly db: Database.Database) {}
 
-  insert(run: RunSummary, ownerPid: number): void {
+  insert(run: RunSummary, owner: RunOwner): void {
     this.db
       .prepare(
         `INSERT INTO runs (id, dataset_id, comparison_id, name, loss, seed, status, backend, config_json, step, total_steps,
-           created_at, owner_pid, final_metrics_json)
+           created_at, owner_pid, owner_started, final_metrics_json)
          VALUES (@id, @datasetId, @comparisonId, @name, @loss, @seed, @status, @backend, @configJson, @step, @totalSteps,
-           @createdAt, @ownerPid, '{}')`,
+           @createdAt, @ownerPid, @ownerStarted, '{}')`,
       )
-      .run({ ...run, configJson: JSON.stringify(run.config), ownerPid });
+      .run({ ...run, configJson: JSON.stringify(run.config), ownerPid: owner.pid, ownerStarted: owner.started });
+  }
+
+  owner(id: string): RunOwner | null {
+    const r = this.db.prepare('SELECT owner_pid AS pid, owner_started AS started FROM runs WHERE id = ?').get(id) as
+      | { pid: number | null; started: string | null }
+      | undefined;
+    return r && r.pid !== null ? { pid: r.pid, started: r.started } : null;
   }
 
   get(id: string): RunSummary | undefined {
@@ -107,7 +121,7 @@ export class RunsRepo {
    * there (what was logged after the checkpoint is dropped, it will be logged again); without one
    * it restarts from step 0.
    */
-  requeue(id: string, ownerPid: number, fromCheckpoint: boolean): void {
+  requeue(id: string, owner: RunOwner, fromCheckpoint: boolean): void {
     this.db.transaction(() => {
       if (!fromCheckpoint) {
         for (const table of ['metrics', 'evaluations', 'predictions', 'utility']) {
@@ -117,10 +131,10 @@ export class RunsRepo {
       }
       this.db
         .prepare(
-          `UPDATE runs SET status = 'queued', owner_pid = ?, error = NULL, finished_at = NULL, final_metrics_json = '{}'
+          `UPDATE runs SET status = 'queued', owner_pid = ?, owner_started = ?, error = NULL, finished_at = NULL, final_metrics_json = '{}'
            WHERE id = ?`,
         )
-        .run(ownerPid, id);
+        .run(owner.pid, owner.started, id);
     })();
   }
 
@@ -128,11 +142,11 @@ export class RunsRepo {
    * Marks as interrupted every unfinished run whose owning process is gone (a crash, a kill -9, a
    * power cut): they must never stay "running" forever. Returns the ids marked.
    */
-  markOrphansInterrupted(isAlive: (pid: number) => boolean): string[] {
+  markOrphansInterrupted(isAlive: (owner: RunOwner) => boolean): string[] {
     const active = this.db
-      .prepare(`SELECT id, owner_pid FROM runs WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})`)
-      .all(...ACTIVE_STATUSES) as Array<{ id: string; owner_pid: number | null }>;
-    const orphans = active.filter((r) => r.owner_pid === null || !isAlive(r.owner_pid)).map((r) => r.id);
+      .prepare(`SELECT id, owner_pid, owner_started FROM runs WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})`)
+      .all(...ACTIVE_STATUSES) as Array<{ id: string; owner_pid: number | null; owner_started: string | null }>;
+    const orphans = active.filter((r) => r.owner_pid === null || !isAlive({ pid: r.owner_pid, started: r.owner_started })).map((r) => r.id);
     for (const id of orphans) this.setStatus(id, 'interrupted', { error: 'Comparo stopped while this run was unfinished; resume to run it again.' });
     return orphans;
   }

@@ -1,5 +1,6 @@
 import { channels, isChannel, type Channel } from '../../shared/contract';
 import { AppError, err, ok, type Result } from '../../shared/errors';
+import { isBusyError } from '../db/busy';
 import type { Handlers } from './handlers';
 
 /**
@@ -18,6 +19,9 @@ export async function dispatch(handlers: Handlers, channel: string, request: unk
     return ok(await handler(parsed.data));
   } catch (e) {
     if (e instanceof AppError) return { ok: false, error: e.toValue() };
+    if (isBusyError(e)) {
+      return err('unavailable', `${channel}: the database is busy: another Comparo process on this data folder is writing (an import, a delete). Try again in a moment.`);
+    }
     return err('internal', `${channel} failed: ${(e as Error)?.message ?? String(e)}`);
   }
 }

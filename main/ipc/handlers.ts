@@ -1,10 +1,17 @@
 import type { Channel, RequestOf, ResponseOf } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import { mergeRunConfig } from '../../shared/schemas';
+import { mergeRunConfig, type RunConfig, type RunConfigPatch } from '../../shared/schemas';
+import { runCheckpointBytes } from '../services/cleanup';
+import { withTrainingBudget } from '../../shared/training-budget';
 import type { ServiceSet } from '../services/service-set';
 
 type Handler<C extends Channel> = (request: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
 export type Handlers = { [C in Channel]: Handler<C> };
+
+/** The preset's config with epochs sized to the dataset where the preset asks for it and the request set none. */
+function budgeted(s: ServiceSet, datasetId: string, patch: RunConfigPatch | undefined, config: RunConfig): RunConfig {
+  return s.preset.sizeEpochsToData ? withTrainingBudget(config, patch, s.datasets.get(datasetId)) : config;
+}
 
 /** One handler per channel: the request is already validated; call a service, return a value. */
 export function createHandlers(s: ServiceSet): Handlers {
@@ -27,18 +34,21 @@ export function createHandlers(s: ServiceSet): Handlers {
     'datasets.list': () => s.datasets.list(),
     'datasets.preview': (r) => s.datasets.preview(r.id, r.limit),
     // A hub id or folder in model.pretrained becomes the absolute folder the trainer reads.
-    'runs.start': async (r) => s.runs.create(r.datasetId, mergeRunConfig(s.preset.config, await s.models.resolveRunPatch(r.config))),
+    'runs.start': async (r) => s.runs.create(r.datasetId, budgeted(s, r.datasetId, r.config, mergeRunConfig(s.preset.config, await s.models.resolveRunPatch(r.config)))),
     'runs.list': (r) => s.history.search(r),
     'runs.update': (r) => s.history.update(r.id, { name: r.name, tags: r.tags }),
     'runs.delete': (r) => s.history.deleteRuns(r.ids),
     'runs.tags': () => s.history.tags(),
-    'runs.get': (r) => s.runs.detail(r.id),
+    // Disk use is read from the run's checkpoint folder as it is now (main/services/cleanup.ts).
+    'runs.get': (r) => ({ ...s.runs.detail(r.id), checkpointBytes: runCheckpointBytes(s.info().dataDir, r.id) }),
     'runs.predictions': (r) => s.runs.predictions(r.id, r.step, r.split),
     'runs.cancel': (r) => s.runs.cancel(r.id),
     'runs.pause': (r) => s.runs.pause(r.id),
     'runs.resume': (r) => s.runs.resume(r.id),
     'comparisons.start': (r) =>
-      s.models.resolveRunPatch(r.config).then((config) => s.comparisons.start(r.datasetId, r.seeds ?? s.preset.seeds, mergeRunConfig(s.preset.config, config))),
+      s.models
+        .resolveRunPatch(r.config)
+        .then((config) => s.comparisons.start(r.datasetId, r.seeds ?? s.preset.seeds, budgeted(s, r.datasetId, r.config, mergeRunConfig(s.preset.config, config)))),
     'comparisons.list': () => s.comparisons.list(),
     'comparisons.get': (r) => s.comparisons.detail(r.id),
     'comparisons.create': (r) => s.history.createAdhoc(r.runIds, r.name),

@@ -1,5 +1,7 @@
 // Ad-hoc comparisons: any 2..20 finished runs from the history, grouped into two arms and laid
 // out like a seeded comparison's table so every view (app, CLI, report) reads them the same way.
+import { completePairMeans } from '../../shared/paired-stats';
+import { evidenceOf } from '../../shared/verdict';
 import { AppError } from '../../shared/errors';
 import type { ComparisonStats, ComparisonTableRow, LossKind, RunConfig, RunSummary } from '../../shared/schemas';
 import { mean } from '../../shared/stats';
@@ -23,8 +25,13 @@ export interface AdhocPlan {
 }
 
 /** A run's config without the seed: runs with the same key belong to the same arm. */
+/** Settings that do not change what a run learns (how many checkpoints stay on disk): never an arm. */
+const STORAGE_ONLY: ReadonlyArray<keyof RunConfig> = ['keepCheckpoints'];
+
 function armKey(config: RunConfig): string {
-  const { seed: _seed, ...rest } = config;
+  const rest: Partial<RunConfig> = { ...config };
+  delete rest.seed;
+  for (const key of STORAGE_ONLY) delete rest[key];
   return JSON.stringify(rest, Object.keys(rest).sort());
 }
 
@@ -32,7 +39,7 @@ function armKey(config: RunConfig): string {
 function describeDifference(config: RunConfig, other: RunConfig): string {
   const parts: string[] = [];
   for (const key of Object.keys(config).sort() as Array<keyof RunConfig>) {
-    if (key === 'seed') continue;
+    if (key === 'seed' || STORAGE_ONLY.includes(key)) continue;
     const a = JSON.stringify(config[key]);
     if (a !== JSON.stringify(other[key])) parts.push(`${key} ${a.replace(/"/g, '')}`);
   }
@@ -148,19 +155,16 @@ export function adhocTable(assignments: readonly ArmAssignment[], runs: readonly
     const baseline = layout.baseline.map((id) => value(id, row));
     const comparative = layout.comparative.map((id) => value(id, row));
     const present = (xs: Array<number | null>) => xs.filter((v): v is number => v !== null);
-    const baselineMean = mean(present(baseline));
-    const comparativeMean = mean(present(comparative));
-    const diffs = layout.paired ? baseline.flatMap((b, i) => (b !== null && comparative[i] !== null ? [comparative[i]! - b] : [])) : [];
-    return {
-      metric,
-      baseline,
-      comparative,
-      baselineMean,
-      comparativeMean,
-      // Unpaired: the difference of the arm means (there are no per-seed differences to average).
-      meanDifference: layout.paired ? mean(diffs) : baselineMean !== null && comparativeMean !== null ? comparativeMean - baselineMean : null,
-      stats: layout.paired ? { ...rowStats(metric, baseline, comparative), test: 'paired' as const } : unpairedRowStats(metric, baseline, comparative),
+    // Paired: means over the complete pairs only, the same runs as the difference. Unpaired: every
+    // finished run, and the difference of the arm means (there are no per-seed differences).
+    const unpairedMeans = () => {
+      const b = mean(present(baseline));
+      const c = mean(present(comparative));
+      return { baselineMean: b, comparativeMean: c, meanDifference: b !== null && c !== null ? c - b : null };
     };
+    const { baselineMean, comparativeMean, meanDifference } = layout.paired ? completePairMeans(baseline, comparative) : unpairedMeans();
+    const stats = layout.paired ? { ...rowStats(metric, baseline, comparative), test: 'paired' as const } : unpairedRowStats(metric, baseline, comparative);
+    return { metric, baseline, comparative, baselineMean, comparativeMean, meanDifference, stats, evidence: evidenceOf(metric, stats, meanDifference) };
   });
   return { seeds: layout.seeds, rows: rows.filter((r) => [...r.baseline, ...r.comparative].some((v) => v !== null)) };
 }

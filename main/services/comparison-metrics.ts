@@ -7,8 +7,11 @@ import type { DatasetSummary, Headline, RunSummary } from '../../shared/schemas'
 import { trainerTaskOf } from '../../shared/tasks';
 import { taskHead } from '../tasks/registry';
 
-/** Rows after the task's own metrics: neuronal utility (lower is better) and time per step. */
-const COMMON_ROWS = ['utility_drop_beaten_share', 'utility_crop_beaten_share', 'ms_per_step'] as const;
+/**
+ * Rows after the task's own metrics: neuronal utility (lower is better) and time per step, both
+ * wall clock and CPU (wall time grows when runs share cores; CPU time does not).
+ */
+const COMMON_ROWS = ['utility_drop_beaten_share', 'utility_crop_beaten_share', 'ms_per_step', 'cpu_ms_per_step'] as const;
 
 export interface TableMetric {
   /** The row's name in the table (what the views label and format). */

@@ -1,14 +1,17 @@
 import { AppError } from '../../shared/errors';
-import type { ComparisonDetail, ComparisonStats, ComparisonSummary, ComparisonTableRow, RunConfig, RunSummary } from '../../shared/schemas';
-import { pairedStats } from '../../shared/paired-stats';
+import type { ComparisonDetail, ComparisonStats, ComparisonSummary, ComparisonTableRow, EvalSplit, RunConfig, RunSummary } from '../../shared/schemas';
+import { completePairMeans, pairedStats } from '../../shared/paired-stats';
 import { mean } from '../../shared/stats';
-import { verdictText } from '../../shared/verdict';
+import { evidenceOf, verdictText } from '../../shared/verdict';
 import { adhocArmLabels, adhocTable } from './adhoc-comparison';
 import { rowValue, type TableMetric, tablePlan } from './comparison-metrics';
+import type { WriteQueue } from '../db/busy';
 import type { ComparisonsRepo } from '../db/comparisons-repo';
 import { TERMINAL_STATUSES } from '../db/runs-repo';
 import { newId, type DatasetService } from './dataset-service';
 import type { EventBus } from './event-bus';
+import { adhocCoverage, readAgainstReference, seededCoverage } from './comparison-reading';
+import { referenceScores, type Reference } from './reference-scores';
 import type { RunService } from './run-service';
 
 /**
@@ -16,11 +19,15 @@ import type { RunService } from './run-service';
  * the same data split, initialisation and data order: differences are paired by seed.
  */
 export class ComparisonService {
+  private readonly referenceCache = new Map<string, Partial<Record<EvalSplit, Record<string, Reference>>>>();
+
   constructor(
     private readonly repo: ComparisonsRepo,
     private readonly runs: RunService,
     private readonly datasets: DatasetService,
     private readonly events: EventBus,
+    /** Status changes made when a run finishes (a trainer message): they must survive a busy database. */
+    private readonly writes?: WriteQueue,
   ) {
     runs.onRunFinished = (run) => {
       if (run.comparisonId) this.refreshStatus(run.comparisonId);
@@ -74,10 +81,42 @@ export class ComparisonService {
       const { seeds, rows } = adhocTable(assignments, runs, plan.rows);
       const armLabels = adhocArmLabels(assignments, runs);
       const runArms = Object.fromEntries(assignments.map((a) => [a.runId, a.arm]));
-      return { comparison: { ...comparison, seeds, ...(armLabels ? { armLabels } : {}) }, runs, table: rows, headline: plan.headline, runArms };
+      const dataset = this.datasets.get(comparison.datasetId);
+      return {
+        comparison: { ...comparison, seeds, ...(armLabels ? { armLabels } : {}) },
+        runs,
+        ...readAgainstReference(this.references(dataset.id), rows, plan.headline, dataset, armLabels),
+        headline: plan.headline,
+        runArms,
+        coverage: adhocCoverage(assignments, runs, rows),
+      };
     }
-    const plan = tablePlan(this.datasets.get(comparison.datasetId), runs);
-    return { comparison, runs, table: comparisonTable(comparison.seeds, runs, plan.rows), headline: plan.headline };
+    const dataset = this.datasets.get(comparison.datasetId);
+    const plan = tablePlan(dataset, runs);
+    const rows = comparisonTable(comparison.seeds, runs, plan.rows);
+    return {
+      comparison,
+      runs,
+      ...readAgainstReference(this.references(dataset.id), rows, plan.headline, dataset),
+      headline: plan.headline,
+      coverage: seededCoverage(comparison.seeds, runs),
+    };
+  }
+
+  /** Reference scores per split of a dataset (its rows never change, so once per dataset and process). */
+  private references(datasetId: string): Partial<Record<EvalSplit, Record<string, Reference>>> {
+    const cached = this.referenceCache.get(datasetId);
+    if (cached) return cached;
+    let refs: Partial<Record<EvalSplit, Record<string, Reference>>> = {};
+    try {
+      const data = this.datasets.trainingData(datasetId);
+      const of = (evaluated: typeof data.validation) => referenceScores({ task: data.task, labelNames: data.labelNames, train: data.train, evaluated });
+      refs = { validation: of(data.validation), ...(data.test ? { test: of(data.test) } : {}) };
+    } catch {
+      // A task with no head (QA) has no runs to read against a reference.
+    }
+    this.referenceCache.set(datasetId, refs);
+    return refs;
   }
 
   /** Which arm each run of a comparison is in: its loss for seeded comparisons, the stored arm for ad-hoc ones. */
@@ -99,8 +138,12 @@ export class ComparisonService {
         : statuses.has('cancelled')
           ? 'cancelled'
           : 'completed';
-    this.repo.setStatus(id, status);
-    this.events.emit('comparison.status', { comparisonId: id, status });
+    const emit = () => this.events.emit('comparison.status', { comparisonId: id, status });
+    if (!this.writes) {
+      this.repo.setStatus(id, status);
+      return emit();
+    }
+    this.writes.submit({ label: `storing comparison ${id}`, write: () => this.repo.setStatus(id, status), then: emit });
   }
 }
 
@@ -132,20 +175,9 @@ export function comparisonTable(seeds: number[], runs: RunSummary[], plan: reado
     const { metric } = row;
     const baseline = seeds.map((s) => value('baseline', s, row));
     const comparative = seeds.map((s) => value('comparative', s, row));
-    const diffs = seeds.flatMap((_, i) => {
-      const b = baseline[i];
-      const c = comparative[i];
-      return b !== null && c !== null ? [c - b] : [];
-    });
-    return {
-      metric,
-      baseline,
-      comparative,
-      baselineMean: mean(baseline.filter((v): v is number => v !== null)),
-      comparativeMean: mean(comparative.filter((v): v is number => v !== null)),
-      meanDifference: mean(diffs),
-      stats: rowStats(metric, baseline, comparative),
-    };
+    const { baselineMean, comparativeMean, meanDifference } = completePairMeans(baseline, comparative);
+    const stats = rowStats(metric, baseline, comparative);
+    return { metric, baseline, comparative, baselineMean, comparativeMean, meanDifference, stats, evidence: evidenceOf(metric, stats, meanDifference) };
   });
   // A metric no run reported (MCC on regression, crop utility without crops) is left out, not shown empty.
   return rows.filter((r) => [...r.baseline, ...r.comparative].some((v) => v !== null));

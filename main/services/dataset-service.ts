@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { DatasetInspection, ImportFile, ImportOptions, ValidationReport } from '../../shared/dataset-report';
 import { AppError } from '../../shared/errors';
@@ -7,9 +9,11 @@ import type { DatasetPreview, DatasetSummary } from '../../shared/schemas';
 import { DATASET_TASK_LABELS, trainerTaskOf, type TrainerTask } from '../../shared/tasks';
 import type { DatasetsRepo, StoredRow } from '../db/datasets-repo';
 import type { EventBus } from './event-bus';
+import { countFileLines, countLines, estimateRows } from './import-size';
 import { parseDatasetAsync } from './import';
 import { assemble, splitOfFileName, toInspection, type AssembledDataset } from './import/assemble';
 import { importStreamed, type StreamImportOptions } from './import/stream-store';
+import { checkReadablePath, readDatasetSources as readSourcesFromDisk } from './import/read-sources';
 
 /** Share of each class held out for validation, and the split's fixed seed (the split belongs to the dataset). */
 export const VALIDATION_FRACTION = 0.2;
@@ -20,10 +24,22 @@ export const EMBEDDED_DATASETS: Record<string, string> = {
   imdb: EMBEDDED_DATASET_FILE,
   spam: 'spam-assassin-2k.csv',
 };
-/** Files of a dropped folder that can hold data; anything else (README, LICENSE) is ignored. */
-const DATA_FILE = /\.(csv|tsv|tab|txt|jsonl|ndjson|json|parquet)$/i;
 /** CSV/TSV and JSON Lines files above this size stream from disk instead of being read whole. */
 export const STREAM_THRESHOLD_BYTES = 32 * 1024 * 1024;
+/**
+ * CSV/TSV and JSON Lines files with more lines than this stream too, whatever their size: the
+ * in-memory path holds every row as objects plus its near-duplicate index (measured ~2-3.5 KB a
+ * row: 200k rows 670-925 MB, 1M rows 2.6 GB), so a 16 MB file of 4M short rows ran out of heap,
+ * and it runs in one go (50k rows held the event loop ~3 s, 20k rows ~1.5 s). Smaller files keep
+ * the in-memory path for its richer report (near duplicates, exact columns).
+ */
+export const STREAM_THRESHOLD_ROWS = 20_000;
+/**
+ * What the in-memory path (JSON, Parquet, multi-label, folders of split files) accepts at most;
+ * beyond it the import is refused with a reason instead of exhausting the heap.
+ */
+export const MAX_IN_MEMORY_ROWS = 250_000;
+export const MAX_IN_MEMORY_BYTES = 256 * 1024 * 1024;
 /** Uploads (renderer drops) above this size report progress and can be cancelled before storing. */
 export const TEXT_PROGRESS_BYTES = 4 * 1024 * 1024;
 
@@ -49,6 +65,8 @@ export class DatasetService {
   private readonly inFlight = new Map<string, AbortController>();
   /** Above this many bytes a file streams; a field so tests can stream small files through importPath. */
   streamThresholdBytes = STREAM_THRESHOLD_BYTES;
+  /** Above this many lines a streamable file streams even when small; a field for the same reason. */
+  streamThresholdRows = STREAM_THRESHOLD_ROWS;
   /** Above this many bytes an upload reports progress; a field for the same reason. */
   textProgressBytes = TEXT_PROGRESS_BYTES;
 
@@ -92,12 +110,76 @@ export class DatasetService {
    * dataset (matched by SHA-256), so runs on it stay comparable.
    */
   importText(fileName: string, content: string, options: ImportOptions = {}): Promise<DatasetSummary> {
-    return this.importFiles([{ name: fileName, bytes: Buffer.from(content, 'utf8') }], basename(fileName, extname(fileName)), options);
+    return this.importBytes(fileName, Buffer.from(content, 'utf8'), basename(fileName, extname(fileName)), options);
   }
 
   /** Several files (a dropped folder) as the renderer sends them: text, or base64 for binary. */
   importUploaded(files: ImportFile[], name: string, options: ImportOptions = {}): Promise<DatasetSummary> {
+    if (files.length === 1) return this.importBytes(files[0].name, decodeUpload(files[0]).bytes, name, options);
     return this.importFiles(files.map(decodeUpload), name, options);
+  }
+
+  /**
+   * A file the browser uploaded to disk (main/web/server.ts's upload route) or an upload spilled
+   * there, imported under the name the person knows: progress and cancel are keyed by that name
+   * (a page knows no path) and error locations name it instead of the temporary file.
+   */
+  async importUploadedFile(tempPath: string, fileName: string, options: ImportOptions = {}, signal?: AbortSignal): Promise<DatasetSummary> {
+    if (this.inFlight.has(fileName)) throw new AppError('conflict', `${fileName} is already being imported`);
+    const cancelled = () => {
+      if (signal?.aborted) throw new AppError('conflict', 'import cancelled');
+    };
+    try {
+      cancelled();
+      if (!(await this.streams(tempPath, options))) {
+        const size = (await stat(tempPath)).size;
+        if (size > MAX_IN_MEMORY_BYTES) refuseInMemory(fileName, `${(size / 2 ** 20).toFixed(0)} MiB`);
+        // Small files: exactly what importText gives (importFiles tracks progress by the name).
+        return await this.importFiles([{ name: fileName, bytes: await readFile(tempPath) }], basename(fileName, extname(fileName)), options);
+      }
+      const controller = new AbortController();
+      this.inFlight.set(fileName, controller);
+      // A cancel sent before the streaming began (while the file was still being checked) counts too.
+      signal?.addEventListener('abort', () => controller.abort(), { once: true });
+      cancelled();
+      let last = 0;
+      try {
+        return await this.importLargeFile(tempPath, {
+          ...options,
+          signal: controller.signal,
+          onProgress: (p) => {
+            const now = Date.now();
+            if (now - last < 100 && p.bytes < p.totalBytes) return;
+            last = now;
+            this.events?.emit('dataset.importProgress', { path: fileName, ...p });
+          },
+        });
+      } finally {
+        this.inFlight.delete(fileName);
+      }
+    } catch (e) {
+      throw e instanceof AppError ? renameFile(e, tempPath, fileName) : e;
+    }
+  }
+
+  /** An upload's bytes: streamed through a temporary file when the in-memory reader could not hold it. */
+  private async importBytes(fileName: string, bytes: Uint8Array, name: string, options: ImportOptions): Promise<DatasetSummary> {
+    const big = bytes.length > this.streamThresholdBytes || countLines(bytes, this.streamThresholdRows) > this.streamThresholdRows;
+    if (!big || !STREAMABLE_FILE.test(fileName) || options.task === 'multilabel') return this.importFiles([{ name: fileName, bytes }], name, options);
+    const dir = await mkdtemp(join(tmpdir(), 'comparo-import-'));
+    try {
+      const file = join(dir, safeFileName(fileName));
+      await writeFile(file, bytes);
+      return await this.importUploadedFile(file, fileName, options);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Big CSV/TSV/JSONL files stream: by size, or by line count (many tiny rows are as heavy). */
+  private async streams(path: string, options: ImportOptions): Promise<boolean> {
+    if (isStreamable(path, options, this.streamThresholdBytes)) return true;
+    return isStreamable(path, options, 0) && (await countFileLines(path, this.streamThresholdRows)) > this.streamThresholdRows;
   }
 
   /** Reports what an import would store (mapping, task, validation report) and stores nothing. */
@@ -110,7 +192,9 @@ export class DatasetService {
 
   /** A file or a folder on disk (CLI, Electron's dropped paths); big CSV/TSV/JSONL files stream. */
   async importPath(path: string, options: StreamImportOptions = {}): Promise<DatasetSummary> {
-    if (isStreamable(path, options, this.streamThresholdBytes)) return this.importLargeFile(path, options);
+    // Pipes, devices and unreadable paths are refused before either path opens them.
+    checkReadablePath(path);
+    if (await this.streams(path, options)) return this.importLargeFile(path, options);
     const { signal: _signal, onProgress: _onProgress, ...importOptions } = options;
     return this.importFiles(readDatasetSources(path), basename(path, extname(path)), importOptions);
   }
@@ -230,6 +314,10 @@ export class DatasetService {
   private async assembleSources(sources: SourceFile[], options: ImportOptions, progress?: (bytes: number, rows: number) => Promise<void>): Promise<AssembledDataset> {
     const parts = [];
     const total = sources.reduce((sum, s) => sum + s.bytes.length, 0);
+    const estimated = sources.reduce((sum, s) => sum + estimateRows(s.name, s.bytes), 0);
+    const name = sources.length === 1 ? sources[0].name : commonName(sources);
+    if (total > MAX_IN_MEMORY_BYTES) refuseInMemory(name, `${(total / 2 ** 20).toFixed(0)} MiB`);
+    if (estimated > MAX_IN_MEMORY_ROWS) refuseInMemory(name, `about ${estimated.toLocaleString('en-US')} rows`);
     let bytes = 0;
     let rows = 0;
     for (const source of sources) {
@@ -242,6 +330,30 @@ export class DatasetService {
     }
     return assemble(parts, options, { validationFraction: VALIDATION_FRACTION, seed: SPLIT_SEED });
   }
+}
+
+/** The extensions the streamed reader takes (main/services/import/stream-file.ts). */
+const STREAMABLE_FILE = /\.(csv|tsv|tab|txt|jsonl|ndjson)$/i;
+
+function refuseInMemory(file: string, size: string): never {
+  throw new AppError(
+    'bad_input',
+    `${size} is more than Comparo reads whole (at most ${MAX_IN_MEMORY_ROWS.toLocaleString('en-US')} rows and ${MAX_IN_MEMORY_BYTES / 2 ** 20} MiB for JSON, Parquet, multi-label or split-file folders): save it as one CSV, TSV or JSON Lines file, which streams with bounded memory`,
+    { file, line: 1, column: 1 },
+  );
+}
+
+/** The upload's own name, made safe to be the last part of a path (it names the stored dataset). */
+export function safeFileName(fileName: string): string {
+  const last = fileName.split(/[\\/]/).pop() ?? '';
+  const clean = last.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(/^\.+/, '');
+  return clean.length > 0 ? clean.slice(-200) : 'upload.csv';
+}
+
+/** An error about the temporary file, told about the file the person uploaded. */
+function renameFile(e: AppError, tempPath: string, fileName: string): AppError {
+  const location = e.location && e.location.file === tempPath ? { ...e.location, file: fileName } : e.location;
+  return new AppError(e.code, e.message.split(tempPath).join(fileName), location);
 }
 
 function isStreamable(path: string, options: ImportOptions, threshold: number): boolean {
@@ -287,29 +399,14 @@ export function contentHash(sources: SourceFile[], options: ImportOptions): stri
 
 /** A file, or a folder's train/validation/test data files, as bytes. */
 export function readDatasetSources(path: string): SourceFile[] {
-  const read = (file: string): SourceFile => {
-    try {
-      return { name: file, bytes: readFileSync(file) };
-    } catch (e) {
-      throw new AppError('not_found', `Cannot read ${file}: ${(e as Error).message}`);
-    }
-  };
-  let isFolder = false;
-  try {
-    isFolder = statSync(path).isDirectory();
-  } catch (e) {
-    throw new AppError('not_found', `Cannot read ${path}: ${(e as Error).message}`);
-  }
-  if (!isFolder) return [read(path)];
-  const files = readdirSync(path)
-    .filter((f) => DATA_FILE.test(f) && splitOfFileName(f) !== undefined)
-    .sort();
-  if (files.length === 0) throw new AppError('bad_input', `${path} holds no train/validation/test data files (.csv, .tsv, .jsonl, .json, .parquet)`);
-  return files.map((f) => read(join(path, f)));
+  // Regular files only, shards and the Hub's data/ folder: main/services/import/read-sources.ts.
+  return readSourcesFromDisk(path);
 }
 
 function commonName(sources: SourceFile[]): string {
   const parts = sources[0].name.split(/[\\/]/);
+  // The Hub's layout keeps the splits in <dataset>/data/ (main/services/import/read-sources.ts): name it after <dataset>.
+  if (parts.length > 2 && parts[parts.length - 2] === 'data') return parts[parts.length - 3];
   return parts.length > 1 ? parts[parts.length - 2] : basename(sources[0].name);
 }
 

@@ -9,7 +9,9 @@ import { DatasetsRepo } from '../db/datasets-repo';
 import { DatasetTextsRepo } from '../db/dataset-texts-repo';
 import { EvaluationsRepo } from '../db/evaluations-repo';
 import { MetricsRepo } from '../db/metrics-repo';
-import { RunsRepo } from '../db/runs-repo';
+import { WriteQueue } from '../db/busy';
+import { RunRequestsRepo } from '../db/run-requests-repo';
+import { RunsRepo, type RunOwner } from '../db/runs-repo';
 import { dispatch } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
 import type { TrainerLauncher } from '../training/protocol';
@@ -25,7 +27,10 @@ import { ReportService } from './report/report-service';
 import { PredictorClient } from '../inference/predictor-client';
 import { PredictService } from './predict-service';
 import { PRESETS, type PresetName } from './presets';
+import { isOwnerAlive } from './process-identity';
 import { RunService } from './run-service';
+import { pruningLauncher, sweepCheckpoints, sweepInterruptedImports } from './cleanup';
+import { ImportOwnerFiles } from './import-owners';
 import type { ServiceSet } from './service-set';
 
 export interface ServicesOptions {
@@ -50,25 +55,31 @@ export interface Services {
 
 const DEFAULT_ASSETS_DIR = fileURLToPath(new URL('../../assets/datasets', import.meta.url));
 const VERSION = '0.1.0';
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** How often a live process looks for runs whose owning process died (main/services/process-identity.ts). */
+const ORPHAN_CHECK_MS = 5000;
 
 /** Opens the services of one data folder; every transport (Electron IPC, browser mode, CLI) sits on this. */
 export function openServices(options: ServicesOptions): Services {
   const db = openDatabase(options.dataDir);
   const runsRepo = new RunsRepo(db);
   // Runs whose process died (crash, kill -9) must not stay "running": mark them resumable.
-  const orphans = runsRepo.markOrphansInterrupted((pid) => pid !== process.pid && isProcessAlive(pid));
+  // A reused pid is told apart by its start time (main/services/process-identity.ts).
+  const ownerGone = (owner: RunOwner) => owner.pid !== process.pid && !isOwnerAlive(owner.pid, owner.started);
+  const orphans = runsRepo.markOrphansInterrupted((owner) => !ownerGone(owner));
+  // Writes from trainer messages and timers: a busy database delays them, never loses them.
+  const writes = new WriteQueue(db);
   const events = new EventBus();
   const preset = PRESETS[options.preset ?? 'default'];
-  const datasets = new DatasetService(new DatasetsRepo(db), options.assetsDir ?? DEFAULT_ASSETS_DIR, events);
+  // What killed imports and past runs left behind goes (main/services/cleanup.ts); the rows of a
+  // dead importer are deleted in the background, in short transactions, before close() returns.
+  const importOwners = new ImportOwnerFiles(options.dataDir);
+  const datasetsRepo = new DatasetsRepo(db, importOwners);
+  const importsSwept = sweepInterruptedImports(datasetsRepo, importOwners).then(
+    () => {},
+    (e: Error) => void process.stderr.write(`comparo: removing interrupted imports failed: ${e.message}\n`),
+  );
+  sweepCheckpoints(runsRepo, join(options.dataDir, 'checkpoints'));
+  const datasets = new DatasetService(datasetsRepo, options.assetsDir ?? DEFAULT_ASSETS_DIR, events);
   const maxParallel = options.maxParallelRuns ?? Math.max(1, Math.min(4, availableParallelism()));
   const runs = new RunService(
     runsRepo,
@@ -76,13 +87,26 @@ export function openServices(options: ServicesOptions): Services {
     datasets,
     events,
     new EvaluationsRepo(db),
-    options.launcher,
+    pruningLauncher(options.launcher, runsRepo, join(options.dataDir, 'checkpoints')),
     maxParallel,
     join(options.dataDir, 'checkpoints'),
+    writes,
+    new RunRequestsRepo(db),
   );
-  const comparisons = new ComparisonService(new ComparisonsRepo(db), runs, datasets, events);
+  const comparisons = new ComparisonService(new ComparisonsRepo(db), runs, datasets, events, writes);
   const analysis = new ComparisonAnalysisService(comparisons, new ComparisonsRepo(db), datasets, new DatasetTextsRepo(db), new MetricsRepo(db), new EvaluationsRepo(db));
   comparisons.settleAfterRestart(orphans);
+  // Another front-end on this folder may die (kill -9) while this one runs: its runs must not look
+  // like they train until this process restarts, so the same check repeats. Never throws.
+  const orphanWatch = setInterval(() => {
+    try {
+      const more = runsRepo.markOrphansInterrupted((owner) => !ownerGone(owner));
+      if (more.length > 0) comparisons.settleAfterRestart(more);
+    } catch {
+      // A busy or closing database: the next round checks again.
+    }
+  }, ORPHAN_CHECK_MS);
+  orphanWatch.unref();
   const history = new HistoryService(new RunHistoryRepo(db), runs, comparisons, datasets, join(options.dataDir, 'checkpoints'));
   const reports = new ReportService(comparisons, runs, datasets, history, VERSION, analysis);
   const predictions = new PredictService(runs, datasets, events, new PredictorClient({ entry: options.predictorEntry }), options.dataDir);
@@ -105,16 +129,22 @@ export function openServices(options: ServicesOptions): Services {
       defaults: preset.config,
       defaultSeeds: preset.seeds,
       embeddedDataset: EMBEDDED_DATASET_FILE,
+      epochsSizedToData: preset.sizeEpochsToData,
     }),
   };
   const handlers = createHandlers(set);
   let closing: Promise<void> | null = null;
+  // An import still streaming in is cancelled and its rows deleted before the database closes.
+  const stopImports = () => {
+    datasetsRepo.stopImports();
+    return importsSwept;
+  };
   return {
     dataDir: options.dataDir,
     dispatch: (channel, request) => dispatch(handlers, channel, request),
     onEvent: (listener) => events.on(listener),
     close: () =>
-      (closing ??= runs.close().then(() => {
+      (closing ??= stopImports().then(() => (clearInterval(orphanWatch), runs.close())).then(() => {
         predictions.close();
         db.close();
       })),

@@ -5,6 +5,8 @@ export type PresetName = 'default' | 'quick';
 export interface Preset {
   config: RunConfig;
   seeds: number;
+  /** Choose epochs from the dataset's size when a run does not set them (shared/training-budget.ts). */
+  sizeEpochsToData: boolean;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface Preset {
  * of the data, for tests and first looks (browser mode `--preset quick`).
  */
 export const PRESETS: Record<PresetName, Preset> = {
-  default: { config: DEFAULT_RUN_CONFIG, seeds: 3 },
+  default: { config: DEFAULT_RUN_CONFIG, seeds: 3, sizeEpochsToData: true },
   quick: {
     config: mergeRunConfig(DEFAULT_RUN_CONFIG, {
       epochs: 1,
@@ -21,5 +23,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       model: { vocabSize: 2000, dim: 32, ffnDim: 64 },
     }),
     seeds: 1,
+    // A smoke run stays seconds long whatever the data.
+    sizeEpochsToData: false,
   },
 };

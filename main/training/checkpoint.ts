@@ -2,10 +2,18 @@
 // moments and step, data-order position, early-stopping state, tokenizer vocabulary). Format:
 // "CMPCKPT1", uint32 LE header byte length, UTF-8 JSON header, then every float32 array in the
 // header's order. Written to a temporary file then renamed, so a crash never leaves half a file.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 const MAGIC = 'CMPCKPT1';
+
+/** The best model so far (selection metric); overwritten on improvement, never pruned. */
+export const BEST_CHECKPOINT = 'best.ckpt';
+/** A periodic checkpoint's file name: resume continues from the newest one the run recorded. */
+export const stepCheckpointName = (step: number): string => `step-${step}.ckpt`;
+const STEP_FILE = /^step-(\d+)\.ckpt$/;
+/** writeCheckpoint's temporary file: `<name>.tmp-<pid of the writer>`. */
+const TEMP_FILE = /\.ckpt\.tmp-(\d+)$/;
 
 export interface CheckpointHeader {
   runId: string;
@@ -27,6 +35,8 @@ export interface CheckpointHeader {
   evalsWithoutImprovement: number;
   lastMetrics: Record<string, number> | null;
   trainingMs: number;
+  /** CPU ms of those steps (absent in checkpoints written before it was recorded). */
+  trainingCpuMs?: number;
   /** Shapes of the stored arrays, in file order: weights, first moments, second moments. */
   shapes: number[][];
 }
@@ -46,8 +56,70 @@ export function writeCheckpoint(path: string, checkpoint: Checkpoint): void {
   length.writeUInt32LE(header.length);
   const parts = [Buffer.from(MAGIC, 'ascii'), length, header, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))];
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, Buffer.concat(parts));
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, Buffer.concat(parts));
+    renameSync(temporary, path);
+  } catch (e) {
+    // A full disk must not also leave a half-written file behind.
+    rmSync(temporary, { force: true });
+    throw e;
+  }
+}
+
+function fileNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Deletes a run's periodic checkpoints except the newest `keep` (0: keep all). Only files OLDER
+ * than `recorded` (the checkpoint the runs table points at, which resume reads) go: newer ones may
+ * not be recorded yet, and the recorded one itself always stays. Without a recorded checkpoint
+ * nothing goes. best.ckpt has another name and is never touched. Returns the deleted paths.
+ */
+export function pruneCheckpoints(dir: string, keep: number, recorded: { path: string; step: number } | null): string[] {
+  if (keep <= 0 || !recorded) return [];
+  const steps = fileNames(dir)
+    .map((name) => ({ name, step: Number(STEP_FILE.exec(name)?.[1] ?? NaN) }))
+    .filter((f) => Number.isFinite(f.step))
+    .sort((a, b) => b.step - a.step);
+  const deleted: string[] = [];
+  for (const { name, step } of steps.slice(keep)) {
+    const path = join(dir, name);
+    if (step >= recorded.step || resolve(path) === resolve(recorded.path)) continue;
+    rmSync(path, { force: true });
+    deleted.push(path);
+  }
+  return deleted;
+}
+
+/** Deletes temporary files a writer left when it died mid-write; a live writer's (`isAlive(pid)`) stay. */
+export function removeStaleTempFiles(dir: string, isAlive: (pid: number) => boolean): string[] {
+  const deleted: string[] = [];
+  for (const name of fileNames(dir)) {
+    const pid = TEMP_FILE.exec(name)?.[1];
+    if (pid === undefined || isAlive(Number(pid))) continue;
+    rmSync(join(dir, name), { force: true });
+    deleted.push(join(dir, name));
+  }
+  return deleted;
+}
+
+/** Bytes of every file in a run's checkpoint folder (0 when it has none). */
+export function checkpointBytes(dir: string): number {
+  let total = 0;
+  for (const name of fileNames(dir)) {
+    try {
+      const stat = statSync(join(dir, name));
+      if (stat.isFile()) total += stat.size;
+    } catch {
+      // Deleted between listing and stat (a prune in another process): it no longer counts.
+    }
+  }
+  return total;
 }
 
 export function readCheckpoint(path: string): Checkpoint {

@@ -37,11 +37,12 @@ export interface TrainingIO {
 }
 
 function initialState(resumed: Checkpoint | null): TrainerState {
-  const state: TrainerState = { step: 0, trainingMs: 0, lastMetrics: null, best: null, bestFile: null, evalsWithoutImprovement: 0, shouldStop: false, testMetrics: null };
+  const state: TrainerState = { step: 0, trainingMs: 0, trainingCpuMs: 0, lastMetrics: null, best: null, bestFile: null, evalsWithoutImprovement: 0, shouldStop: false, testMetrics: null };
   if (!resumed) return state;
   const h = resumed.header;
   state.step = h.step;
   state.trainingMs = h.trainingMs;
+  state.trainingCpuMs = h.trainingCpuMs ?? 0;
   state.lastMetrics = h.lastMetrics;
   state.evalsWithoutImprovement = h.evalsWithoutImprovement;
   if (h.bestScore !== null && h.bestStep !== null && h.bestMetrics) {
@@ -112,8 +113,11 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
           trainingInput(indices.map((i) => train[i]), cropsOn, config.seed, state.step * config.gradAccumulation + j),
         );
         const began = performance.now();
+        const cpuBefore = process.cpuUsage();
         const sample = optimizerStep(stepContext, inputs, state.step);
         state.trainingMs += performance.now() - began;
+        const cpu = process.cpuUsage(cpuBefore);
+        state.trainingCpuMs += (cpu.user + cpu.system) / 1000;
         state.step++;
         for (const callback of callbacks) if (callback.onStepEnd && !(await callback.onStepEnd(loop, sample))) return cancelled();
         if (state.shouldStop) break training;
@@ -123,7 +127,7 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
     const stoppedEarly = stoppedBeforeResume || state.shouldStop;
     const msPerStep = state.trainingMs / Math.max(1, state.step);
     const testMetrics = Object.fromEntries(Object.entries(state.testMetrics ?? {}).map(([name, value]) => [`test_${name}`, value]));
-    const finalMetrics: Record<string, number> = { ...(state.best?.metrics ?? state.lastMetrics ?? {}), ...testMetrics, ms_per_step: msPerStep, steps: state.step };
+    const finalMetrics: Record<string, number> = { ...(state.best?.metrics ?? state.lastMetrics ?? {}), ...testMetrics, ms_per_step: msPerStep, cpu_ms_per_step: state.trainingCpuMs / Math.max(1, state.step), steps: state.step };
     emit({ type: 'done', metrics: finalMetrics, elapsedMs: Date.now() - loop.startedAt, msPerStep, stoppedEarly, ...(state.best ? { bestStep: state.best.step } : {}) });
     return 'done';
   } finally {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { chunk } from './batching';
-import { type Checkpoint, writeCheckpoint } from './checkpoint';
+import { BEST_CHECKPOINT, type Checkpoint, stepCheckpointName, writeCheckpoint } from './checkpoint';
 import type { SequenceClassifier } from '../models/sequence-classifier';
 import { type EvalExample, type EvaluationResult, isLowerBetter, scoreOutputs, selectionMetricFor, stepInputOf } from './evaluation';
 import type { AdamW } from './optimizer';
@@ -30,6 +30,11 @@ export interface TrainerState {
   step: number;
   /** ms spent in optimizer steps (setup and evaluations excluded; kept across resume). */
   trainingMs: number;
+  /**
+   * CPU ms (user + system, every thread of the trainer) spent in those steps: unlike wall time it
+   * does not grow when other runs share the cores, so arms trained side by side stay comparable.
+   */
+  trainingCpuMs: number;
   lastMetrics: Record<string, number> | null;
   best: BestSoFar | null;
   /** Where the best model's weights are on disk (a resumed run's may be in the earlier folder). */
@@ -110,6 +115,7 @@ export function checkpointState(loop: TrainingLoop, bestPath: string | null): Ch
       evalsWithoutImprovement: state.evalsWithoutImprovement,
       lastMetrics: state.lastMetrics,
       trainingMs: state.trainingMs,
+      trainingCpuMs: state.trainingCpuMs,
       shapes: [...model.variables, ...model.variables, ...model.variables].map((v) => v.shape),
     },
     weights: snapshot(model),
@@ -172,7 +178,7 @@ export class ValidationCallback implements TrainerCallback {
     const metric = selectionMetricFor(loop.task, config.selectionMetric, result.metrics);
     const score = result.metrics[metric];
     const improved = !state.best || (isLowerBetter(metric) ? score < state.best.score : score > state.best.score);
-    const bestPath = loop.start.checkpointDir ? join(loop.start.checkpointDir, 'best.ckpt') : null;
+    const bestPath = loop.start.checkpointDir ? join(loop.start.checkpointDir, BEST_CHECKPOINT) : null;
     if (improved) {
       state.best = { score, step: state.step, metrics: result.metrics, weights: snapshot(loop.model) };
       state.evalsWithoutImprovement = 0;
@@ -195,13 +201,18 @@ export class ValidationCallback implements TrainerCallback {
   }
 }
 
-/** Checkpoints every checkpointEverySteps steps, else at every evaluation (when there is validation data). */
+/**
+ * Checkpoints every checkpointEverySteps steps, else at every evaluation (when there is validation
+ * data). Old ones are pruned to the run's keepCheckpoints by the parent once it has recorded the
+ * new one (main/services/cleanup.ts): only it knows which file the runs table points at, so the
+ * trainer never deletes a checkpoint resume may still need.
+ */
 export class CheckpointCallback implements TrainerCallback {
   onStepEnd(loop: TrainingLoop): boolean {
     const { config, state, start } = loop;
     const periodic = config.checkpointEverySteps > 0 ? state.step % config.checkpointEverySteps === 0 : isEvaluationStep(loop, state.step) && loop.validation.length > 0;
     if (!periodic || !start.checkpointDir) return true;
-    const path = join(start.checkpointDir, `step-${state.step}.ckpt`);
+    const path = join(start.checkpointDir, stepCheckpointName(state.step));
     writeCheckpoint(path, checkpointState(loop, state.bestFile));
     loop.emit({ type: 'checkpoint', step: state.step, epoch: state.step / loop.stepsPerEpoch, path });
     return true;

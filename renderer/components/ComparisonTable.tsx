@@ -1,11 +1,15 @@
-// The evidence: every final metric per seed for both arms, their means, and the paired difference
-// (comparative − baseline), coloured by whether it is an improvement for that metric. Ad-hoc
+// The evidence: every final metric per seed for both arms, their means over the complete seed
+// pairs, the paired difference (comparative − baseline) — coloured better / worse only when the
+// test says so (shared/verdict.ts evidenceOf), grey "no evidence" otherwise — and what a model
+// that learned nothing scores on the same split (main/services/reference-scores.ts). Ad-hoc
 // comparisons of one loss label the arms by the setting that differs. Below a test headline the
 // validation rows (`validation_<metric>`) get their own labelled block, so no row hides its split.
 import { headlineSplitText } from '../../shared/comparison-views';
 import type { ComparisonTableRow, Headline } from '../../shared/schemas';
 import { type ArmNames, capitalise, LOSS_ARMS } from '../lib/arm-labels';
-import { differenceVerdict, formatDifference, formatMetric, metricLabel } from '../lib/format';
+import { GLOSSARY, metricExplanation } from '../../shared/glossary';
+import { EVIDENCE_WORDS, evidenceOf } from '../../shared/verdict';
+import { formatDifference, formatMetric, metricLabel } from '../lib/format';
 
 interface ComparisonTableProps {
   rows: ComparisonTableRow[];
@@ -16,12 +20,10 @@ interface ComparisonTableProps {
   headline?: Headline;
 }
 
-/** Words, not arrows: for a loss a positive difference is bad, and an up-arrow would say the opposite. */
-const VERDICT_WORD = { better: 'better', worse: 'worse', same: 'same', unknown: '' } as const;
 
 export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS, headline }: ComparisonTableProps) {
   const difference = `${arms.comparative} − ${arms.baseline}`;
-  const columns = 4 + 2 * seeds.length;
+  const columns = 5 + 2 * seeds.length;
   const firstValidationRow = headline?.split === 'test' ? rows.findIndex((r) => r.metric.startsWith('validation_')) : -1;
   return (
     <div className="table-scroll">
@@ -36,10 +38,15 @@ export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS, headline }: Com
               {capitalise(arms.comparative)}
             </th>
             <th colSpan={2}>Mean over seeds</th>
-            <th rowSpan={2} title={`Mean over seeds of (${difference}), paired by seed`}>
+            <th rowSpan={2} title={`Mean over seeds of (${difference}), paired by seed; coloured only when the paired test finds a difference (p < 0.05)`}>
               Difference
               <br />
               <span className="muted">{difference}</span>
+            </th>
+            <th rowSpan={2} title={GLOSSARY['learned nothing']}>
+              Learned
+              <br />
+              nothing
             </th>
           </tr>
           <tr>
@@ -59,7 +66,7 @@ export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS, headline }: Com
         </thead>
         <tbody>
           {rows.map((row, index) => {
-            const verdict = differenceVerdict(row.metric, row.meanDifference);
+            const evidence = row.evidence ?? evidenceOf(row.metric, row.stats, row.meanDifference);
             return [
               index === firstValidationRow && (
                 <tr key="validation-split" className="table-split-row" data-testid="validation-rows-heading">
@@ -69,7 +76,9 @@ export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS, headline }: Com
                 </tr>
               ),
               <tr key={row.metric} data-metric={row.metric}>
-                <th scope="row">{metricLabel(row.metric)}</th>
+                <th scope="row" title={metricExplanation(row.metric)}>
+                  {metricLabel(row.metric)}
+                </th>
                 {seeds.map((seed, index) => (
                   <td key={`b${seed}`} data-arm="baseline" data-seed={seed} data-value={row.baseline[index] ?? ''}>
                     {formatMetric(row.metric, row.baseline[index])}
@@ -86,8 +95,11 @@ export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS, headline }: Com
                 <td className="mean" data-arm="comparative-mean" data-value={row.comparativeMean ?? ''}>
                   {formatMetric(row.metric, row.comparativeMean)}
                 </td>
-                <td className={`difference verdict-${verdict}`} data-arm="difference" data-value={row.meanDifference ?? ''} data-verdict={verdict}>
-                  {formatDifference(row.metric, row.meanDifference)} <span className="verdict-word">{VERDICT_WORD[verdict]}</span>
+                <td className={`difference evidence-${evidence}`} data-arm="difference" data-value={row.meanDifference ?? ''} data-evidence={evidence} title={row.stats?.verdict}>
+                  {formatDifference(row.metric, row.meanDifference)} <span className="verdict-word">{row.meanDifference === null ? '' : EVIDENCE_WORDS[evidence]}</span>
+                </td>
+                <td className="reference muted" data-arm="reference" data-value={row.reference?.value ?? ''} title={row.reference ? `${row.reference.rule}` : undefined}>
+                  {row.reference ? formatMetric(row.metric, row.reference.value) : ''}
                 </td>
               </tr>,
             ];

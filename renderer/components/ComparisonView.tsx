@@ -2,6 +2,7 @@
 // the views behind the verdict (curves, per class, confusion, examples, utility, compute) as tabs.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { headlineCheckpointText, headlineSplitText } from '../../shared/comparison-views';
+import { GLOSSARY } from '../../shared/glossary';
 import type { ComparisonDetail, LossKind, RunSummary } from '../../shared/schemas';
 import type { DatasetTask } from '../../shared/tasks';
 import { type ArmNames, armNames, armOfRun, comparisonTitle } from '../lib/arm-labels';
@@ -25,6 +26,8 @@ const QUIET_RUN_MS = 6000;
 
 interface ComparisonViewProps {
   comparisonId: string;
+  /** The open tab, from the URL (renderer/lib/route.ts): a copied link reopens the same view. */
+  tab?: string;
   datasetName: string | undefined;
   /** Which views fit (regression, multi-label…); the analysis says so too once loaded. */
   datasetTask?: DatasetTask;
@@ -32,9 +35,14 @@ interface ComparisonViewProps {
   onStatusesChanged: () => void;
 }
 
-export function ComparisonView({ comparisonId, datasetName, datasetTask, onStatusesChanged }: ComparisonViewProps) {
+export function ComparisonView({ comparisonId, tab, datasetName, datasetTask, onStatusesChanged }: ComparisonViewProps) {
   const query = useApiQuery('comparisons.get', { id: comparisonId });
-  const [view, setView] = useState<ComparisonViewId>('overview');
+  const view = (tab ?? 'overview') as ComparisonViewId;
+  // The tab lives in the URL: replaced, not pushed, so Back leaves the comparison rather than walking its tabs.
+  const setView = (next: ComparisonViewId) => {
+    window.history.replaceState(window.history.state, '', routeHref({ view: 'comparison', id: comparisonId, tab: next }));
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
   const detail = query.data;
   const runIdsKey = detail?.comparison.runIds.join(',') ?? '';
   const runIds = useMemo(() => (runIdsKey ? runIdsKey.split(',') : []), [runIdsKey]);
@@ -77,7 +85,9 @@ export function ComparisonView({ comparisonId, datasetName, datasetTask, onStatu
           </h1>
           <p className="muted">
             {comparison.seeds.length} seed{comparison.seeds.length === 1 ? '' : 's'} ({comparison.seeds.join(', ')}) · {config.epochs} epoch
-            {config.epochs === 1 ? '' : 's'} · C = {config.ablations} ablated copies · target {config.target} · dropout {config.dropout} · learning rate{' '}
+            {config.epochs === 1 ? '' : 's'} ·{' '}
+            <abbr title={`${GLOSSARY.C} ${GLOSSARY['ablated copy']}`}>C = {config.ablations} ablated copies</abbr> ·{' '}
+            <abbr title={GLOSSARY.target}>target {config.target}</abbr> · dropout {config.dropout} · learning rate{' '}
             {config.learningRate} · started {formatDateTime(comparison.createdAt)}
           </p>
         </div>
@@ -117,7 +127,17 @@ export function ComparisonView({ comparisonId, datasetName, datasetTask, onStatu
                 {comparison.status !== 'completed' && (
                   <p className="notice">This comparison is {comparison.status}; only the runs that finished have values.</p>
                 )}
+                {(detail.warnings ?? []).map((warning) => (
+                  <p key={warning} className="answer-warning" role="note" data-testid="answer-warning">
+                    {warning}
+                  </p>
+                ))}
                 <ComparisonTable rows={table} seeds={comparison.seeds} arms={arms} headline={headline} />
+                {detail.coverage && (
+                  <p className="muted" data-testid="table-coverage">
+                    Means, differences and statistics over {detail.coverage.text}.
+                  </p>
+                )}
                 <Verdict rows={table} arms={arms} headline={headline} />
               </section>
             )}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { AppInfo, ComparisonSummary } from '../../shared/schemas';
 import type { AppErrorValue } from '../../shared/errors';
 import { getApi } from '../api';
+import { withTrainingBudget } from '../../shared/training-budget';
 import { buildStartRequest, draftFromDefaults, type SettingsDraft } from '../lib/settings';
 import { useApiQuery } from '../lib/useApiQuery';
 import { DatasetPreview } from './DatasetPreview';
@@ -46,15 +47,18 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
   };
 
   const seeds = draft ? Number(draft.seeds) : info?.defaultSeeds;
-  const epochs = draft ? Number(draft.epochs) : info?.defaults.epochs;
+  const draftEpochs = draft ? Number(draft.epochs) : info?.defaults.epochs;
+  // Left at the default, the server sizes epochs to the data: show what it will train.
+  const sized = info?.epochsSizedToData && preview.data && draftEpochs === info.defaults.epochs;
+  const epochs = sized ? withTrainingBudget(info.defaults, {}, preview.data!.dataset).epochs : draftEpochs;
+  const heldOut = preview.data?.dataset.splits.test ? 'the held-out test split' : 'validation';
 
   return (
     <div className="dataset-view">
       <ErrorMessage title="Could not load the dataset" error={preview.error} />
       {!preview.data && !preview.error && <p className="muted">Loading the dataset…</p>}
-      {preview.data && <DatasetPreview preview={preview.data} />}
-      {preview.data && <DatasetReport datasetId={datasetId} />}
       {preview.data && (
+        // First, so the one action is on screen right after an import (the preview and checks follow).
         <section className="card start-card">
           <div className="start-row">
             <button
@@ -67,8 +71,10 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
               {starting ? 'Starting…' : 'Fine-tune & compare'}
             </button>
             <p className="muted">
-              Trains a baseline and a comparative-loss model for each of {seeds ?? '…'} seed{seeds === 1 ? '' : 's'}, {epochs ?? '…'}{' '}
-              epoch{epochs === 1 ? '' : 's'} each, on the same split, then compares them on validation.
+              Trains a baseline and a comparative-loss model on <strong>{preview.data.dataset.name}</strong> for each of {seeds ?? '…'} seed
+              {seeds === 1 ? '' : 's'}, {epochs ?? '…'} epoch{epochs === 1 ? '' : 's'} each
+              {sized && epochs !== info?.defaults.epochs ? ' (sized to the data, stopping early once validation stops improving)' : ''}, on the same split, then
+              compares them on {heldOut}.
             </p>
           </div>
           {draft && (
@@ -89,6 +95,8 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
           <ErrorMessage title="Could not start" error={startError} onDismiss={() => setStartError(null)} />
         </section>
       )}
+      {preview.data && <DatasetPreview preview={preview.data} />}
+      {preview.data && <DatasetReport datasetId={datasetId} />}
     </div>
   );
 }

@@ -47,7 +47,7 @@ export function RunRow({ run, progress, onChanged }: RunRowProps) {
           <strong>{run.name}</strong>
         </div>
         <StatusChip status={run.status} />
-        <span className="muted run-backend" title="Compute backend the trainer picked">
+        <span className="muted run-backend" title={`Compute backend the trainer picked${run.backend ? `: ${run.backend}` : ''}`}>
           {run.backend ?? '—'}
         </span>
         <div className="run-progress">

@@ -1,5 +1,6 @@
 // A single run that is not part of a comparison (started from the command line, for instance).
 import { useMemo } from 'react';
+import { formatBytes } from '../../shared/models';
 import { isActiveRunStatus } from '../../shared/vocabulary';
 import { formatDateTime, formatMetric, metricLabel } from '../lib/format';
 import { useApiEvent, useInterval } from '../lib/hooks';
@@ -48,6 +49,12 @@ export function RunView({ runId }: { runId: string }) {
               </div>
             ))}
           </dl>
+        )}
+        {query.data?.checkpointBytes !== undefined && (
+          <p className="muted run-disk-use">
+            Checkpoints on disk: {formatBytes(query.data.checkpointBytes)} (best +{' '}
+            {run.config.keepCheckpoints === 0 ? 'every periodic checkpoint' : `the last ${run.config.keepCheckpoints}`})
+          </p>
         )}
       </section>
       <section className="card">

@@ -1,4 +1,5 @@
 // Collapsed by default: the defaults are meant to be good enough for a first comparison.
+import { GLOSSARY } from '../../shared/glossary';
 import type { RunConfig } from '../../shared/schemas';
 import { fieldLabel, OBJECTIVE_OPTIONS, TARGET_OPTIONS, type SettingsDraft } from '../lib/settings';
 
@@ -11,13 +12,14 @@ interface SettingsPanelProps {
 
 type NumericField = Exclude<keyof SettingsDraft, 'target' | 'objective'>;
 
-const NUMERIC_FIELDS: Array<{ field: NumericField; min: number; max: number; step: string; hint: string }> = [
+const NUMERIC_FIELDS: Array<{ field: NumericField; min: number; max: number; step: string; hint: string; explain?: string }> = [
   { field: 'epochs', min: 1, max: 100, step: '1', hint: 'passes over the training split' },
   { field: 'seeds', min: 1, max: 10, step: '1', hint: 'paired runs per arm; more seeds, firmer verdict' },
-  { field: 'ablations', min: 1, max: 8, step: '1', hint: 'nested-dropout copies l1…lC' },
-  { field: 'crops', min: 0, max: 4, step: '1', hint: 'nested sentence crops of the input (CmpCrop)' },
+  { field: 'ablations', min: 1, max: 8, step: '1', hint: 'nested-dropout copies l1…lC', explain: `${GLOSSARY.C} ${GLOSSARY.CmpDrop}` },
+  { field: 'crops', min: 0, max: 4, step: '1', hint: 'nested sentence crops of the input (CmpCrop)', explain: GLOSSARY.CmpCrop },
   { field: 'dropout', min: 0, max: 0.9, step: '0.05', hint: 'copy k runs at 1−(1−p)^k' },
   { field: 'learningRate', min: 0, max: 1, step: 'any', hint: 'Adam step size' },
+  { field: 'keepCheckpoints', min: 0, max: 1000, step: '1', hint: 'latest checkpoints kept per run, besides the best (0 = all)' },
 ];
 
 export function SettingsPanel({ draft, defaults, onChange, onReset }: SettingsPanelProps) {
@@ -26,8 +28,8 @@ export function SettingsPanel({ draft, defaults, onChange, onReset }: SettingsPa
     <details className="settings-panel">
       <summary>Settings</summary>
       <div className="settings-grid">
-        {NUMERIC_FIELDS.map(({ field, min, max, step, hint }) => (
-          <label key={field}>
+        {NUMERIC_FIELDS.map(({ field, min, max, step, hint, explain }) => (
+          <label key={field} title={explain}>
             <span>{fieldLabel(field)}</span>
             <input
               type="number"
@@ -50,7 +52,7 @@ export function SettingsPanel({ draft, defaults, onChange, onReset }: SettingsPa
               </option>
             ))}
           </select>
-          <small>what the dummy loss compares against</small>
+          <small title={GLOSSARY.target}>what the comparative loss ranks against</small>
         </label>
         <label>
           <span>{fieldLabel('objective')}</span>

@@ -1,26 +1,35 @@
-// A plain sentence under the table: what happened on average and on how many seeds, then, when the
-// services sent paired statistics, their verdict (CI, p, seeds needed) — the renderer computes none.
+// A plain sentence under the table, led by the statistics the services computed (the renderer
+// computes none): "better" / "worse" only when the paired test says so (shared/verdict.ts
+// evidenceOf), "no evidence of a difference" otherwise, and never a verdict from one seed. Then
+// the plain facts: the mean difference and on how many seeds the comparative arm came out ahead.
 import type { ComparisonStats, ComparisonTableRow, Headline } from '../../shared/schemas';
+import { evidenceOf } from '../../shared/verdict';
 import { type ArmNames, capitalise, LOSS_ARMS } from '../lib/arm-labels';
 import { differenceVerdict, formatDifference, metricLabel } from '../lib/format';
 
 export function Verdict({ rows, arms = LOSS_ARMS, headline }: { rows: ComparisonTableRow[]; arms?: ArmNames; headline?: Headline }) {
-  const row = rows.find((r) => r.metric === 'accuracy') ?? rows[0];
+  const row = rows[0];
   if (!row || row.meanDifference === null) return null;
   const pairs = row.baseline
     .map((base, index) => [base, row.comparative[index]] as const)
     .filter((pair): pair is readonly [number, number] => pair[0] !== null && pair[1] !== null);
-  const better = pairs.filter(([base, cmp]) => differenceVerdict(row.metric, cmp - base) === 'better').length;
-  const verdict = differenceVerdict(row.metric, row.meanDifference);
-  const direction = verdict === 'better' ? 'improved' : verdict === 'worse' ? 'lowered' : 'did not change';
-  const object = `${metricLabel(row.metric).toLowerCase()}`;
+  const ahead = pairs.filter(([base, cmp]) => differenceVerdict(row.metric, cmp - base) === 'better').length;
+  const evidence = row.evidence ?? evidenceOf(row.metric, row.stats, row.meanDifference);
   // The table's first rows are on the headline's split (ComparisonDetail.headline; absent: validation).
   const split = headline?.split === 'test' ? 'held-out test' : 'validation';
+  const who = arms.byLoss ? 'the comparative loss' : `${arms.comparative} (against ${arms.baseline})`;
+  const metric = metricLabel(row.metric).toLowerCase();
+  const lead =
+    evidence === 'better'
+      ? `${capitalise(who)} improved ${split} ${metric}`
+      : evidence === 'worse'
+        ? `${capitalise(who)} lowered ${split} ${metric}`
+        : evidence === 'too_few_seeds'
+          ? `Too few seeds to tell whether ${who} changed ${split} ${metric}`
+          : `No evidence that ${who} changed ${split} ${metric}`;
   return (
-    <p className={`verdict verdict-${verdict}`}>
-      {arms.byLoss ? 'The comparative loss' : `${capitalise(arms.comparative)}, against ${arms.baseline},`} {direction} {split}{' '}
-      {object.replace(/^(validation|test) /, '')}
-      {verdict === 'same' ? '' : ` by ${formatDifference(row.metric, row.meanDifference)} on average`}; it was better on {better} of{' '}
+    <p className={`verdict evidence-${evidence}`} data-testid="verdict" data-evidence={evidence}>
+      {lead}. The mean difference was {formatDifference(row.metric, row.meanDifference)}; the {arms.byLoss ? 'comparative run' : arms.comparative} was ahead on {ahead} of{' '}
       {pairs.length} seed{pairs.length === 1 ? '' : 's'}.
       {pairs.length < 3 && <span className="muted"> With fewer than 3 seeds, treat this as a hint, not a result.</span>}
       {row.stats && <StatsLine stats={row.stats} />}

@@ -7,28 +7,8 @@ export function isLowerBetter(metric: string): boolean {
   return metricIsLowerBetter(metric);
 }
 
-export function metricLabel(metric: string): string {
-  const known: Record<string, string> = {
-    accuracy: 'Accuracy',
-    macro_f1: 'Macro F1',
-    micro_f1: 'Micro F1',
-    mcc: 'Matthews correlation',
-    pearson: 'Pearson r',
-    spearman: 'Spearman ρ',
-    utility_drop_beaten_share: 'Beaten by a dropout copy',
-    utility_crop_beaten_share: 'Beaten by a cropped copy',
-    loss: 'Loss',
-    mse: 'Mean squared error',
-    mae: 'Mean absolute error',
-    ms_per_step: 'Time per step',
-    elapsed_ms: 'Training time',
-  };
-  const base = baseMetric(metric);
-  const label = known[base] ?? base.replace(/_/g, ' ');
-  // A row named after its split (below a test headline, the validation numbers).
-  if (base !== metric) return `${metric.startsWith('test_') ? 'Test' : 'Validation'} ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
-  return label;
-}
+// One vocabulary of metric names for the app, the CLI and the report.
+export { metricLabel } from '../../shared/metric-labels';
 
 export function formatMetric(metric: string, value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';

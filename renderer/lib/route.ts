@@ -5,7 +5,8 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { view: 'import' }
   | { view: 'dataset'; id: string }
-  | { view: 'comparison'; id: string }
+  /** tab: the comparison view's open tab (shared/comparison-views.ts ids), absent for the overview. */
+  | { view: 'comparison'; id: string; tab?: string }
   | { view: 'run'; id: string }
   /** Try trained runs on typed text; comparisonId picks its arms as the default runs. */
   | { view: 'playground'; comparisonId?: string };
@@ -13,6 +14,9 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const playground = /^#\/playground(?:\/(.+))?$/.exec(hash);
   if (playground) return playground[1] ? { view: 'playground', comparisonId: decodeURIComponent(playground[1]) } : { view: 'playground' };
+  // A comparison's tab rides after its id: #/comparison/<id>/<tab> (ids never contain '/' unencoded).
+  const comparison = /^#\/comparison\/([^/]+)\/([\w-]+)$/.exec(hash);
+  if (comparison) return { view: 'comparison', id: decodeURIComponent(comparison[1]), tab: comparison[2] };
   const match = /^#\/(dataset|comparison|run)\/(.+)$/.exec(hash);
   if (!match) return { view: 'import' };
   return { view: match[1] as 'dataset' | 'comparison' | 'run', id: decodeURIComponent(match[2]) };
@@ -20,6 +24,7 @@ export function parseRoute(hash: string): Route {
 
 export function routeHref(route: Route): string {
   if (route.view === 'playground') return route.comparisonId ? `#/playground/${encodeURIComponent(route.comparisonId)}` : '#/playground';
+  if (route.view === 'comparison' && route.tab && route.tab !== 'overview') return `#/comparison/${encodeURIComponent(route.id)}/${route.tab}`;
   return route.view === 'import' ? '#/' : `#/${route.view}/${encodeURIComponent(route.id)}`;
 }
 

@@ -15,6 +15,8 @@ export interface SettingsDraft {
   objective: Objective;
   dropout: string;
   learningRate: string;
+  /** Periodic checkpoints each run keeps on disk besides the best (0 = all). */
+  keepCheckpoints: string;
   /** The model picker's choice: 'builtin', a folder path or a hub id (resolved to a folder by the services). */
   model: string;
 }
@@ -32,6 +34,7 @@ export function draftFromDefaults(defaults: RunConfig, defaultSeeds: number): Se
     objective: defaults.objective,
     dropout: String(defaults.dropout),
     learningRate: String(defaults.learningRate),
+    keepCheckpoints: String(defaults.keepCheckpoints),
     model: defaults.model.pretrained ?? 'builtin',
   };
 }
@@ -50,7 +53,7 @@ export function buildStartRequest(
   defaultSeeds: number,
 ): { ok: true; request: StartRequest } | { ok: false; message: string } {
   const patch: RunConfigPatch = {};
-  const numericFields = ['epochs', 'ablations', 'crops', 'dropout', 'learningRate'] as const;
+  const numericFields = ['epochs', 'ablations', 'crops', 'dropout', 'learningRate', 'keepCheckpoints'] as const;
   for (const field of numericFields) {
     const value = parseNumber(draft[field]);
     if (!Number.isFinite(value)) return { ok: false, message: `${fieldLabel(field)} must be a number.` };
@@ -86,6 +89,7 @@ export function fieldLabel(field: string): string {
     objective: 'Objective',
     dropout: 'Dropout p',
     learningRate: 'Learning rate',
+    keepCheckpoints: 'Checkpoints kept',
   };
   return labels[field] ?? field;
 }

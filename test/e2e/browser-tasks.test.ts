@@ -120,6 +120,8 @@ describe('browser mode: regression, multi-label and a test split, every view', (
       for (const plan of plans) {
         await page.click(`[data-testid=view-tab-${plan.id}]`);
         expect(await page.locator(`[data-testid=view-tab-${plan.id}]`).getAttribute('aria-selected')).toBe('true');
+        // The tab is in the URL, so a copied link reopens this very view.
+        expect(new URL(page.url()).hash).toBe(`#/comparison/${encodeURIComponent(c.comparisonId)}${plan.id === 'overview' ? '' : `/${plan.id}`}`);
         const panel = page.locator('#comparison-view-panel');
         if (plan.id === 'overview') {
           await page.getByRole('heading', { name: c.headline }).waitFor({ timeout: 15_000 });
@@ -152,6 +154,11 @@ describe('browser mode: regression, multi-label and a test split, every view', (
         console.log(`${c.name}-${plan.id}.png: panel ${stats.colours} colours, ${(stats.foreground * 100).toFixed(1)}% foreground`);
       }
     }
+    // A link to a tab, opened in a new tab, shows that tab.
+    const linked = await browser!.newPage();
+    await linked.goto(`${server!.pageUrl}#/comparison/${encodeURIComponent(cases[0].comparisonId)}/scatter`);
+    await linked.locator('[data-testid=view-tab-scatter][aria-selected=true]').waitFor({ timeout: 30_000 });
+    await linked.close();
     writeFileSync(join(SCREENSHOTS, 'tasks-index.json'), `${JSON.stringify({ screenshots: list }, null, 2)}\n`);
     expect(problems).toEqual([]);
     await page.close();

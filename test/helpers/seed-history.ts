@@ -57,7 +57,7 @@ export function seedRuns(dataDir: string, runs: readonly SeedRun[]): void {
         dataHash: r.dataHash,
         finalMetrics: {},
       };
-      repo.insert(summary, r.ownerPid ?? 999_999_999);
+      repo.insert(summary, { pid: r.ownerPid ?? 999_999_999, started: null });
       db.prepare('UPDATE runs SET status = ?, backend = ? WHERE id = ?').run(status, summary.backend, r.id);
       if (status !== 'completed') return;
       repo.setFinalMetrics(r.id, { accuracy: r.accuracy, macro_f1: r.accuracy - 0.01, loss: 1 - r.accuracy, ms_per_step: 10 + i });

@@ -18,3 +18,17 @@ export function until(services: Services, names: EventName[], test: () => Promis
     void check();
   });
 }
+
+/**
+ * Re-checks `test` every `intervalMs` until it returns a value (not undefined), failing after
+ * `timeoutMs` with `what`: for state another process changes, where no event reaches this one.
+ */
+export async function pollFor<T>(what: string, test: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await test();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -103,7 +103,7 @@ describe('CLI history, ad-hoc comparisons and reports', () => {
     expect(accuracy.stats!.verdict).toMatch(/^unpaired/);
     const text = cli('compare', '--runs', 'r-b1,r-c1');
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/accuracy/);
+    expect(text.stdout).toMatch(/Accuracy/);
   });
 
   it('deletes only with --yes, saying first what would go', () => {

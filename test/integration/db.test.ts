@@ -85,7 +85,7 @@ describe('SQLite store', () => {
     insertDatasetAndRun(db, 'r-live', 'running', 42);
     insertDatasetAndRun(db, 'r-done', 'completed', 999_999);
     const repo = new RunsRepo(db);
-    const marked = repo.markOrphansInterrupted((pid) => pid === 42);
+    const marked = repo.markOrphansInterrupted((owner) => owner.pid === 42);
     expect(marked).toEqual(['r-dead']);
     expect(repo.get('r-dead')?.status).toBe('interrupted');
     expect(repo.get('r-dead')?.error).toMatch(/resume/);

@@ -127,7 +127,7 @@ describe('trainer process (child_process.fork)', () => {
       expect(second.code).toBe(0);
       expect(ofType(second.messages, 'progress').flatMap((m) => m.samples)).toEqual(samples.slice(5));
       const metrics = (f: Finished) => {
-        const { ms_per_step: _, ...rest } = ofType(f.messages, 'done')[0].metrics;
+        const { ms_per_step: _, cpu_ms_per_step: _cpu, ...rest } = ofType(f.messages, 'done')[0].metrics;
         return rest;
       };
       expect(metrics(second)).toEqual(metrics(first));

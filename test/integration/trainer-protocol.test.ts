@@ -91,6 +91,14 @@ describe('the run service and malformed trainer messages', () => {
       /non-finite number in its 'eval' message \(metrics\.accuracy = NaN\).*diverged/,
     );
   });
+
+  it('fails the run on a progress sample with an infinite loss, naming it, and trains the next run', async () => {
+    const sample = { step: 1, epoch: 0.1, loss: Number.POSITIVE_INFINITY, copyLosses: [0.7], cmpLoss: null };
+    await failsWith(
+      (t) => t.say({ type: 'progress', step: 1, totalSteps: 10, epoch: 0.1, elapsedMs: 5, etaMs: 50, samples: [sample] } as TrainerToParent),
+      /non-finite number in its 'progress' message \(samples\[0\]\.loss = Infinity\)/,
+    );
+  });
 });
 
 describe('a trainer process sent a malformed message', () => {

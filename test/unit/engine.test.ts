@@ -159,6 +159,6 @@ describe('runTraining input checks', () => {
     expect(messages.some((m) => m.type === 'eval')).toBe(false);
     const done = messages.at(-1);
     if (done?.type !== 'done') throw new Error('expected done');
-    expect(done.metrics).toEqual({ ms_per_step: expect.any(Number), steps: 6 });
+    expect(done.metrics).toEqual({ ms_per_step: expect.any(Number), cpu_ms_per_step: expect.any(Number), steps: 6 });
   });
 });

@@ -117,7 +117,7 @@ describe('HTML report per task', () => {
     expect(page).not.toContain('class="matrix"');
     expect(section(page, 'per-class-section')).toContain(NOT_APPLICABLE.perClassRegression);
     // The verdict follows the task's headline metric (the configured selection metric is accuracy, which regression has not).
-    expect(section(page, 'verdict')).toContain('<strong>pearson:</strong> pearson verdict');
+    expect(section(page, 'verdict')).toContain('<strong>Pearson r:</strong> pearson verdict');
     expect(section(page, 'curves')).toContain('Validation pearson');
   });
 

@@ -252,7 +252,7 @@ describe('CLI comparison text', () => {
     const config = { ...DEFAULT_RUN_CONFIG, selectionMetric: 'loss' as const };
     const detail = { comparison: { id: 'c1', seeds, config }, runs, table: comparisonTable(seeds, runs, ROWS) };
     const text = comparisonText(detail as never, { name: 'tiny', splits: { train: 10, validation: 5 } } as never);
-    expect(text).toMatch(/\naccuracy: no evidence of a difference \(p = 0\.78 over 5 seeds/);
-    expect(text).toMatch(/\nloss: comparative is better by 0\.050, 95% CI \[0\.04\d, 0\.05\d\], p < 0\.001 over 5 seeds/);
+    expect(text).toMatch(/\nAccuracy: no evidence of a difference \(p = 0\.78 over 5 seeds/);
+    expect(text).toMatch(/\nLoss: comparative is better by 0\.050, 95% CI \[0\.04\d, 0\.05\d\], p < 0\.001 over 5 seeds/);
   });
 });

@@ -39,6 +39,16 @@ export function splitOfFileName(name: string): StoredSplit | undefined {
   return undefined;
 }
 
+/**
+ * Hugging Face writes big splits as numbered shards: train-00000-of-00002.csv, and on the Hub
+ * data/train-00000-of-00001-<hash>.parquet. Index and count, or undefined for other names.
+ */
+export function shardOfFileName(name: string): { index: number; count: number } | undefined {
+  const base = name.split(/[\\/]/).pop()!.toLowerCase();
+  const match = /(?:^|[^0-9])(\d{1,6})-of-(\d{1,6})(?:[^0-9]|$)/.exec(base);
+  return match ? { index: Number(match[1]), count: Number(match[2]) } : undefined;
+}
+
 export const DEFAULT_MAX_LENGTH = 128;
 
 export function assemble(
@@ -47,22 +57,19 @@ export function assemble(
   split: SplitShares,
 ): AssembledDataset {
   if (parts.length === 0) throw new AppError('bad_input', 'no dataset files found');
-  const first = parts[0].parsed;
   const splitOf = new Map<ParsedDataset, StoredSplit>();
   if (parts.length > 1) {
+    parts = inShardOrder(parts);
+    const first = parts[0].parsed;
     for (const { fileName, parsed } of parts) {
-      const s = splitOfFileName(fileName);
-      if (s === undefined) {
-        throw new AppError('bad_input', `cannot tell which split "${fileName}" holds: name folder files train, validation (or dev) and test`, { file: fileName, line: 1, column: 1 });
-      }
-      if ([...splitOf.values()].includes(s)) throw new AppError('bad_input', `two files hold the ${s} split`, { file: fileName, line: 1, column: 1 });
+      const s = splitOfFileName(fileName)!;
       if (parsed.task !== first.task || parsed.textColumn !== first.textColumn || parsed.labelColumn !== first.labelColumn) {
         throw new AppError('bad_input', `"${fileName}" has a different layout (${describe(parsed)}) from "${parts[0].fileName}" (${describe(first)}); choose the columns explicitly`, { file: fileName, line: 1, column: 1 });
       }
       splitOf.set(parsed, s);
     }
-    if (![...splitOf.values()].includes('train')) throw new AppError('bad_input', 'the folder has no train file', { file: parts[0].fileName, line: 1, column: 1 });
   }
+  const first = parts[0].parsed;
 
   const rows: AssembledRow[] = [];
   const reportRows: ReportRow[] = [];
@@ -84,6 +91,7 @@ export function assemble(
       reportRows.push({ ...stored, file: fileName, line: row.line });
     }
   }
+  if (parts.length > 1) refuseLabelsUnseenInTrain(reportRows, first.task);
   const skipped: SkippedRow[] = parts.flatMap(({ parsed }) => parsed.skipped);
   const classes = isSingleLabelTask(first.task) || first.task === 'multilabel';
   const counts = classes ? countLabels(rows, first.task) : {};
@@ -107,6 +115,80 @@ export function assemble(
   };
   if (first.encoding) assembled.encoding = first.encoding;
   return assembled;
+}
+
+/**
+ * A folder's files in the order their rows are read: each split's shards by shard number, in the
+ * place of the split's first file. Refuses what cannot be one dataset: a file of no split, no
+ * train file, two unsharded files of one split, or a shard set with a shard missing or repeated.
+ */
+function inShardOrder(parts: Array<{ fileName: string; parsed: ParsedDataset }>): Array<{ fileName: string; parsed: ParsedDataset }> {
+  const byName = new Map(parts.map((p) => [p.fileName, p]));
+  return orderFolderFiles(parts.map((p) => p.fileName)).map((name) => byName.get(name)!);
+}
+
+/**
+ * The checks and order of inShardOrder on file names alone, so that a folder is refused before
+ * its files are parsed (main/services/import/read-sources.ts), even when it holds a single file.
+ */
+export function orderFolderFiles(fileNames: string[]): string[] {
+  const bySplit = new Map<StoredSplit, string[]>();
+  const base = (name: string) => name.split(/[\\/]/).pop()!;
+  for (const name of fileNames) {
+    const s = splitOfFileName(name);
+    if (s === undefined) {
+      throw new AppError('bad_input', `cannot tell which split "${name}" holds: name folder files train, validation (or dev) and test`, { file: name, line: 1, column: 1 });
+    }
+    bySplit.set(s, [...(bySplit.get(s) ?? []), name]);
+  }
+  if (!bySplit.has('train')) {
+    throw new AppError('bad_input', `the folder has no train file (found ${fileNames.map(base).join(', ')}): name the training file train.csv (or train.jsonl, train-00000-of-00001.parquet...)`, { file: fileNames[0], line: 1, column: 1 });
+  }
+  for (const [s, files] of bySplit) {
+    const shards = files.map((name) => ({ name, shard: shardOfFileName(name) }));
+    if (files.length === 1 && (shards[0].shard === undefined || shards[0].shard.count === 1)) continue;
+    const unsharded = shards.find((f) => f.shard === undefined);
+    if (unsharded) {
+      throw new AppError('bad_input', `${files.length} files hold the ${s} split (${files.map(base).join(', ')}): keep one, or name them as shards (${s}-00000-of-0000${files.length}...)`, { file: unsharded.name, line: 1, column: 1 });
+    }
+    shards.sort((a, b) => a.shard!.index - b.shard!.index);
+    const count = shards[0].shard!.count;
+    shards.forEach((f, i) => {
+      if (f.shard!.count !== count || f.shard!.index !== i || i >= count) {
+        throw new AppError('bad_input', `the ${s} shards do not form one set: expected shard ${i} of ${count}, found "${base(f.name)}"`, { file: f.name, line: 1, column: 1 });
+      }
+    });
+    if (shards.length !== count) {
+      throw new AppError('bad_input', `the ${s} split has ${shards.length} of its ${count} shards: shard ${shards.length} (of ${count}) is missing`, { file: shards[shards.length - 1].name, line: 1, column: 1 });
+    }
+    bySplit.set(s, shards.map((f) => f.name));
+  }
+  const ordered: string[] = [];
+  const placed = new Set<StoredSplit>();
+  for (const name of fileNames) {
+    const s = splitOfFileName(name)!;
+    if (!placed.has(s)) ordered.push(...bySplit.get(s)!);
+    placed.add(s);
+  }
+  return ordered;
+}
+
+/**
+ * A class that occurs only in validation or test has no training rows: the model can never
+ * predict it, and every such row silently counts as an error. Refused, naming the labels.
+ */
+function refuseLabelsUnseenInTrain(rows: ReportRow[], task: DatasetTask): void {
+  if (!isSingleLabelTask(task) && task !== 'multilabel') return;
+  const labelsOf = (r: ReportRow): string[] => (task === 'multilabel' ? (JSON.parse(r.label) as string[]) : [r.label]);
+  const train = new Set(rows.filter((r) => r.split === 'train').flatMap(labelsOf));
+  for (const split of ['validation', 'test'] as const) {
+    const unseen = new Map<string, ReportRow>();
+    for (const r of rows) if (r.split === split) for (const l of labelsOf(r)) if (!train.has(l) && !unseen.has(l)) unseen.set(l, r);
+    if (unseen.size === 0) continue;
+    const first = [...unseen.values()][0];
+    const shown = [...unseen.keys()].slice(0, 10).map((l) => `"${l}"`).join(', ') + (unseen.size > 10 ? `, and ${unseen.size - 10} more` : '');
+    throw new AppError('bad_input', `the ${split} split has label(s) that never occur in train: ${shown}; the model cannot learn a class it has no training rows for`, { file: first.file, line: first.line, column: 1 });
+  }
 }
 
 /** Multi-label rows count once per label they carry. */

@@ -26,10 +26,43 @@ export function inferTask(table: RawTable, choice: ColumnChoice, squad: boolean)
   if (values.some((v) => Array.isArray(v))) return 'multilabel';
   // QA exports from Hugging Face keep answers as {text: [...], answer_start: [...]}.
   if (values.some((v) => typeof v === 'object' && v !== null && Array.isArray((v as { text?: unknown }).text))) return 'qa';
-  const numbers = values.map((v) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN));
+  const numbers = values.map(numericValue);
   // Integers are class ids (0/1, 1..5 stars); fractional scores (STS-B's 0.0-5.0) are regression.
-  if (numbers.length > 0 && numbers.every(Number.isFinite) && numbers.some((n) => !Number.isInteger(n))) return 'regression';
+  // NaN, Infinity and 1e400 count as numbers here, so that one of them in a score column makes
+  // that row an error (extractRecord) instead of turning every distinct score into a class.
+  if (numbers.length > 0 && numbers.every((n) => n !== undefined) && numbers.some((n) => Number.isFinite(n) && !Number.isInteger(n))) return 'regression';
   return choice.textPairColumn !== undefined ? 'pair_classification' : 'classification';
+}
+
+/** A label value read as a number: finite, or NaN / ±Infinity for the spellings of those; undefined when it is not numeric at all. */
+export function numericValue(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  if (/^[-+]?(nan|inf|infinity)$/i.test(trimmed)) return /nan/i.test(trimmed) ? NaN : trimmed.startsWith('-') ? -Infinity : Infinity;
+  // Number() also reads "0x1F" and "" as numbers; only decimal spellings are scores.
+  return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : undefined;
+}
+
+/**
+ * Integer class ids beside a NaN or an Infinity (a pandas export of missing labels, an overflow)
+ * would make "NaN" a class of its own. Refused at the first such value, when the task was inferred;
+ * a person who names the task keeps the labels as text.
+ */
+export function refuseNonFiniteNumericLabels(source: SourceText, records: RawRecord[], column: string): void {
+  let bad: RawRecord | undefined;
+  for (const record of records) {
+    const value = record.get(column);
+    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) continue;
+    const n = numericValue(value);
+    if (n === undefined) return; // not a numeric column: labels are names
+    if (!Number.isFinite(n)) bad ??= record;
+  }
+  if (bad) {
+    const value = bad.get(column);
+    source.failAt(bad.locate(column), `label column "${column}" holds numbers, and this one is not finite (${typeof value === 'string' ? value.trim() : String(value)}): numeric labels must be finite numbers; fix the row, or name the task (--task classification) to read the labels as text`);
+  }
 }
 
 export function extractRows(source: SourceText, table: RawTable, choice: ColumnChoice, task: DatasetTask = 'classification'): ParsedRow[] {
@@ -93,7 +126,7 @@ function readLabel(source: SourceText, record: RawRecord, column: string, task: 
   if (label === undefined) return undefined;
   if (task === 'regression') {
     const number = Number(label.trim());
-    if (!Number.isFinite(number)) return reject(source, record.locate(column), `regression target in "${column}" must be a number, found "${label}"`);
+    if (!Number.isFinite(number)) return reject(source, record.locate(column), `regression target in "${column}" must be a finite number, found "${label}"`);
     return String(number);
   }
   return label;
@@ -102,14 +135,30 @@ function readLabel(source: SourceText, record: RawRecord, column: string, task: 
 function readRequired(source: SourceText, record: RawRecord, column: string, role: string): string | undefined {
   const value = record.get(column);
   // Fast path for the common case (a non-blank string): no allocation, which counts at 1M rows.
-  if (typeof value === 'string' && value.length > 0 && value.charCodeAt(0) > 32 && value.charCodeAt(value.length - 1) > 32) return value;
+  if (typeof value === 'string' && value.length > 0 && value.charCodeAt(0) > 32 && value.charCodeAt(value.length - 1) > 32) {
+    // Raw NUL bytes are refused with the file's text; this catches JSON's "\u0000" and Parquet strings.
+    if (value.indexOf('\0') === -1 && isWellFormed(value)) return value;
+    return reject(source, record.locate(column), notText(value, role, column));
+  }
   const cell = readCell(value);
   const where = record.locate(column);
   if (value === undefined) return reject(source, where, `missing ${role}: this row has no "${column}" field`);
   if (cell.kind === 'missing') return reject(source, where, `missing ${role}: "${column}" is null`);
   if (cell.kind === 'unusable') return reject(source, where, `${role} in "${column}" must be a string, number or boolean, found ${cell.found}`);
   if (cell.text.trim() === '') return reject(source, where, `empty ${role} in column "${column}"`);
+  if (cell.text.indexOf('\0') !== -1 || !isWellFormed(cell.text)) return reject(source, where, notText(cell.text, role, column));
   return cell.text;
+}
+
+/** JSON's "\ud800" escape makes a lone surrogate, which SQLite's UTF-8 would store as U+FFFD. */
+function isWellFormed(text: string): boolean {
+  // String.prototype.isWellFormed (Node 20) is native; ES2023's lib does not declare it yet.
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+function notText(text: string, role: string, column: string): string {
+  if (text.indexOf('\0') !== -1) return `${role} in "${column}" contains a NUL character (\\u0000): not text a model can read`;
+  return `${role} in "${column}" contains an unpaired surrogate (a "\\ud800"-style escape without its pair): not valid Unicode text`;
 }
 
 function reject(source: SourceText, where: TextPosition, message: string): undefined {

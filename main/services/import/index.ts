@@ -5,7 +5,8 @@
 import { chooseColumns, type ColumnChoice, type RequestedColumns } from './detect-columns';
 import { detectFormat, isParquet, type DatasetFormat } from './detect-format';
 import { decodeBytes, type TextEncodingName } from './decode';
-import { extractRows, inferTask, type DatasetTask, type ParsedRow } from './extract-rows';
+import { extractRows, inferTask, refuseNonFiniteNumericLabels, type DatasetTask, type ParsedRow } from './extract-rows';
+import { isSingleLabelTask } from '../../../shared/tasks';
 import { parseDelimited } from './parse-delimited';
 import { parseJsonDocument } from './parse-json';
 import { parseJsonLines } from './parse-jsonl';
@@ -45,7 +46,7 @@ export function parseDataset(fileName: string, content: string | Uint8Array, opt
   if (typeof content !== 'string' && isParquet(fileName, content)) {
     new SourceText(fileName, '').fail(0, 'Parquet files are read asynchronously: use parseDatasetAsync');
   }
-  const decoded = typeof content === 'string' ? { text: content, encoding: undefined } : decodeBytes(content);
+  const decoded = typeof content === 'string' ? { text: content, encoding: undefined } : decodeBytes(content, fileName);
   const source = new SourceText(fileName, decoded.text, options.skipBadRows);
   if (source.text.trim() === '') source.fail(0, 'file is empty');
 
@@ -78,6 +79,7 @@ function finish(source: SourceText, table: RawTable, format: DatasetFormat, opti
     ? { textColumn: 'question', textPairColumn: 'context', labelColumn: 'answer', idColumn: 'id' }
     : chooseColumns(source, table, options);
   const task = options.task ?? inferTask(table, choice, squad);
+  if (options.task === undefined && isSingleLabelTask(task)) refuseNonFiniteNumericLabels(source, table.records, choice.labelColumn);
   const rows = extractRows(source, table, choice, task);
   // Parsing finds some problems before others; the person reads them best in file order.
   const skipped = [...source.skipped].sort((a, b) => a.line - b.line || a.column - b.column);

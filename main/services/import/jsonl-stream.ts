@@ -2,6 +2,7 @@
 // holds the whole text to place errors; here only the line at hand exists, so a parse error is
 // placed within that line and shifted to its line number in the file.
 import { AppError } from '../../../shared/errors';
+import { parseJsonExact } from './json-integers';
 import { parseJsonLine } from './parse-jsonl';
 import { SourceText } from './source-text';
 
@@ -39,7 +40,7 @@ function emit(s: string, start: number, end: number, line: number, onLine: (line
 export function parseStreamedLine(fileName: string, lineText: string, line: number): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(lineText);
+    value = parseJsonExact(lineText);
   } catch {
     // Rare path: reuse the in-memory parser's error placement on this one line, then shift it.
     try {

@@ -22,7 +22,10 @@ export function normaliseLabels(labels: string[]): string[] {
 
 export function cleanLabel(label: string): string {
   const trimmed = label.trim().replace(/\s+/g, ' ');
-  // "1.0", "01" and "1" are the same class id; only plain decimal numbers are rewritten.
-  if (/^[-+]?\d+(\.0+)?$/.test(trimmed)) return String(Number(trimmed));
+  // "1.0", "01" and "1" are the same class id; only plain decimal numbers are rewritten. Through
+  // BigInt, not Number: 9007199254740993 is a different class from 9007199254740992, which a
+  // double cannot tell apart.
+  const integer = /^([-+]?\d+)(\.0+)?$/.exec(trimmed);
+  if (integer) return String(BigInt(integer[1]));
   return trimmed;
 }

@@ -1,5 +1,6 @@
 // JSON Lines: one JSON object per line, each parsed by JSON.parse so the rules are the standard's.
 // Lines holding only whitespace are not records and are skipped; anything else must be an object.
+import { parseJsonExact } from './json-integers';
 import type { RawRecord, RawTable } from './raw-table';
 import type { SourceText, TextPosition } from './source-text';
 
@@ -47,7 +48,7 @@ export function parseJsonLines(source: SourceText, hint = ''): RawTable {
 
 export function parseJsonLine(source: SourceText, lineText: string, lineOffset: number, hint: string): unknown {
   try {
-    return JSON.parse(lineText);
+    return parseJsonExact(lineText);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const position = errorPosition(lineText, message);

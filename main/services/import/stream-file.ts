@@ -8,11 +8,11 @@ import { isSingleLabelTask } from '../../../shared/tasks';
 import { CsvTokenizer, type StreamRecord } from './csv-stream';
 import { JsonLinesSplitter, parseStreamedLine } from './jsonl-stream';
 import { locateKeyValue } from './parse-jsonl';
-import { ChunkDecoder } from './chunk-decoder';
-import { detectEncoding } from './decode';
+import { ChunkDecoder, DecodeFailure } from './chunk-decoder';
+import { detectEncoding, PositionCounter, type TextEncodingName } from './decode';
 import { chooseColumns, type ColumnChoice, type RequestedColumns } from './detect-columns';
 import { sniffDelimiter } from './detect-format';
-import { extractRecord, inferTask, type ParsedRow } from './extract-rows';
+import { extractRecord, inferTask, refuseNonFiniteNumericLabels, type ParsedRow } from './extract-rows';
 import { cleanLabel } from './labels';
 import type { RawRecord, RawTable } from './raw-table';
 import { SourceText } from './source-text';
@@ -66,7 +66,7 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
   const batchSize = options.batchSize ?? 2_000;
 
   let decoder: ChunkDecoder | undefined;
-  let encoding = 'utf-8';
+  let bomLength = 0;
   let tokenizer: CsvTokenizer | undefined;
   let splitter: JsonLinesSplitter | undefined;
   let delimiter = ',';
@@ -86,6 +86,14 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
       header = { cells, line };
       columns = cells.map((c) => c.trim());
       if (columns.length < 2) source.failAt({ line, column: 1 }, `the first row must be a header naming at least two columns (text and label), found ${columns.length}`);
+      // As on the in-memory path (parse-delimited.ts readHeader): a second column of one name would be unreachable.
+      const seen = new Set<string>();
+      let column = 1;
+      columns.forEach((name, index) => {
+        if (seen.has(name)) source.failAt({ line, column }, `duplicate column name "${name}" in the header row`);
+        seen.add(name);
+        column += cells[index].length + 1;
+      });
       return;
     }
     if (cells.length !== columns.length) {
@@ -129,6 +137,8 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
     };
     const choice = chooseColumns(source, table, options);
     setup = { choice, task: options.task ?? inferTask(table, choice, false) };
+    // On the sample, as the columns are: later rows of a regression are checked one by one (extractRecord).
+    if (options.task === undefined && isSingleLabelTask(setup.task)) refuseNonFiniteNumericLabels(source, records, choice.labelColumn);
     for (const record of pending.splice(0)) {
       if (record.object) emitObject(record.object, record.line, record.lineText!);
       else emit(record.cells, record.line);
@@ -174,20 +184,25 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (options.signal?.aborted) throw new AppError('conflict', 'import cancelled');
+      const chunkStart = bytes;
       bytes += chunk.length;
       let data: Uint8Array = chunk;
       if (!decoder) {
         const detected = detectEncoding(chunk);
-        encoding = detected.encoding;
-        decoder = new ChunkDecoder(detected.encoding);
+        bomLength = detected.bomLength;
+        decoder = new ChunkDecoder(detected.encoding, detected.declared);
         data = chunk.subarray(detected.bomLength);
       }
-      const text = decoder.decode(data);
+      const text = await decodeChunk(path, decoder, data, bomLength);
+      // Every chunk, not just the first: a NUL on line 2 000 000 must not reach the database.
+      if (text.indexOf('\0') !== -1) {
+        const at = await locateByte(path, nulByteOffset(chunk, decoder.encoding, chunkStart), decoder.encoding, bomLength);
+        source.failAt(at, NUL_MESSAGE);
+      }
       if (jsonl) {
         splitter ??= new JsonLinesSplitter();
         splitter.feed(text, false, handleLine);
       } else if (!tokenizer) {
-        if (text.indexOf('\0') !== -1) source.failAt({ line: 1, column: 1 }, 'file contains NUL bytes: this looks like a binary file, not CSV or TSV text');
         delimiter = sniffDelimiter(text.slice(text.search(/\S/)), /\.(tsv|tab)$/i.test(path) ? '\t' : /\.csv$/i.test(path) ? ',' : undefined);
         tokenizer = new CsvTokenizer(path, delimiter);
       }
@@ -196,8 +211,9 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
     }
     // Checked again after the last chunk: a file of one chunk must still honour a cancel.
     if (options.signal?.aborted) throw new AppError('conflict', 'import cancelled');
-    if (tokenizer) tokenizer.feed(decoder!.end(), true, handle);
-    if (splitter) splitter.feed(decoder!.end(), true, handleLine);
+    const rest = decoder ? await decodeChunk(path, decoder, undefined, bomLength) : '';
+    if (tokenizer) tokenizer.feed(rest, true, handle);
+    if (splitter) splitter.feed(rest, true, handleLine);
   } finally {
     stream.destroy();
   }
@@ -206,7 +222,48 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
   flush();
   if (rows === 0) source.failAt({ line: jsonl ? header!.line : header!.line + 1, column: 1 }, jsonl ? 'no usable rows: every row was skipped (see the list of skipped rows)' : 'file has a header row but no usable data rows');
   options.onProgress?.({ bytes, totalBytes, rows });
-  return { columns: columns!, choice: setup!.choice, task: setup!.task, delimiter, encoding, rows, bytes, skipped: source.skipped };
+  return { columns: columns!, choice: setup!.choice, task: setup!.task, delimiter, encoding: decoder?.encoding ?? 'utf-8', rows, bytes, skipped: source.skipped };
+}
+
+const NUL_MESSAGE = 'file contains NUL bytes: this looks like a binary file (e.g. a spreadsheet), not CSV, TSV or JSON Lines text';
+
+/** One chunk (or, without one, the decoder's end), with an undecodable byte turned into file:line:column. */
+async function decodeChunk(path: string, decoder: ChunkDecoder, data: Uint8Array | undefined, bomLength: number): Promise<string> {
+  try {
+    return data === undefined ? decoder.end() : decoder.decode(data);
+  } catch (error) {
+    if (!(error instanceof DecodeFailure)) throw error;
+    // The bytes before a failure are valid in the encoding read so far (UTF-8 for a mixed file).
+    const at = await locateByte(path, bomLength + error.offset, decoder.encoding, bomLength);
+    throw new AppError('bad_input', error.message, { file: path, ...at });
+  }
+}
+
+/** File offset of the first NUL character in a chunk that decoded to text holding one. */
+function nulByteOffset(chunk: Uint8Array, encoding: TextEncodingName, chunkStart: number): number {
+  if (encoding === 'utf-8' || encoding === 'windows-1252') return chunkStart + Math.max(0, Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(0));
+  // UTF-16: a NUL is a zero code unit, two zero bytes on an even file offset.
+  for (let i = chunkStart % 2; i + 1 < chunk.length; i += 2) if (chunk[i] === 0 && chunk[i + 1] === 0) return chunkStart + i;
+  return chunkStart;
+}
+
+/**
+ * Line:column of a byte, found by reading the file again up to it. Only errors take this path,
+ * so the hot loop keeps no line count of its own.
+ */
+async function locateByte(path: string, offset: number, encoding: TextEncodingName, bomLength: number): Promise<{ line: number; column: number }> {
+  const counter = new PositionCounter();
+  if (offset > bomLength) {
+    const decoder = new TextDecoder(encoding);
+    const stream = createReadStream(path, { start: bomLength, end: offset - 1, highWaterMark: CHUNK_BYTES });
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) counter.add(decoder.decode(chunk, { stream: true }));
+    } finally {
+      stream.destroy();
+    }
+    counter.add(decoder.decode());
+  }
+  return counter.position();
 }
 
 /**

@@ -68,11 +68,11 @@ export async function importStreamed(
     const task: DatasetTask = result.task;
     const classes = isSingleLabelTask(task);
     const names = [...labelIds.keys()];
-    if (classes) mergeCaseVariants(repo, summary.id, names, labelOf, stored);
+    if (classes) await mergeCaseVariants(repo, summary.id, names, labelOf, stored);
     const allLabels = Array.from({ length: stored }, (_, i) => (classes ? names[labelOf.get(i)] : ''));
     const splits = heldOutSplit(allLabels, { ...split, testFraction: options.testFraction ?? 0 });
-    repo.setSplit(summary.id, 'validation', splits.flatMap((s, i) => (s === 'validation' ? [i] : [])));
-    repo.setSplit(summary.id, 'test', splits.flatMap((s, i) => (s === 'test' ? [i] : [])));
+    await repo.setSplit(summary.id, 'validation', splits.flatMap((s, i) => (s === 'validation' ? [i] : [])));
+    await repo.setSplit(summary.id, 'test', splits.flatMap((s, i) => (s === 'test' ? [i] : [])));
     const counts = classes ? labelCounts(allLabels) : {};
     if (classes && Object.keys(counts).length < 2) {
       const only = Object.keys(counts)[0];
@@ -108,7 +108,7 @@ export async function importStreamed(
  * "Positive" and "positive" are one class, spelled as most rows spell it (as on the in-memory
  * path); rows are already stored, so the other spellings are rewritten in place.
  */
-function mergeCaseVariants(repo: DatasetsRepo, id: string, names: string[], labelOf: Column<Uint32Array>, rows: number): void {
+async function mergeCaseVariants(repo: DatasetsRepo, id: string, names: string[], labelOf: Column<Uint32Array>, rows: number): Promise<void> {
   const counts = new Array<number>(names.length).fill(0);
   for (let i = 0; i < rows; i++) counts[labelOf.get(i)]++;
   const best = new Map<string, number>();
@@ -117,13 +117,13 @@ function mergeCaseVariants(repo: DatasetsRepo, id: string, names: string[], labe
     const current = best.get(key);
     if (current === undefined || counts[index] > counts[current]) best.set(key, index);
   });
-  names.forEach((name, index) => {
+  for (const [index, name] of names.entries()) {
     const canonical = names[best.get(name.toLowerCase())!];
     if (canonical !== name) {
-      repo.renameLabel(id, name, canonical);
+      await repo.renameLabel(id, name, canonical);
       names[index] = canonical;
     }
-  });
+  }
 }
 
 function wordCount(text: string): number {

@@ -3,7 +3,8 @@
 // same. Every string that came from a person or a file (dataset and run names, labels, tags,
 // errors) is escaped with esc().
 import type { ComparisonStats, ComparisonTableRow, LossKind, RunConfig } from '../../../shared/schemas';
-import { metricIsFraction, isMilliseconds, metricIsLowerBetter } from '../../../shared/verdict';
+import { metricLabel } from '../../../shared/metric-labels';
+import { EVIDENCE_WORDS, evidenceOf, metricIsFraction, isMilliseconds } from '../../../shared/verdict';
 import { BAND_LABEL, type MeanBandCurve } from '../../../shared/comparison-analysis';
 import { analysisKindOf, CURVE_METRICS, headlineCheckpointText, headlineSplitText, LIVE_TEXT, TRAJECTORY_TEXT, UTILITY_TEXT } from '../../../shared/comparison-views';
 import { MIN_BOOTSTRAP_SEEDS } from '../../../shared/paired-stats';
@@ -19,6 +20,7 @@ table { border-collapse: collapse; margin: .6rem 0; font-variant-numeric: tabula
 th, td { border: 1px solid #e5e7eb; padding: .25rem .5rem; text-align: right; } th[scope=row], th[scope=rowgroup], td.text { text-align: left; }
 thead th { background: #f9fafb; } .baseline { color: #2f6fdb; } .comparative { color: #e8590c; }
 .better { color: #15803d; font-weight: 600; } .worse { color: #b91c1c; font-weight: 600; }
+.evidence { font-size: .75em; text-transform: uppercase; letter-spacing: .04em; } .warning { background: #fef2f2; border-left: 4px solid #b91c1c; padding: .6rem .9rem; }
 .grid { display: flex; flex-wrap: wrap; gap: 1.5rem; } figure { margin: .5rem 0; } figcaption { font-size: .9rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dl.facts dt { color: #6b7280; } dl.facts dd { margin: 0; word-break: break-all; }
 table.matrix td { min-width: 3rem; text-align: center; } .split { border-left: 3px solid #d1d5db; background: #f9fafb; padding: .3rem .6rem; } .notice { border-left: 4px solid #d97706; background: #fffbeb; padding: .4rem .7rem; } code { font-size: .9em; } h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
@@ -46,25 +48,33 @@ function armName(data: ReportData, arm: LossKind): string {
   return data.detail.comparison.armLabels?.[arm] ?? arm;
 }
 
-function deltaClass(metric: string, d: number | null): string {
-  if (d === null || d === 0 || !Number.isFinite(d)) return '';
-  return (metricIsLowerBetter(metric) ? d < 0 : d > 0) ? 'better' : 'worse';
+/** Coloured only when the test says so (shared/verdict.ts evidenceOf); the word says what it is. */
+function deltaCell(r: ComparisonTableRow): string {
+  const evidence = r.evidence ?? evidenceOf(r.metric, r.stats, r.meanDifference);
+  const cls = evidence === 'better' || evidence === 'worse' ? evidence : 'muted';
+  const word = r.meanDifference === null ? '' : ` <span class="evidence">${esc(EVIDENCE_WORDS[evidence])}</span>`;
+  return `<td class="${cls}" data-evidence="${evidence}">${fmtDiff(r.metric, r.meanDifference)}${word}</td>`;
 }
 
 function resultsTable(data: ReportData): string {
   const { seeds } = data.detail.comparison;
   const head =
     `<tr><th rowspan="2" scope="col">metric</th><th colspan="${seeds.length}" class="baseline" scope="colgroup">${esc(armName(data, 'baseline'))}</th>` +
-    `<th colspan="${seeds.length}" class="comparative" scope="colgroup">${esc(armName(data, 'comparative'))}</th><th colspan="2" scope="colgroup">mean</th><th rowspan="2" scope="col">Δ comparative − baseline</th></tr>` +
+    `<th colspan="${seeds.length}" class="comparative" scope="colgroup">${esc(armName(data, 'comparative'))}</th><th colspan="2" scope="colgroup">mean</th><th rowspan="2" scope="col">Δ comparative − baseline</th><th rowspan="2" scope="col" title="what a model that learned nothing scores on the same split">learned nothing</th></tr>` +
     `<tr>${[...seeds, ...seeds].map((s) => `<th scope="col">seed ${esc(s)}</th>`).join('')}<th scope="col" class="baseline">baseline</th><th scope="col" class="comparative">comparative</th></tr>`;
   // Below a test headline, the validation rows (validation_<metric>) get a labelled block of their own.
   const firstValidation = data.detail.headline?.split === 'test' ? data.detail.table.findIndex((r) => r.metric.startsWith('validation_')) : -1;
-  const block = `<tr><th scope="rowgroup" colspan="${4 + 2 * seeds.length}">Below: ${esc(headlineSplitText(undefined))}</th></tr>`;
+  const block = `<tr><th scope="rowgroup" colspan="${5 + 2 * seeds.length}">Below: ${esc(headlineSplitText(undefined))}</th></tr>`;
   const row = (r: ComparisonTableRow, i: number) =>
-    `${i === firstValidation ? block : ''}<tr data-metric="${esc(r.metric)}"><th scope="row">${esc(r.metric)}</th>${[...r.baseline, ...r.comparative].map((v) => `<td>${fmt(r.metric, v)}</td>`).join('')}` +
-    `<td>${fmt(r.metric, r.baselineMean)}</td><td>${fmt(r.metric, r.comparativeMean)}</td><td class="${deltaClass(r.metric, r.meanDifference)}">${fmtDiff(r.metric, r.meanDifference)}</td></tr>`;
+    `${i === firstValidation ? block : ''}<tr data-metric="${esc(r.metric)}"><th scope="row">${esc(metricLabel(r.metric))}</th>${[...r.baseline, ...r.comparative].map((v) => `<td>${fmt(r.metric, v)}</td>`).join('')}` +
+    `<td>${fmt(r.metric, r.baselineMean)}</td><td>${fmt(r.metric, r.comparativeMean)}</td>${deltaCell(r)}` +
+    `<td class="muted" title="${esc(r.reference?.rule ?? '')}">${r.reference ? fmt(r.metric, r.reference.value) : ''}</td></tr>`;
   const caption = `Final metrics per seed, ${headlineSplitText(data.detail.headline)}`;
-  return `<table id="results" data-split="${data.detail.headline?.split ?? 'validation'}"><caption>${esc(caption)}</caption><thead>${head}</thead><tbody>${data.detail.table.map(row).join('')}</tbody></table><p class="muted">${esc(headlineCheckpointText(data.detail.headline))}</p>`;
+  const coverage = data.detail.coverage ? `<p class="muted" id="coverage">${esc(`Means, differences and statistics over ${data.detail.coverage.text}.`)}</p>` : '';
+  const rules = [...new Set(data.detail.table.filter((r) => r.reference && !r.metric.startsWith('validation_')).map((r) => `${metricLabel(r.metric)}: ${r.reference!.rule}`))];
+  const reference = rules.length ? `<p class="muted">${esc(`“Learned nothing”: the score of ${rules.join('; ')}.`)}</p>` : '';
+  const warnings = (data.detail.warnings ?? []).map((w) => `<p class="warning" role="note">${esc(w)}</p>`).join('');
+  return `${warnings}<table id="results" data-split="${data.detail.headline?.split ?? 'validation'}"><caption>${esc(caption)}</caption><thead>${head}</thead><tbody>${data.detail.table.map(row).join('')}</tbody></table>${coverage}${reference}<p class="muted">${esc(headlineCheckpointText(data.detail.headline))}</p>`;
 }
 
 function statsTable(data: ReportData): string {
@@ -129,7 +139,7 @@ export function renderHtmlReport(data: ReportData): string {
   const headline = [...new Set([CURVE_METRICS[analysisKindOf(d.task)][0], comparison.config.selectionMetric])]
     .map((m) => table.find((r) => r.metric === m))
     .filter((r): r is ComparisonTableRow => r?.stats !== undefined)
-    .map((r) => `<p class="verdict"><strong>${esc(r.metric)}:</strong> ${esc(r.stats!.verdict)}</p>`)
+    .map((r) => `<p class="verdict"><strong>${esc(metricLabel(r.metric))}:</strong> ${esc(r.stats!.verdict)}</p>`)
     .join('');
   const arms = [...data.arms.values()];
   // Marked only where the arms differ beyond loss and seed (ad-hoc comparisons of a setting).
