@@ -81,22 +81,26 @@ export class DatasetService {
     if (this.inFlight.has(path)) throw new AppError('conflict', `${path} is already being imported`);
     const controller = new AbortController();
     this.inFlight.set(path, controller);
-    let last = 0;
     try {
       return await this.importPath(path, {
         ...options,
         signal: controller.signal,
-        onProgress: (p) => {
-          // At most ~10 events a second: enough for a progress bar, not a flood over IPC.
-          const now = Date.now();
-          if (now - last < 100 && p.bytes < p.totalBytes) return;
-          last = now;
-          this.events?.emit('dataset.importProgress', { path, ...p });
-        },
+        onProgress: this.progressEvents(path),
       });
     } finally {
       this.inFlight.delete(path);
     }
+  }
+
+  /** 'dataset.importProgress' for the import known as `path`, at most ~10 a second: enough for a bar, not a flood over IPC. */
+  private progressEvents(path: string): (p: { bytes: number; totalBytes: number; rows: number }) => void {
+    let last = 0;
+    return (p) => {
+      const now = Date.now();
+      if (now - last < 100 && p.bytes < p.totalBytes) return;
+      last = now;
+      this.events?.emit('dataset.importProgress', { path, ...p });
+    };
   }
 
   cancelImport(path: string): boolean {
@@ -142,17 +146,11 @@ export class DatasetService {
       // A cancel sent before the streaming began (while the file was still being checked) counts too.
       signal?.addEventListener('abort', () => controller.abort(), { once: true });
       cancelled();
-      let last = 0;
       try {
         return await this.importLargeFile(tempPath, {
           ...options,
           signal: controller.signal,
-          onProgress: (p) => {
-            const now = Date.now();
-            if (now - last < 100 && p.bytes < p.totalBytes) return;
-            last = now;
-            this.events?.emit('dataset.importProgress', { path: fileName, ...p });
-          },
+          onProgress: this.progressEvents(fileName),
         });
       } finally {
         this.inFlight.delete(fileName);

@@ -55,7 +55,7 @@ function initialState(resumed: Checkpoint | null): TrainerState {
 /** The callbacks every run uses, in the order they act at each step and at the end. */
 function defaultCallbacks(): { progress: ProgressCallback; all: TrainerCallback[] } {
   const progress = new ProgressCallback();
-  return { progress, all: [progress, new ValidationCallback(progress), new CheckpointCallback(), new HeldOutTestCallback(), new UtilityCallback()] };
+  return { progress, all: [progress, new ValidationCallback(progress), new CheckpointCallback(progress), new HeldOutTestCallback(), new UtilityCallback()] };
 }
 
 export async function runTraining(start: TrainerStartMessage, io: TrainingIO): Promise<TrainingOutcome> {

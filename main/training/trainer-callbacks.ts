@@ -208,12 +208,17 @@ export class ValidationCallback implements TrainerCallback {
  * trainer never deletes a checkpoint resume may still need.
  */
 export class CheckpointCallback implements TrainerCallback {
+  constructor(private readonly progress: ProgressCallback) {}
+
   onStepEnd(loop: TrainingLoop): boolean {
     const { config, state, start } = loop;
     const periodic = config.checkpointEverySteps > 0 ? state.step % config.checkpointEverySteps === 0 : isEvaluationStep(loop, state.step) && loop.validation.length > 0;
     if (!periodic || !start.checkpointDir) return true;
     const path = join(start.checkpointDir, stepCheckpointName(state.step));
     writeCheckpoint(path, checkpointState(loop, state.bestFile));
+    // Every step up to the checkpoint goes out before it: a run resumed from it never logs those
+    // steps again, so samples still batched here would be lost if this process were killed now.
+    this.progress.flush(loop);
     loop.emit({ type: 'checkpoint', step: state.step, epoch: state.step / loop.stepsPerEpoch, path });
     return true;
   }

@@ -3,11 +3,12 @@
 // over the limits get 413 and the next request is still answered; a malformed URL is 400; every
 // refusal has the 4xx status of its error code with the JSON Result body the page reads; and the
 // page itself (Chromium) sends a picked file to the upload route, not as a JSON string.
-import { createWriteStream, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyRows } from '../helpers/tiny-rows';
 import { BrowserModeServer, launchChromium, prepareBrowserTest } from '../helpers/browser-mode';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -23,17 +24,6 @@ interface Reply {
   body: { ok: boolean; value?: { rows: number; name: string; fileName: string; contentHash: string }; error?: { code: string; message: string; location?: { file: string; line: number } } };
 }
 
-/** Writes rows of "a,0"/"a,1" (4 bytes each): the most rows a byte can carry. */
-async function writeTinyRows(path: string, rows: number): Promise<void> {
-  const out = createWriteStream(path);
-  out.write('text,label\n');
-  const block = 'a,0\na,1\n'.repeat(1 << 16);
-  for (let written = 0; written < rows; written += 1 << 17) {
-    const part = rows - written >= 1 << 17 ? block : block.slice(0, (rows - written) * 4);
-    if (!out.write(part)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((r) => out.end(() => r()));
-}
 
 /** A POST with the page's token; `length: false` sends the body chunked, with no Content-Length. */
 function post(path: string, body: Buffer | string, { length = true, token = server.token } = {}): Promise<Reply> {

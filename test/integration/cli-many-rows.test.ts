@@ -2,25 +2,14 @@
 // used to be read whole, whatever its row count, and ran the heap out (~2-3 KB a row in memory);
 // by rows it now streams, keeping a few bytes a row (main/services/dataset-service.ts).
 import { spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/browser-mode';
+import { writeTinyRows } from '../helpers/tiny-rows';
 import { tempDir } from '../helpers/temp-dir';
 
 const dir = tempDir('comparo-cli-rows-');
 afterAll(() => dir.cleanup());
-
-async function writeTinyRows(path: string, rows: number): Promise<void> {
-  const out = createWriteStream(path);
-  out.write('text,label\n');
-  const block = 'a,0\na,1\n'.repeat(1 << 16);
-  for (let written = 0; written < rows; written += 1 << 17) {
-    const part = rows - written >= 1 << 17 ? block : block.slice(0, (rows - written) * 4);
-    if (!out.write(part)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((r) => out.end(() => r()));
-}
 
 describe('CLI import of many tiny rows', () => {
   it('imports 4M rows from a 16 MB CSV under a 256 MB heap', async () => {

@@ -102,6 +102,20 @@ describe('trainer process with a pretrained BERT folder', () => {
 });
 
 
+/** Baseline vs comparative, one seed, fine-tuned from `folder` in trainer processes; both must complete. */
+async function compareOneSeed(services: ReturnType<typeof openServices>, datasetId: string, folder: string): Promise<ComparisonDetail> {
+  const config = { backend: 'wasm' as const, epochs: 1, batchSize: 16, maxLength: 40, utilityLevels: 1, utilityDraws: 1, model: { pretrained: folder } };
+  const started = value<{ id: string }>(await services.dispatch('comparisons.start', { datasetId, seeds: 1, config }));
+  const current = async () => value<ComparisonDetail>(await services.dispatch('comparisons.get', { id: started.id }));
+  await until(services, ['comparison.status'], async () => (await current()).comparison.status !== 'running');
+  const detail = await current();
+  expect(detail.runs.map((r) => [r.loss, r.status, r.error]).sort()).toEqual([
+    ['baseline', 'completed', null],
+    ['comparative', 'completed', null],
+  ]);
+  return detail;
+}
+
 describe('services: a comparison on a pair dataset, then runs.export', () => {
   it('fine-tunes baseline vs comparative from the BERT folder and exports the result for transformers and TF.js', async () => {
     const services = openServices({ dataDir: join(dir.path, 'data'), launcher: forkTrainerLauncher, transport: 'cli', preset: 'quick' });
@@ -111,15 +125,7 @@ describe('services: a comparison on a pair dataset, then runs.export', () => {
       const csv = ['sentence1,sentence2,label', ...rows.map((r) => `"${r.text}","${r.pair}",${r.label ? 'positive' : 'negative'}`)].join('\n');
       const dataset = value<DatasetSummary>(await services.dispatch('datasets.importText', { fileName: 'pairs.csv', content: csv }));
       expect(dataset.task).toBe('pair_classification');
-      const config = { backend: 'wasm' as const, epochs: 1, batchSize: 16, maxLength: 40, utilityLevels: 1, utilityDraws: 1, model: { pretrained: BERT } };
-      const started = value<{ id: string }>(await services.dispatch('comparisons.start', { datasetId: dataset.id, seeds: 1, config }));
-      const current = async () => value<ComparisonDetail>(await services.dispatch('comparisons.get', { id: started.id }));
-      await until(services, ['comparison.status'], async () => (await current()).comparison.status !== 'running');
-      const detail = await current();
-      expect(detail.runs.map((r) => [r.loss, r.status, r.error]).sort()).toEqual([
-        ['baseline', 'completed', null],
-        ['comparative', 'completed', null],
-      ]);
+      const detail = await compareOneSeed(services, dataset.id, BERT);
       const run = detail.runs.find((r) => r.loss === 'comparative')!;
       runId = run.id;
       expect(run.config.model.pretrained).toBe(BERT);
@@ -187,15 +193,7 @@ describe('services: regression and multi-label from the DistilBERT folder, with 
       const dataset = value<DatasetSummary>(await services.dispatch('datasets.importText', { fileName: c.fileName, content: c.content, options: { testFraction: 0.2 } }));
       expect(dataset.task).toBe(c.task);
       expect(dataset.splits.test).toBe(20);
-      const config = { backend: 'wasm' as const, epochs: 1, batchSize: 16, maxLength: 40, utilityLevels: 1, utilityDraws: 1, model: { pretrained: DISTILBERT } };
-      const started = value<{ id: string }>(await services.dispatch('comparisons.start', { datasetId: dataset.id, seeds: 1, config }));
-      const current = async () => value<ComparisonDetail>(await services.dispatch('comparisons.get', { id: started.id }));
-      await until(services, ['comparison.status'], async () => (await current()).comparison.status !== 'running');
-      const detail = await current();
-      expect(detail.runs.map((r) => [r.loss, r.status, r.error]).sort()).toEqual([
-        ['baseline', 'completed', null],
-        ['comparative', 'completed', null],
-      ]);
+      const detail = await compareOneSeed(services, dataset.id, DISTILBERT);
       expect(detail.headline).toEqual({ split: 'test', examples: 20, checkpoint: 'selected' });
       for (const run of detail.runs) for (const m of c.metrics) expect(Number.isFinite(run.finalMetrics[m]), `${run.loss} ${m}`).toBe(true);
       const run = detail.runs.find((r) => r.loss === 'comparative')!;

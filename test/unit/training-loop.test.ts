@@ -139,6 +139,17 @@ describe('runTraining (wasm)', () => {
     expect(strip(m2)).toEqual(strip(m1));
   });
 
+  it('sends every step up to a checkpoint before the checkpoint, however long progress is batched', async () => {
+    // Progress batched for a minute: without the flush, steps 1-4 would still be in the trainer
+    // when step 4's checkpoint is recorded, and a kill then would lose them for good (a resume
+    // starts after step 4).
+    const { messages } = await run(start({ loss: 'baseline', epochs: 1, checkpointEverySteps: 4, evalEverySteps: 0 }, { checkpointDir: join(dir, 'flush'), progressIntervalMs: 60_000 }));
+    const sentBefore = (index: number) => messages.slice(0, index).flatMap((m) => (m.type === 'progress' ? m.samples.map((x) => x.step) : []));
+    const checkpoints = messages.flatMap((m, i) => (m.type === 'checkpoint' ? [{ step: m.step, index: i }] : []));
+    expect(checkpoints.map((c) => c.step)).toEqual([4]);
+    for (const c of checkpoints) expect(sentBefore(c.index)).toEqual(Array.from({ length: c.step }, (_, i) => i + 1));
+  });
+
   it('stops early after `patience` evaluations without improvement and keeps the best', async () => {
     const { samples, evals, done } = await run(start({ loss: 'baseline', learningRate: 1e-9, evalEverySteps: 1, earlyStoppingPatience: 2, epochs: 3 }));
     expect(samples).toHaveLength(3);
