@@ -31,6 +31,15 @@ export function getApi(): Api {
 }
 
 /**
+ * Browser mode only: where the zip of a run's export folder downloads from (main/web/export-zip.ts);
+ * undefined in the desktop app, which has the folder on disk.
+ */
+export function exportDownloadUrl(runId: string, format: string): string | undefined {
+  getApi();
+  return browserToken === undefined ? undefined : `/api/exports/${encodeURIComponent(`${runId}-${format}`)}.zip`;
+}
+
+/**
  * Browser mode only: imports a file by streaming its bytes to the server (shared/contract's
  * UPLOAD_ROUTE), so no file of any size becomes one string in this page or in the server.
  * Undefined in the desktop app, whose IPC carries the file's text ('datasets.importText').

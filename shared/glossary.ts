@@ -2,12 +2,12 @@
 // listed in docs/glossary.md (a test keeps the two the same). The method itself: docs/method.md.
 export const GLOSSARY = {
   'comparative loss':
-    'Trains the full model together with weaker copies of itself and penalises the full model whenever a weaker copy does better on an example.',
+    'Trains the full model together with ablated copies of itself and penalises every pair in which a more-ablated copy does better on an example than a less-ablated one.',
   'ablated copy': 'A copy of the model run with more dropout (or a shorter input); it should do worse than the full model.',
   C: 'How many ablated copies each step trains beside the full model (l1 … lC).',
   CmpDrop: 'Ablated copies made with nested dropout: copy k drops units at rate 1 − (1 − p)^k.',
   CmpCrop: 'Ablated copies made by cropping sentences (or paragraphs) off the input text.',
-  target: 'Which copy the comparative loss ranks against: ultra (the most ablated), first, or best (the strongest copy).',
+  target: 'The detached dummy loss appended after the most-ablated copy: ultra is 0 (the default), best the lowest copy loss, first between the full model and the best copy.',
   temperature: 'Scales the loss differences the comparative term ranks; the paper uses 1.',
   'neuronal utility': 'How much the model loses when its own units are dropped or its input cropped; the method aims to make every unit count.',
   'beaten by a dropout copy': 'Share of examples on which some dropout copy of the finished model scores better than the model itself (lower is better).',

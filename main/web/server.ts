@@ -5,6 +5,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { HTTP_STATUS_OF_ERROR, MAX_JSON_BODY_BYTES, MAX_UPLOAD_BYTES, UPLOAD_ROUTE } from '../../shared/contract';
 import { err, ok, type Result } from '../../shared/errors';
 import type { Services } from '../services';
+import { exportFolderOf, sendFolderAsZip } from './export-zip';
 import { importInWorker } from './import-in-worker';
 import { BodyTooLarge, prepareUploadDir, receiveUpload, uploadRequest } from './upload';
 
@@ -90,6 +91,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }
       if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(req, res);
       if (url.pathname === UPLOAD_ROUTE && req.method === 'POST') return upload(req, res, url);
+      const exported = /^\/api\/exports\/([\w-]+)\.zip$/.exec(url.pathname);
+      if (exported && req.method === 'GET') {
+        const folder = exportFolderOf(services.dataDir, exported[1]);
+        if (!folder) return sendJson(res, 404, { ok: false, error: { code: 'not_found', message: `No export ${exported[1]}: export the run first.` } });
+        return sendFolderAsZip(folder, `${exported[1]}.zip`, res);
+      }
       const m = /^\/api\/invoke\/([\w.]+)$/.exec(url.pathname);
       if (m && req.method === 'POST') {
         if (declaredLength(req) > maxJsonBytes) return refuseTooLarge(req, res, maxJsonBytes);

@@ -1,10 +1,11 @@
 // "Export model" for a finished run: writes its best model into the data folder's exports/ (the
-// services pick the folder, so this works from browser pages too) and shows where it went.
+// services pick the folder, so this works from browser pages too), shows where it went and, in a
+// browser, offers the folder as a zip download.
 import { useState } from 'react';
 import type { ResponseOf } from '../../shared/contract';
 import type { AppErrorValue } from '../../shared/errors';
 import type { RunSummary } from '../../shared/schemas';
-import { getApi } from '../api';
+import { exportDownloadUrl, getApi } from '../api';
 import { type ExportFormat, exportFormats, FORMAT_NAMES } from '../lib/export-formats';
 import { ErrorMessage } from './ErrorMessage';
 
@@ -14,6 +15,9 @@ export function RunExport({ run }: { run: RunSummary }) {
   const [pending, setPending] = useState(false);
   const [result, setResult] = useState<ResponseOf<'runs.export'> | null>(null);
   const [error, setError] = useState<AppErrorValue | null>(null);
+
+  // In a browser the folder is on the server's disk: offer it as a zip.
+  const download = result ? exportDownloadUrl(run.id, result.format) : undefined;
 
   const exportModel = async () => {
     setPending(true);
@@ -44,6 +48,14 @@ export function RunExport({ run }: { run: RunSummary }) {
       {result && (
         <p className="run-export-result" data-testid="run-export-result" data-folder={result.folder}>
           Written to <code data-testid="run-export-folder">{result.folder}</code>: {result.files.join(', ')}
+          {download && (
+            <>
+              {' '}
+              <a className="button small" href={download} download data-testid="run-export-download">
+                Download as .zip
+              </a>
+            </>
+          )}
         </p>
       )}
       <ErrorMessage title="Could not export the model" error={error} onDismiss={() => setError(null)} />

@@ -1,11 +1,12 @@
 // End to end through the browser mode: a tiny comparison trained on the embedded spam/ham sample,
 // then the Playground as a person uses it: its default runs are the comparison's two arms, a typed
 // text gets a label and probability bars summing to 1 per run, and a small file comes back as a
-// downloaded CSV; then "Export model" on a finished run's view. Needs Chromium at
+// downloaded CSV; then "Export model" on a finished run's view, downloaded as a zip. Needs Chromium at
 // /usr/bin/chromium (fails, not skips, without it).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import Papa from 'papaparse';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +129,16 @@ describe('browser mode: the Playground', () => {
     await expect.poll(() => row.locator('[data-testid=run-export-folder]').innerText().catch(() => ''), { timeout: 60_000 }).toBe(folder);
     expect(await row.locator('[data-testid=run-export-result]').innerText()).toMatch(/model\.json, weights\.bin/);
     expect(existsSync(join(folder, 'weights.bin'))).toBe(true);
+    // In a browser the folder is on the server's disk: it downloads as one zip of the same files.
+    const downloading = page.waitForEvent('download', { timeout: 60_000 });
+    await row.locator('[data-testid=run-export-download]').click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe(`${runId}-tfjs.zip`);
+    const unzipped = unzipSync(new Uint8Array(readFileSync(await download.path())));
+    expect(Object.keys(unzipped).sort()).toEqual(readdirSync(folder).sort());
+    for (const [name, bytes] of Object.entries(unzipped)) expect(Buffer.from(bytes).equals(readFileSync(join(folder, name))), name).toBe(true);
+    // Only export folders, by name: no path can be asked for.
+    expect((await fetch(`${origin}/api/exports/..%2F..%2Fcomparo.sqlite.zip`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results/e2e-run-export.png') });
     // The page may not pick where files land: naming a folder over HTTP is refused.
