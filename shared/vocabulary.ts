@@ -44,3 +44,14 @@ export const EXPORT_FORMAT_NAMES: Readonly<Record<ExportFormat, string>> = {
   huggingface: 'Hugging Face (transformers)',
   tfjs: 'TF.js (Comparo)',
 };
+
+/**
+ * File types a dataset can be imported from, for every way in: the drop zone and file picker,
+ * the desktop's Open dialog and command line, and the files of a folder (the import reads each).
+ */
+export const DATASET_FILE_EXTENSIONS = ['.csv', '.tsv', '.tab', '.txt', '.jsonl', '.ndjson', '.json', '.parquet'] as const;
+
+export function isDatasetFileName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return DATASET_FILE_EXTENSIONS.some((extension) => lower.endsWith(extension));
+}

@@ -1,14 +1,15 @@
 // What the command line asks of the desktop app beyond the data folder (main/services/data-dir.ts):
 // a preset, and dataset files to import ("Open with Comparo", `comparo data.csv`, a second launch).
 // Pure, so it is unit-tested in plain Node.
-import { extname, resolve } from 'node:path';
+import { isDatasetFileName } from '../../shared/vocabulary';
+import { resolve } from 'node:path';
 import type { PresetName } from '../services/presets';
 
 const PRESET_NAMES: readonly PresetName[] = ['default', 'quick'];
 /** Options that take a value: that value is never mistaken for a file to open. */
 const OPTIONS_WITH_VALUE = new Set(['--data-dir', '--preset']);
 /** The extensions the renderer's drop zone accepts (renderer/lib/droppedFiles.ts). */
-export const DATASET_FILE_EXTENSIONS = ['.csv', '.tsv', '.jsonl', '.ndjson', '.txt'];
+export { DATASET_FILE_EXTENSIONS } from '../../shared/vocabulary';
 
 /**
  * `--preset quick` / `--preset=quick`, else COMPARO_PRESET, else undefined (the services' default).
@@ -41,7 +42,7 @@ export function datasetPathsFromArgv(argv: readonly string[], cwd: string): stri
       continue;
     }
     if (arg.startsWith('-')) continue;
-    if (DATASET_FILE_EXTENSIONS.includes(extname(arg).toLowerCase())) paths.push(resolve(cwd, arg));
+    if (isDatasetFileName(arg)) paths.push(resolve(cwd, arg));
   }
   return paths;
 }

@@ -14,7 +14,7 @@ export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 
 /** Filters for dialog.showOpenDialog (extensions without the dot, as Electron wants them). */
 export const OPEN_DIALOG_FILTERS = [
-  { name: 'Datasets (CSV, TSV, JSON Lines)', extensions: DATASET_FILE_EXTENSIONS.map((e) => e.slice(1)) },
+  { name: 'Datasets (CSV, TSV, JSON, JSON Lines, Parquet)', extensions: DATASET_FILE_EXTENSIONS.map((e) => e.slice(1)) },
   { name: 'All files', extensions: ['*'] },
 ];
 

@@ -3,7 +3,7 @@ import { useRef, useState } from 'react';
 import type { AppErrorValue } from '../../shared/errors';
 import type { DatasetSummary } from '../../shared/schemas';
 import { getApi, uploadDataset } from '../api';
-import { DATASET_EXTENSIONS } from '../lib/droppedFiles';
+import { DATASET_EXTENSIONS, looksLikeDataset } from '../lib/droppedFiles';
 import { isSplitSet, toImportFile } from '../lib/importUpload';
 import type { ImportFile } from '../../shared/dataset-report';
 import { DropZone } from './DropZone';
@@ -59,6 +59,8 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
   // Set when some files imported and others failed: we stay here so the errors remain readable.
   const [partlyImported, setPartlyImported] = useState<DatasetSummary | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  // A folder of train/validation/test files picked, as the drop zone takes a dropped folder.
+  const folderInput = useRef<HTMLInputElement>(null);
   // Files to review (columns, task, checks) before importing: after a failure, or on request.
   const [review, setReview] = useState<{ name: string; files: ImportFile[] } | null>(null);
   const [lastFiles, setLastFiles] = useState<File[]>([]);
@@ -131,6 +133,23 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
         <button type="button" className="button" disabled={busy !== null} onClick={() => fileInput.current?.click()}>
           Choose a file…
         </button>
+        <button type="button" className="button" data-testid="choose-folder" disabled={busy !== null} onClick={() => folderInput.current?.click()}>
+          Choose a folder…
+        </button>
+        <input
+          ref={folderInput}
+          type="file"
+          hidden
+          data-testid="folder-input"
+          // React has no typed prop for it; Chromium, Firefox and Safari all read the attribute.
+          {...{ webkitdirectory: '' }}
+          onChange={(event) => {
+            // Inside a folder only dataset files count (a README or LICENSE beside them is skipped).
+            const files = Array.from(event.target.files ?? []).filter((f) => looksLikeDataset(f.name));
+            event.target.value = '';
+            if (files.length > 0) void importFiles(files);
+          }}
+        />
         <span className="muted">or</span>
         <button type="button" className="button" data-testid="use-sample" disabled={busy !== null} onClick={() => void importSample()}>
           Use the sample dataset (IMDB reviews)

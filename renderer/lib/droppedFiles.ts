@@ -2,12 +2,11 @@
 // often as a single file). Inside folders only dataset-like files are kept; a file dropped on its
 // own is always passed on, so the server can say why it is not a dataset.
 
-export const DATASET_EXTENSIONS = ['.csv', '.tsv', '.jsonl', '.ndjson', '.txt'];
+import { DATASET_FILE_EXTENSIONS, isDatasetFileName } from '../../shared/vocabulary';
 
-export function looksLikeDataset(name: string): boolean {
-  const lower = name.toLowerCase();
-  return DATASET_EXTENSIONS.some((extension) => lower.endsWith(extension));
-}
+/** The same list everywhere (shared/vocabulary.ts): JSON and Parquet included. */
+export const DATASET_EXTENSIONS = DATASET_FILE_EXTENSIONS;
+export const looksLikeDataset = isDatasetFileName;
 
 /** Must be called synchronously inside the drop handler: DataTransfer items expire after it returns. */
 export function collectDroppedFiles(transfer: DataTransfer): Promise<File[]> {

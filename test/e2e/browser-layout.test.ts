@@ -1,7 +1,7 @@
 // The main path fits the screen: after a file is dropped, "Fine-tune & compare" is on screen
 // without scrolling at 1440x900 and at 800x900, and no view scrolls sideways at 800 px (the
 // import view, a comparison's tabs). Headless Chromium through the browser mode.
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,4 +79,24 @@ describe('browser mode: the main path fits the screen', () => {
       await page.close();
     }, 180_000);
   }
+
+  it('the file picker takes every format the drop zone does, and a picked folder imports as one dataset with its splits', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(server!.pageUrl);
+    await page.waitForSelector('[data-testid=drop-zone]');
+    const accept = (await page.locator('[data-testid=file-input]').getAttribute('accept'))!.split(',');
+    expect(accept).toEqual(expect.arrayContaining(['.csv', '.tsv', '.json', '.jsonl', '.parquet']));
+    expect(await page.locator('[data-testid=folder-input]').getAttribute('webkitdirectory')).not.toBeNull();
+    const folder = join(dataDir, 'picked-folder');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'train.csv'), csv(600, 60));
+    writeFileSync(join(folder, 'validation.csv'), csv(700, 60));
+    writeFileSync(join(folder, 'test.csv'), csv(800, 60));
+    writeFileSync(join(folder, 'README.md'), '# not data\n');
+    await page.setInputFiles('[data-testid=folder-input]', folder);
+    await page.locator('[data-testid=finetune-compare]').waitFor({ timeout: 60_000 });
+    const datasets = await server!.invoke<Array<{ splits: { train: number; validation: number; test?: number } }>>('datasets.list', {});
+    expect(datasets[0].splits).toEqual({ train: 60, validation: 60, test: 60 });
+    await page.close();
+  }, 120_000);
 });

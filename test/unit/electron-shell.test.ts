@@ -81,11 +81,12 @@ describe('launch options', () => {
     warn.mockRestore();
   });
 
-  it("accepts the same file extensions as the renderer's drop zone", () => {
-    // renderer/lib/droppedFiles.ts needs the DOM's types, so its list is read from the source.
+  it("accepts the same file extensions as the renderer's drop zone: one list, in shared/vocabulary.ts", () => {
+    // renderer/lib/droppedFiles.ts needs the DOM's types, so its source is read, not imported.
     const source = readFileSync(new URL('../../renderer/lib/droppedFiles.ts', import.meta.url), 'utf8');
-    const list = /export const DATASET_EXTENSIONS = (\[[^\]]*\])/.exec(source)?.[1];
-    expect(JSON.parse(list!.replaceAll("'", '"'))).toEqual(DATASET_FILE_EXTENSIONS);
+    expect(source).toMatch(/import \{ DATASET_FILE_EXTENSIONS, isDatasetFileName \} from '\.\.\/\.\.\/shared\/vocabulary'/);
+    expect(source).toMatch(/export const DATASET_EXTENSIONS = DATASET_FILE_EXTENSIONS;/);
+    expect(DATASET_FILE_EXTENSIONS).toEqual(expect.arrayContaining(['.json', '.parquet', '.csv', '.jsonl']));
   });
 
   it('finds dataset files on a command line, skipping the executable, the app folder, switches and option values', () => {
@@ -127,7 +128,7 @@ describe('open file', () => {
     // Differs before the '#' from the page showing another dataset: a real load, not a hash change.
     expect(url.split('#')[0]).not.toBe(datasetPageUrl(entry, 'd2').split('#')[0]);
     expect(datasetPageUrl('http://localhost:5173/', 'd1')).toBe('http://localhost:5173/?imported=d1#/dataset/d1');
-    expect(OPEN_DIALOG_FILTERS[0].extensions).toEqual(['csv', 'tsv', 'jsonl', 'ndjson', 'txt']);
+    expect(OPEN_DIALOG_FILTERS[0].extensions).toEqual(['csv', 'tsv', 'tab', 'txt', 'jsonl', 'ndjson', 'json', 'parquet']);
   });
 });
 

@@ -3,6 +3,7 @@
 // would block the import forever and a link to /dev/zero would read until memory runs out, so
 // every path is checked after following links. Unreadable paths (EACCES, EPERM) become AppErrors,
 // so the CLI exits 2 with a sentence rather than 1 with a stack.
+import { isDatasetFileName } from '../../../shared/vocabulary';
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AppError } from '../../../shared/errors';
@@ -13,8 +14,6 @@ export interface SourceFile {
   bytes: Uint8Array;
 }
 
-/** Files of a dropped folder that can hold data; anything else (README, LICENSE) is ignored. */
-export const DATA_FILE = /\.(csv|tsv|tab|txt|jsonl|ndjson|json|parquet)$/i;
 
 /** A file, or a folder's train/validation/test data files, as bytes. */
 export function readDatasetSources(path: string): SourceFile[] {
@@ -60,7 +59,7 @@ function openForReading(path: string): number {
 
 function dataFilesOf(folder: string): string[] {
   return entriesOf(folder)
-    .filter((f) => DATA_FILE.test(f) && splitOfFileName(f) !== undefined)
+    .filter((f) => isDatasetFileName(f) && splitOfFileName(f) !== undefined) // a README or LICENSE beside the data is ignored
     .sort();
 }
 
