@@ -48,7 +48,7 @@ export class HistoryService {
     if (active.length > 0) {
       throw new AppError(
         'conflict',
-        `Cannot delete ${active.map((r) => `${r.id} (${r.name})`).join(', ')}: ${active.length === 1 ? 'it is' : 'they are'} ${active[0].status}. Cancel ${active.length === 1 ? 'it' : 'them'} first, then delete.`,
+        `Cannot delete ${active.map((r) => `${r.id} (${r.name}${this.runs.ownerText(r.id)})`).join(', ')}: ${active.length === 1 ? 'it is' : 'they are'} ${active[0].status}. Cancel ${active.length === 1 ? 'it' : 'them'} first, then delete.`,
       );
     }
     const adhocBefore = new Set(this.comparisons.list().filter((c) => c.kind === 'adhoc').map((c) => c.id));

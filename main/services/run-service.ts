@@ -171,6 +171,12 @@ export class RunService {
     throw new AppError('conflict', `Run ${id} is ${run.status}; only paused, interrupted or failed runs can be resumed.`);
   }
 
+  /** ", trained by Comparo process 1234" when another live process owns the run, else "" (for refusals). */
+  ownerText(id: string): string {
+    const owner = this.runs.owner(id);
+    return owner && owner.pid !== OWN_PID && isOwnerAlive(owner.pid, owner.started) ? `, trained by Comparo process ${owner.pid}` : '';
+  }
+
   /**
    * A run scheduled by another live process: leave the request for its owner, which applies it
    * within REQUEST_POLL_MS. False when the owner is this process or is gone.

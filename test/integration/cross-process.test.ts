@@ -152,7 +152,7 @@ describe('two browser-mode servers on one data folder', () => {
     const pausedAt = readRun(dataDir, first.id)!.step;
     // Delete from B while A holds the run: refused, the run and A unharmed.
     const refused = await b.post('runs.delete', { ids: [first.id] });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/trained by Comparo process \d+\): it is paused/) } });
     expect(readRun(dataDir, first.id)?.status).toBe('paused');
     // Resume from B, then it trains on from where it paused.
     await b.invoke('runs.resume', { id: first.id });

@@ -277,13 +277,12 @@ describe('9. only regular files are read', () => {
     const folder = join(dir, 'locked');
     write('locked/train.csv', 'text,label\na,x\nb,y\n');
     chmodSync(folder, 0o000);
-    chmodSync(dir, 0o777);
-    // root reads anything: run the CLI as nobody then, which the folder's mode shuts out too.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const dataDir = join(dir, 'cli-data');
-    mkdirSync(dataDir, { mode: 0o777 });
-    chmodSync(dataDir, 0o777);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', dataDir, 'import', folder], { encoding: 'utf8', timeout: 60_000, ...asNobody });
+    // root reads anything: as root (CI), the CLI runs without the two capabilities that override
+    // file modes (util-linux setpriv), so the folder's mode shuts it out while the checkout, which
+    // root owns, stays readable (a checkout under a 0700 temp folder is not readable by nobody).
+    const cli = ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', join(dir, 'cli-data'), 'import', folder];
+    const [command, args] = process.getuid?.() === 0 ? ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, ...cli]] : [process.execPath, cli];
+    const r = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
     chmodSync(folder, 0o755);
     expect(r.stderr).toMatch(/permission denied \(EACCES\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
