@@ -11,6 +11,7 @@ import { useApiEvent, useInterval, useOnKeyChange } from '../lib/hooks';
 import { useApiQuery } from '../lib/useApiQuery';
 import { routeHref } from '../lib/route';
 import { useRunTraces, type RunTraces } from '../lib/useRunTraces';
+import { ComparisonProgressBar } from './ComparisonProgressBar';
 import { ComparisonTable } from './ComparisonTable';
 import { ComparisonTabs, type ComparisonViewId } from './comparison/ComparisonTabs';
 import { ErrorMessage } from './ErrorMessage';
@@ -95,6 +96,7 @@ export function ComparisonView({ comparisonId, tab, datasetName, datasetTask, on
           <StatusChip status={comparison.status} />
         </span>
       </header>
+      <ComparisonProgressBar comparison={comparison} runs={runs} live={traces.progress} onChanged={query.reload} />
       {finished && (
         <div className="comparison-actions">
           <ReportDownloads comparisonId={comparison.id} />

@@ -23,6 +23,8 @@ export function RunRow({ run, progress, onChanged }: RunRowProps) {
   const [pending, setPending] = useState<ControlChannel | null>(null);
   const [error, setError] = useState<AppErrorValue | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
+  // Cancelling throws away the training so far: the first click asks, the second does it.
+  const [confirmCancel, setConfirmCancel] = useState(false);
 
   // Live events run ahead of the stored summary; never show progress going backwards.
   const step = Math.max(run.step, progress?.step ?? 0);
@@ -70,11 +72,21 @@ export function RunRow({ run, progress, onChanged }: RunRowProps) {
               Resume
             </button>
           )}
-          {isActiveRunStatus(run.status) && (
-            <button type="button" className="button small danger" disabled={pending !== null} onClick={() => void control('runs.cancel')}>
-              Cancel
-            </button>
-          )}
+          {isActiveRunStatus(run.status) &&
+            (confirmCancel ? (
+              <>
+                <button type="button" className="button small danger" data-testid="run-cancel-confirm" disabled={pending !== null} onClick={() => void control('runs.cancel').then(() => setConfirmCancel(false))}>
+                  Stop this run
+                </button>
+                <button type="button" className="button small" onClick={() => setConfirmCancel(false)}>
+                  Keep training
+                </button>
+              </>
+            ) : (
+              <button type="button" className="button small danger" data-testid="run-cancel" disabled={pending !== null} onClick={() => setConfirmCancel(true)}>
+                Cancel…
+              </button>
+            ))}
           {run.status === 'completed' && (
             <button type="button" className="button small" data-testid="run-export-toggle" aria-expanded={exportOpen} onClick={() => setExportOpen((open) => !open)}>
               Export model
