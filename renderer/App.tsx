@@ -93,9 +93,10 @@ export function App() {
               datasetName={lookupComparisonDataset(history, route.id, datasetName)}
               datasetTask={lookupComparisonDataset(history, route.id, (id) => history.datasets.find((d) => d.id === id)?.task)}
               onStatusesChanged={history.refresh}
+              name={history.names.comparison(route.id)}
             />
           )}
-          {route.view === 'run' && <RunView key={route.id} runId={route.id} />}
+          {route.view === 'run' && <RunView key={route.id} runId={route.id} tab={route.tab} names={history.names} />}
           {route.view === 'playground' && <Playground key={route.comparisonId ?? ''} history={history} comparisonId={route.comparisonId} />}
         </main>
       </div>

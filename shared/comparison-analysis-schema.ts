@@ -94,7 +94,20 @@ export const ComparisonAnalysisSchema = z.object({
     metric: z.string(),
     /** The FLOPs formula in words (shared/flops.ts). */
     formula: z.string(),
-    runs: z.array(z.object({ arm: LossKindSchema, seed: z.number().int(), flopsPerStep: z.number(), points: z.array(ComputePointSchema) })),
+    runs: z.array(
+      z.object({
+        arm: LossKindSchema,
+        seed: z.number().int(),
+        flopsPerStep: z.number(),
+        points: z.array(ComputePointSchema),
+        /** The run's selected checkpoint (best on validation): the one every result view scores. Optional: older payloads lack it. */
+        selected: ComputePointSchema.nullable().optional(),
+        /** Measured cost: wall and CPU ms per optimizer step, and how many trainers ran at once on average (wall time grows with it). */
+        msPerStep: z.number().nullable().optional(),
+        cpuMsPerStep: z.number().nullable().optional(),
+        concurrentTrainers: z.number().nullable().optional(),
+      }),
+    ),
     bySeconds: z.array(MeanBandCurveSchema),
     byFlops: z.array(MeanBandCurveSchema),
   }),

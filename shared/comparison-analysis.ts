@@ -207,6 +207,11 @@ export interface ComputeRunInput {
   flopsPerStep: number;
   /** Measured mean time per step, used when an evaluation has no stored wall-clock time. */
   msPerStep: number | null;
+  /** The step of the run's selected checkpoint (best on validation), null while none is recorded. */
+  selectedStep: number | null;
+  /** Measured CPU ms per step and mean trainers running at once: wall time alone misleads when runs share cores. */
+  cpuMsPerStep: number | null;
+  concurrentTrainers: number | null;
 }
 
 export interface ComputePoint {
@@ -217,7 +222,17 @@ export interface ComputePoint {
 }
 
 export interface ComputeMatched {
-  runs: Array<{ arm: LossKind; seed: number; flopsPerStep: number; points: ComputePoint[] }>;
+  runs: Array<{
+    arm: LossKind;
+    seed: number;
+    flopsPerStep: number;
+    points: ComputePoint[];
+    /** The point of the selected checkpoint, null when it has no evaluation of the metric. */
+    selected: ComputePoint | null;
+    msPerStep: number | null;
+    cpuMsPerStep: number | null;
+    concurrentTrainers: number | null;
+  }>;
   /** Per arm, averaged over seeds at each evaluation step: x = mean seconds (or FLOPs), band over the metric. */
   bySeconds: MeanBandCurve[];
   byFlops: MeanBandCurve[];
@@ -230,19 +245,26 @@ export interface ComputeMatched {
  * steps but take slightly different times.
  */
 export function computeMatched(runs: readonly ComputeRunInput[]): ComputeMatched {
-  const out: ComputeMatched['runs'] = runs.map((r) => ({
-    arm: r.arm,
-    seed: r.seed,
-    flopsPerStep: r.flopsPerStep,
-    points: [...r.evaluations]
+  const out: ComputeMatched['runs'] = runs.map((r) => {
+    const points = [...r.evaluations]
       .sort((a, b) => a.step - b.step)
       .map((e) => ({
         step: e.step,
         seconds: e.trainingMs !== null ? e.trainingMs / 1000 : r.msPerStep !== null ? (e.step * r.msPerStep) / 1000 : null,
         flops: e.step * r.flopsPerStep,
         value: e.value,
-      })),
-  }));
+      }));
+    return {
+      arm: r.arm,
+      seed: r.seed,
+      flopsPerStep: r.flopsPerStep,
+      points,
+      selected: points.find((p) => p.step === r.selectedStep) ?? null,
+      msPerStep: r.msPerStep,
+      cpuMsPerStep: r.cpuMsPerStep,
+      concurrentTrainers: r.concurrentTrainers,
+    };
+  });
   const averageX = (pick: (p: ComputePoint) => number | null): MeanBandCurve[] =>
     meanBandCurves(out.map((r) => ({ arm: r.arm, seed: r.seed, x: r.points.map((p) => p.step), y: r.points.map((p) => p.value) }))).map((curve) => ({
       ...curve,

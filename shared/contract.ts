@@ -17,6 +17,7 @@ import {
   RunSummarySchema,
   ComparisonStatusSchema,
   EvalSplitSchema,
+  TimeEstimateSchema,
 } from './schemas';
 import type { ErrorCode, Result } from './errors';
 import { ComparisonAnalysisSchema } from './comparison-analysis-schema';
@@ -29,16 +30,29 @@ import {
   ReportRequestSchema,
   RunDeleteResultSchema,
   RunDeleteSchema,
+  RunCheckpointsSchema,
   RunFilterSchema,
   RunUpdateSchema,
 } from './history';
 import { PredictFileRequestSchema, PredictFileResponseSchema, PredictProgressSchema, PredictTextRequestSchema, PredictTextResponseSchema } from './predict';
 import { ModelDownloadProgressSchema, ModelDownloadRequestSchema, ModelInfoSchema, ModelInspectRequestSchema, ModelListSchema } from './models';
 import { StepSampleSchema } from './trainer-protocol';
-import { ExportFormatSchema } from './vocabulary';
+import { ExportFormatSchema, PresetNameSchema, RunPhaseSchema } from './vocabulary';
+import { ComparisonAddSeedsSchema, ComparisonRerunSchema } from './comparison-seeds';
 
 const Empty = z.object({}).strict();
 const Id = z.object({ id: z.string().min(1) }).strict();
+
+/** Baseline and comparative runs with matched seeds on one dataset; `preset` picks the settings the patch applies to (else the session's). */
+const ComparisonStartSchema = z
+  .object({
+    datasetId: z.string().min(1),
+    seeds: z.number().int().min(1).max(10).optional(),
+    config: RunConfigPatchSchema.optional(),
+    preset: PresetNameSchema.optional(),
+  })
+  .strict();
+export type ComparisonStartRequest = z.infer<typeof ComparisonStartSchema>;
 
 export const channels = {
   'app.info': { request: Empty, response: AppInfoSchema },
@@ -91,6 +105,8 @@ export const channels = {
   /** Tags in use, with how many runs carry each. */
   'runs.tags': { request: Empty, response: z.array(z.object({ tag: z.string(), runs: z.number().int() })) },
   'runs.get': { request: Id, response: RunDetailSchema },
+  /** The files in a run's checkpoint folder: which exist, their bytes, which one resume continues from. */
+  'runs.checkpoints': { request: Id, response: RunCheckpointsSchema },
   /** Every example's prediction at one evaluation of a split (default: validation, the run's last evaluation). */
   'runs.predictions': {
     request: z.object({ id: z.string().min(1), step: z.number().int().min(0).optional(), split: EvalSplitSchema.optional() }).strict(),
@@ -109,19 +125,20 @@ export const channels = {
     request: z.object({ runId: z.string().min(1), format: ExportFormatSchema, folder: z.string().min(1).max(4096).optional() }).strict(),
     response: z.object({ folder: z.string(), format: ExportFormatSchema, files: z.array(z.string()) }),
   },
-  /** Baseline and comparative runs with matched seeds on one dataset. */
-  'comparisons.start': {
-    request: z
-      .object({
-        datasetId: z.string().min(1),
-        seeds: z.number().int().min(1).max(10).optional(),
-        config: RunConfigPatchSchema.optional(),
-      })
-      .strict(),
-    response: ComparisonSummarySchema,
+  /** Desktop app only: shows a run's export (in the data folder's exports/) in the system's file manager. */
+  'runs.openExport': {
+    request: z.object({ runId: z.string().min(1), format: ExportFormatSchema }).strict(),
+    response: z.object({ folder: z.string() }),
   },
+  'comparisons.start': { request: ComparisonStartSchema, response: ComparisonSummarySchema },
+  /** How long `comparisons.start` with this request would take on this machine, before starting it. */
+  'comparisons.estimate': { request: ComparisonStartSchema, response: TimeEstimateSchema },
   'comparisons.list': { request: Empty, response: z.array(ComparisonSummarySchema) },
   'comparisons.get': { request: Id, response: ComparisonDetailSchema },
+  /** Trains a seeded comparison's cancelled / failed / interrupted runs of these seeds again, from step 0. */
+  'comparisons.rerun': { request: ComparisonRerunSchema, response: ComparisonSummarySchema },
+  /** Adds seeds (both arms each, the comparison's config) after its largest seed. */
+  'comparisons.addSeeds': { request: ComparisonAddSeedsSchema, response: ComparisonSummarySchema },
   /** Ad-hoc: 2..20 finished runs on the same data, grouped into two arms, paired by seed where they can be. */
   'comparisons.create': { request: AdhocComparisonSchema, response: ComparisonSummarySchema },
   'comparisons.update': { request: ComparisonUpdateSchema, response: ComparisonSummarySchema },
@@ -163,7 +180,8 @@ export const events = {
     etaMs: z.number().nullable(),
     samples: z.array(StepSampleSchema),
   }),
-  'run.status': z.object({ runId: z.string(), status: RunStatusSchema, backend: z.string().nullable(), error: z.string().nullable() }),
+  /** Also sent when only the live phase changes (evaluating, pausing…): `phase` is absent once the run is not training. */
+  'run.status': z.object({ runId: z.string(), status: RunStatusSchema, backend: z.string().nullable(), error: z.string().nullable(), phase: RunPhaseSchema.optional() }),
   'run.eval': z.object({ runId: z.string(), points: z.array(MetricPointSchema) }),
   'run.utility': z.object({ runId: z.string(), kind: z.enum(['drop', 'crop']), points: z.array(UtilityPointSchema), beatenShare: z.number() }),
   'comparison.status': z.object({ comparisonId: z.string(), status: ComparisonStatusSchema }),

@@ -25,6 +25,8 @@ export const ImportOptionsSchema = z
     labelColumn: z.string().min(1).optional(),
     task: DatasetTaskSchema.optional(),
     skipBadRows: z.boolean().optional(),
+    /** Remove HTML tags and decode entities (&amp;) in the texts before storing (main/services/import/html.ts). */
+    stripHtml: z.boolean().optional(),
     /**
      * Share of a single file held out as the test split (stratified, seeded, stored with the
      * dataset): runs select checkpoints on validation and are scored once on test. A folder's
@@ -52,6 +54,7 @@ export const ValidationIssueKindSchema = z.enum([
   'too_long',
   'unknown_labels',
   'short_texts',
+  'html_markup',
 ]);
 
 export const ValidationIssueSchema = z.object({
@@ -81,7 +84,10 @@ export const ValidationReportSchema = z.object({
   rows: z.number().int(),
   issues: z.array(ValidationIssueSchema),
   lengths: LengthStatsSchema,
+  /** The first skipped rows (main/services/import/source-text.ts MAX_LISTED_SKIPPED), each with why. */
   skipped: z.array(SkippedRowSchema),
+  /** Every skipped row, listed or not; absent in reports stored before the list was capped (then skipped.length). */
+  skippedCount: z.number().int().optional(),
 });
 export type ValidationReport = z.infer<typeof ValidationReportSchema>;
 

@@ -104,3 +104,20 @@ export function flopsPerStep(input: StepFlopsInput): number {
   );
   return microBatches * batchSize * perExample;
 }
+
+/** The table rows that count FLOPs (main/services/comparison-metrics.ts). */
+export const isFlopsMetric = (metric: string): boolean => /(^|_)flops(_|$)/.test(metric);
+
+const FLOP_PREFIXES: Array<[number, string]> = [
+  [1e15, 'P'],
+  [1e12, 'T'],
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+];
+
+/** 1.2e12 -> "1.2 T": FLOP counts are unreadable as plain digits (the app, the CLI and the report alike). */
+export function formatFlops(value: number): string {
+  const [scale, prefix] = FLOP_PREFIXES.find(([s]) => Math.abs(value) >= s) ?? [1, ''];
+  return `${Number((value / scale).toPrecision(3))} ${prefix}`.trim();
+}

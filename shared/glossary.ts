@@ -14,6 +14,7 @@ export const GLOSSARY = {
   'beaten by a cropped copy': 'Share of examples on which some cropped input scores better than the full input (lower is better).',
   'learned nothing': 'The score of a model that learned nothing from the texts: always the most frequent training class, or the training mean for regression.',
   'no evidence': 'The paired test over seeds did not find a difference (p ≥ 0.05): the sign of the mean alone is not a result.',
+  'not compared': 'A cost row that is context, not a result: FLOPs per step follow from the settings, and wall time is not comparable when the runs shared the cores (compare CPU time).',
   'complete seed pair': 'A seed on which both the baseline and the comparative run finished; means, differences and statistics use only these.',
   'selected checkpoint': 'The step at which a run scored best on the validation split; every table and report number is from it.',
   'held-out test split': 'Examples never trained on nor used to select the checkpoint; scored once, at the end.',

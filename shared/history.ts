@@ -62,3 +62,21 @@ export type ReportFormat = z.infer<typeof ReportFormatSchema>;
 export const ReportRequestSchema = z.object({ id: z.string().min(1), format: ReportFormatSchema }).strict();
 export const ReportFileSchema = z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() });
 export type ReportFile = z.infer<typeof ReportFileSchema>;
+
+/** One file in a run's checkpoint folder (<data dir>/checkpoints/<run id>/). */
+export const CheckpointFileSchema = z.object({
+  name: z.string(),
+  bytes: z.number().int().min(0),
+  /** 'best': best.ckpt (the selected model); 'periodic': step-N.ckpt; 'temporary': a write in progress or left by a crash. */
+  kind: z.enum(['best', 'periodic', 'temporary', 'other']),
+  /** The step a periodic checkpoint holds (null for the others: best.ckpt holds the run's bestStep). */
+  step: z.number().int().nullable(),
+  /** The checkpoint the run recorded last: resume continues from it. */
+  resumePoint: z.boolean(),
+  modifiedAt: z.string(),
+});
+export const RunCheckpointsSchema = z.object({
+  files: z.array(CheckpointFileSchema),
+  totalBytes: z.number().int().min(0),
+});
+export type RunCheckpoints = z.infer<typeof RunCheckpointsSchema>;

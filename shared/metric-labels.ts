@@ -18,6 +18,7 @@ export function metricLabel(metric: string): string {
     ms_per_step: 'Wall time per step',
     cpu_ms_per_step: 'CPU time per step',
     concurrent_trainers: 'Trainers running at once',
+    flops_per_step: 'FLOPs per step',
     elapsed_ms: 'Training time',
   };
   const base = baseMetric(metric);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ColumnMappingSchema, DatasetTaskSchema } from './dataset-report';
 import { TrainerTaskSchema } from './tasks';
-import { BackendPreferenceSchema, CmpTargetSchema, ComparisonStatusSchema, RunStatusSchema } from './vocabulary';
+import { BackendPreferenceSchema, CmpTargetSchema, ComparisonStatusSchema, PresetNameSchema, RunPhaseSchema, RunStatusSchema } from './vocabulary';
 
 // The vocabulary lives in shared/vocabulary.ts and shared/tasks.ts; re-exported under the names callers know.
 export { BackendPreferenceSchema, CmpTargetSchema, ComparisonStatusSchema, RunStatusSchema };
@@ -201,6 +201,8 @@ export const RunSummarySchema = z.object({
   finalMetrics: z.record(z.string(), z.number()),
   /** Tags a person gave the run in the history (sorted); optional so older payloads still parse. */
   tags: z.array(z.string()).optional(),
+  /** Live, from the process that trains it (shared/vocabulary.ts RunPhaseSchema); absent when not training here. */
+  phase: RunPhaseSchema.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
@@ -324,7 +326,9 @@ export const ComparisonTableRowSchema = z.object({
   /** Paired statistics over the seeds where both arms finished (shared/paired-stats.ts). Optional: older payloads lack it. */
   stats: ComparisonStatsSchema.optional(),
   /** What the difference may be shown as (shared/verdict.ts evidenceOf): colour only with a significant test. */
-  evidence: z.enum(['better', 'worse', 'no_evidence', 'too_few_seeds']).optional(),
+  evidence: z.enum(['better', 'worse', 'no_evidence', 'too_few_seeds', 'not_compared']).optional(),
+  /** Why a row is not compared (evidence 'not_compared'), in words. */
+  evidenceNote: z.string().optional(),
   /**
    * The score of a model that learned nothing from the texts, on the same split: always the most
    * frequent training class, the training mean for regression (main/services/reference-scores.ts).
@@ -368,6 +372,16 @@ export const ComparisonDetailSchema = z.object({
 });
 export type ComparisonDetail = z.infer<typeof ComparisonDetailSchema>;
 
+export const PresetSchema = z.object({
+  name: PresetNameSchema,
+  label: z.string(),
+  description: z.string(),
+  defaults: RunConfigSchema,
+  seeds: z.number().int().min(1).max(10),
+  epochsSizedToData: z.boolean(),
+});
+export type PresetInfo = z.infer<typeof PresetSchema>;
+
 export const AppInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -379,5 +393,25 @@ export const AppInfoSchema = z.object({
   embeddedDataset: z.string(),
   /** Epochs left at the default are sized to the dataset (shared/training-budget.ts). Optional: older servers lack it. */
   epochsSizedToData: z.boolean().optional(),
+  /** Which preset `defaults` are, and every preset the start card offers. Optional: older servers lack them. */
+  preset: PresetNameSchema.optional(),
+  presets: z.array(PresetSchema).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+/**
+ * How long a comparison will take, before it starts: planned optimizer steps and evaluations
+ * priced at the speed this machine measured on earlier runs (main/services/time-estimate.ts).
+ */
+export const TimeEstimateSchema = z.object({
+  /** Wall-clock seconds for the whole comparison; null when no finished run has measured this machine yet. */
+  seconds: z.number().nullable(),
+  /** Runs it starts, and how many train at once. */
+  runs: z.number().int(),
+  parallel: z.number().int(),
+  /** Planned optimizer steps per run (early stopping may end a run sooner). */
+  stepsPerRun: z.number().int(),
+  /** What the speed comes from, in words ("6 earlier runs of this model on this machine"). */
+  basis: z.string(),
+});
+export type TimeEstimate = z.infer<typeof TimeEstimateSchema>;

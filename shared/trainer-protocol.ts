@@ -133,6 +133,12 @@ export const TrainerToParentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('utility'), kind: z.enum(['drop', 'crop']), levels: z.array(UtilityLevelSchema), beatenShare: z.number() }),
   z.object({ type: z.literal('paused') }),
   z.object({ type: z.literal('resumed') }),
+  /**
+   * What the trainer turns to: 'evaluating' before it scores validation (periodic), the held-out
+   * test split or utility (after the last step), when no step advances for a while; 'training' when
+   * steps go on again. The parent shows it live and stores nothing (shared/vocabulary.ts RunPhaseSchema).
+   */
+  z.object({ type: z.literal('phase'), phase: z.enum(['training', 'evaluating']) }),
   z.object({
     type: z.literal('done'),
     metrics: MetricValuesSchema,

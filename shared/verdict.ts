@@ -57,7 +57,7 @@ export const VERDICT_ALPHA = 0.05;
  * for unpaired arms) says so at VERDICT_ALPHA; 'too_few_seeds' under 2 pairs (never a verdict
  * from one seed); else 'no_evidence'. The badges in the app, the CLI and the report all use it.
  */
-export type Evidence = 'better' | 'worse' | 'no_evidence' | 'too_few_seeds';
+export type Evidence = 'better' | 'worse' | 'no_evidence' | 'too_few_seeds' | 'not_compared';
 
 export function evidenceOf(metric: string, stats: { n: number; pT: number | null; test?: 'paired' | 'unpaired' } | undefined, meanDifference: number | null): Evidence {
   if (!stats || meanDifference === null || !Number.isFinite(meanDifference)) return 'too_few_seeds';
@@ -73,7 +73,16 @@ export const EVIDENCE_WORDS: Readonly<Record<Evidence, string>> = {
   worse: 'worse',
   no_evidence: 'no evidence',
   too_few_seeds: 'too few seeds',
+  // A row that is context, not a result (FLOPs follow from the settings; wall time of runs that shared cores).
+  not_compared: 'not compared',
 };
+
+/** The badge's word for a metric: times read faster / slower rather than better / worse. */
+export function evidenceWord(metric: string, evidence: Evidence): string {
+  if (isMilliseconds(metric) && evidence === 'better') return 'faster';
+  if (isMilliseconds(metric) && evidence === 'worse') return 'slower';
+  return EVIDENCE_WORDS[evidence];
+}
 
 /**
  * E.g. "comparative is better by 1.2 points, 95% CI [0.4, 2.0], p = 0.01 over 5 seeds" or

@@ -34,6 +34,19 @@ export function isActiveRunStatus(status: RunStatus): status is ActiveRunStatus 
   return ACTIVE_RUN_STATUSES.includes(status);
 }
 
+/**
+ * What a running run's trainer is doing right now: a live state of the process that trains it, never
+ * stored (the statuses above stay what old databases hold). 'evaluating': scoring validation, the
+ * held-out test split or neuronal utility, when steps do not advance; 'pausing' / 'cancelling': asked
+ * to, not yet stopped.
+ */
+export const RunPhaseSchema = z.enum(['training', 'evaluating', 'pausing', 'cancelling']);
+export type RunPhase = z.infer<typeof RunPhaseSchema>;
+
+/** The run settings a comparison starts from: `quick` is a seconds-long first look (main/services/presets.ts). */
+export const PresetNameSchema = z.enum(['default', 'quick']);
+export type PresetName = z.infer<typeof PresetNameSchema>;
+
 export const ComparisonStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']);
 export type ComparisonStatus = z.infer<typeof ComparisonStatusSchema>;
 

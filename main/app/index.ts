@@ -1,7 +1,7 @@
 // Electron main entry: one instance per data folder, services opened once, one window relaying the
 // contract over IPC, trainers in utility processes, services closed before the app quits.
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, nativeTheme } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, shell as electronShell } from 'electron';
 import { resolveDataDir } from '../services/data-dir';
 import { openServices, type Services } from '../services/index';
 import { appEntryUrl } from './app-url';
@@ -123,6 +123,7 @@ function start(): void {
         predictorEntry: join(here, 'predictor.js'),
         transport: 'electron',
         preset,
+        openFolder: (folder) => electronShell.openPath(folder),
       });
       disposeIpc = bridgeIpc(services, () => win, entryUrl);
       openWindow();

@@ -2,11 +2,13 @@ import { formatBytes } from '../../shared/models';
 import { metricLabel } from '../../shared/metric-labels';
 import type { ComparisonDetail, ComparisonTableRow, DatasetSummary, RunDetail, RunSummary } from '../../shared/schemas';
 import { sampleStd } from '../../shared/stats';
-import { EVIDENCE_WORDS, evidenceOf, isMilliseconds } from '../../shared/verdict';
+import { evidenceOf, evidenceWord, isMilliseconds } from '../../shared/verdict';
+import { formatFlops, isFlopsMetric } from '../../shared/flops';
 
 const fmt = (v: number | null, metric: string): string => {
   if (v === null) return '—';
   if (isMilliseconds(metric)) return v.toFixed(0);
+  if (isFlopsMetric(metric)) return formatFlops(v);
   return v.toFixed(4);
 };
 const signed = (v: number | null, metric: string): string => (v === null ? '—' : `${v >= 0 ? '+' : ''}${fmt(v, metric)}`);
@@ -52,7 +54,7 @@ export function comparisonText(d: ComparisonDetail, dataset: DatasetSummary): st
     withStd(r.baselineMean, paired(r, 'baseline'), r.metric),
     withStd(r.comparativeMean, paired(r, 'comparative'), r.metric),
     signed(r.meanDifference, r.metric),
-    EVIDENCE_WORDS[r.evidence ?? evidenceOf(r.metric, r.stats, r.meanDifference)],
+    evidenceWord(r.metric, r.evidence ?? evidenceOf(r.metric, r.stats, r.meanDifference)),
     r.reference ? fmt(r.reference.value, r.metric) : '',
   ]);
   // The statistical verdict for the task's first metric and for the metric the runs selected checkpoints by.

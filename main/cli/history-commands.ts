@@ -4,10 +4,13 @@ import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Channel, RequestOf, ResponseOf } from '../../shared/contract';
 import { ReportFormatSchema, type ReportFormat, type RunFilter } from '../../shared/history';
+import { historyNames } from '../../shared/run-names';
 import type { RunStatus } from '../../shared/schemas';
+import { runsText } from './format';
 
 export const HISTORY_USAGE = `  runs [--search TEXT] [--tag T] [--status S] [--loss L] [--dataset ID] [--backend B]
-                                         list runs, filtered (text matches name, id, dataset and tags)
+                                         list runs, filtered (text matches name, id, dataset and tags); each
+                                         named by what sets it apart: "imdb · built-in · C=2 p=0.1 · 3 Dec 15:40 · comparative · seed 2"
   rename <run-id|comparison-id> <name>   rename a run or a comparison
   tag <run-id> <tag...>                  add tags to a run (untag <run-id> <tag...> removes them)
   delete <run-id|comparison-id...> --yes delete runs (metrics, predictions, checkpoint files) or comparisons
@@ -17,7 +20,8 @@ export const HISTORY_USAGE = `  runs [--search TEXT] [--tag T] [--status S] [--l
                                          one self-contained HTML report (or the metrics as JSON/CSV);
                                          the format follows --out's extension; without --out, to stdout`;
 
-export const HISTORY_COMMANDS = ['rename', 'tag', 'untag', 'delete', 'report'] as const;
+// 'runs' is here (not in index.ts) because its names come from the whole history (shared/run-names.ts).
+export const HISTORY_COMMANDS = ['runs', 'rename', 'tag', 'untag', 'delete', 'report'] as const;
 
 /** parseArgs options these commands add (merged into the CLI's option table). */
 export const HISTORY_OPTIONS = {
@@ -79,6 +83,15 @@ function reportFormat(values: HistoryContext['values'], usage: HistoryContext['u
 
 export async function historyCommand(command: (typeof HISTORY_COMMANDS)[number], ctx: HistoryContext): Promise<number> {
   const { call, out, usage, values, args } = ctx;
+  if (command === 'runs') {
+    const runs = await call('runs.list', runFilter(values));
+    // Names say what differs between comparisons, so they are computed among all of them, not only the listed runs.
+    const [datasets, comparisons, all] = await Promise.all([call('datasets.list', {}), call('comparisons.list', {}), call('runs.list', {})]);
+    const names = historyNames({ datasets, comparisons, runs: all });
+    const named = runs.map((r) => ({ ...r, displayName: names.run(r.id) ?? r.name }));
+    out(named, runsText(named.map((r) => ({ ...r, name: r.displayName }))));
+    return 0;
+  }
   if (command === 'report') {
     const [id] = args;
     if (!id) usage('report needs a comparison id (see the comparison list in the app, or `compare`)');

@@ -10,25 +10,30 @@ import { openServices, type Services } from '../services';
 import { resolveDataDir } from '../services/data-dir';
 import type { PresetName } from '../services/presets';
 import { forkTrainerLauncher } from '../training/node-launcher';
-import { comparisonText, datasetText, runDetailText, runsText } from './format';
+import { comparisonText, datasetText, runDetailText } from './format';
 import { PREDICT_USAGE, predictCommand } from './predict-command';
 import { MODELS_USAGE, modelsCommand } from './models-command';
-import { HISTORY_COMMANDS, HISTORY_OPTIONS, HISTORY_USAGE, historyCommand, runFilter, runIdList } from './history-commands';
+import { HISTORY_COMMANDS, HISTORY_OPTIONS, HISTORY_USAGE, historyCommand, runIdList } from './history-commands';
 import { RUN_CONTROL_COMMANDS, RUN_CONTROL_USAGE, runControlCommand, type RunControlCommand } from './run-control-commands';
+import { COMPARISON_SEED_COMMANDS, COMPARISON_SEED_USAGE, comparisonSeedCommand, type ComparisonSeedCommand } from './comparison-seed-commands';
+import { estimateText } from '../../shared/durations';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   import <file|folder> [--text-column C] [--text-pair-column C] [--label-column C] [--task T] [--skip-bad-rows]
-         [--test-share x]                import CSV/TSV (any delimiter), JSON, JSON Lines, SQuAD or Parquet;
+         [--strip-html] [--test-share x] import CSV/TSV (any delimiter), JSON, JSON Lines, SQuAD or Parquet;
                                          a folder's train/validation/test files become one dataset; --test-share
-                                         holds out that share of a single file as a stratified test split
+                                         holds out that share of a single file as a stratified test split;
+                                         --skip-bad-rows leaves out (and lists) rows with a problem of their own;
+                                         --strip-html removes HTML tags (<br />) and decodes entities (&amp;)
   train [--dataset <id|file>] --loss baseline|comparative [--ablations C] [--seed N] [--epochs N]
   compare [--dataset <id|file>] [--seeds N] [--epochs N] [--ablations C]
                                          baseline vs comparative with matched seeds, then the table
                                          (train/compare --model <folder|org/name|builtin>: fine-tune a pretrained encoder)
   show <run-id>                          one run's status, config and metrics
 ${RUN_CONTROL_USAGE}
+${COMPARISON_SEED_USAGE}
 ${HISTORY_USAGE}
 ${PREDICT_USAGE}
   export <run-id> --format huggingface|tfjs [--out <folder>]
@@ -142,6 +147,7 @@ function importOptions(v: Record<string, string | boolean | undefined>): ImportO
   if (typeof v['label-column'] === 'string') options.labelColumn = v['label-column'];
   if (typeof v.task === 'string') options.task = v.task as ImportOptions['task'];
   if (v['skip-bad-rows'] === true) options.skipBadRows = true;
+  if (v['strip-html'] === true) options.stripHtml = true;
   const testShare = num(v['test-share'] as string | undefined, 'test-share');
   if (testShare !== undefined) options.testFraction = testShare;
   return options;
@@ -150,6 +156,7 @@ function importOptions(v: Record<string, string | boolean | undefined>): ImportO
 /** Progress on stderr, at most one line per run every 2 s, so stdout stays clean for --json. */
 function printProgress(services: Services): () => void {
   const last = new Map<string, number>();
+  const lastShown = new Map<string, string>();
   return services.onEvent((name, payload) => {
     if (name === 'run.progress') {
       const p = payload as EventPayload<'run.progress'>;
@@ -161,7 +168,12 @@ function printProgress(services: Services): () => void {
       process.stderr.write(`  ${p.runId} step ${p.step}/${p.totalSteps} · epoch ${p.epoch.toFixed(2)} · loss ${s?.loss.toFixed(4) ?? '?'}${eta}\n`);
     } else if (name === 'run.status') {
       const p = payload as EventPayload<'run.status'>;
-      process.stderr.write(`  ${p.runId} ${p.status}${p.backend ? ` (backend ${p.backend})` : ''}${p.error ? `: ${p.error}` : ''}\n`);
+      // A phase event (evaluating, pausing…) repeats the status: print what changed, not "running" again.
+      const shown = `${p.status}${p.phase && p.phase !== 'training' ? ` · ${p.phase}` : ''}`;
+      const previous = lastShown.get(p.runId);
+      lastShown.set(p.runId, shown);
+      if (shown === previous || (shown === p.status && previous?.startsWith(`${p.status} · `))) return;
+      process.stderr.write(`  ${p.runId} ${shown}${p.backend ? ` (backend ${p.backend})` : ''}${p.error ? `: ${p.error}` : ''}\n`);
     }
   });
 }
@@ -202,6 +214,7 @@ async function main(argv: string[]): Promise<number> {
       'label-column': { type: 'string' },
       task: { type: 'string' },
       'skip-bad-rows': { type: 'boolean', default: false },
+      'strip-html': { type: 'boolean', default: false },
       'test-share': { type: 'string' },
       backend: { type: 'string' },
       crops: { type: 'string' },
@@ -225,7 +238,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
-  if (!['import', 'train', 'compare', 'runs', 'show', 'predict', 'models', 'export', ...HISTORY_COMMANDS, ...RUN_CONTROL_COMMANDS].includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  if (!['import', 'train', 'compare', 'show', 'predict', 'models', 'export', ...HISTORY_COMMANDS, ...RUN_CONTROL_COMMANDS, ...COMPARISON_SEED_COMMANDS].includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const preset = (values.preset ?? 'default') as PresetName;
   if (preset !== 'default' && preset !== 'quick') throw new UsageError('--preset must be default or quick');
   const out = (value: unknown, text: string) => process.stdout.write(values.json ? JSON.stringify(value, null, 2) + '\n' : text);
@@ -274,6 +287,17 @@ async function main(argv: string[]): Promise<number> {
         runText: runDetailText,
       });
     }
+    if ((COMPARISON_SEED_COMMANDS as readonly string[]).includes(command)) {
+      return await comparisonSeedCommand(command as ComparisonSeedCommand, positionals.slice(1), values.seeds, {
+        call: (channel, request) => call(services, channel, request),
+        out,
+        usage: (message) => {
+          throw new UsageError(message);
+        },
+        waitFor: (done) => waitFor(services, done),
+        comparisonText,
+      });
+    }
     if (command === 'export') {
       const format = values.format;
       if (!arg || (format !== 'huggingface' && format !== 'tfjs') || (values.out !== undefined && typeof values.out !== 'string')) {
@@ -295,10 +319,9 @@ async function main(argv: string[]): Promise<number> {
       // Skipped rows and report findings go to stderr: stdout stays the dataset (or its JSON).
       const { relative } = await import('node:path');
       for (const skipped of report?.skipped ?? []) process.stderr.write(`${relative(process.cwd(), skipped.file)}:${skipped.line}:${skipped.column}: skipped: ${skipped.reason}\n`);
+      const unlisted = (report?.skippedCount ?? 0) - (report?.skipped.length ?? 0);
+      if (unlisted > 0) process.stderr.write(`and ${unlisted} more skipped row(s), not listed\n`);
       for (const issue of report?.issues ?? []) if (issue.kind !== 'skipped_rows') process.stderr.write(`${issue.severity}: ${issue.message} (${issue.count} row(s))\n`);
-    } else if (command === 'runs') {
-      const runs = await call(services, 'runs.list', runFilter(values));
-      out(runs, runsText(runs));
     } else if (command === 'show') {
       if (!arg) throw new UsageError('show needs a run id (see `runs`)');
       const d = await call(services, 'runs.get', { id: arg });
@@ -321,7 +344,9 @@ async function main(argv: string[]): Promise<number> {
     } else {
       const dataset = await resolveDataset(services, values.dataset, importOptions(values));
       const seeds = num(values.seeds, 'seeds');
-      const c = await call(services, 'comparisons.start', { datasetId: dataset.id, seeds, config: configPatch(values) });
+      const request = { datasetId: dataset.id, seeds, config: configPatch(values) };
+      process.stderr.write(`${estimateText(await call(services, 'comparisons.estimate', request))}\n`);
+      const c = await call(services, 'comparisons.start', request);
       process.stderr.write(`Comparison ${c.id}: ${c.runIds.length} runs (${c.seeds.length} seeds x baseline/comparative)\n`);
       await waitFor(services, async () => (await call(services, 'comparisons.get', { id: c.id })).comparison.status !== 'running');
       const d = await call(services, 'comparisons.get', { id: c.id });

@@ -1,6 +1,6 @@
 // `cancel`, `pause` and `resume` from the CLI: the same channels as the app's buttons. A run
 // trained by another Comparo process on this data folder is changed by that process (the request
-// is passed to it through the database, main/services/run-service.ts), so these commands wait
+// is passed to it through the database, main/services/run-ownership.ts), so these commands wait
 // until the run shows the new status, with a deadline. `resume` of an interrupted or failed run
 // trains it here, in the foreground, like `train`.
 import type { Channel, RequestOf, ResponseOf } from '../../shared/contract';
@@ -8,9 +8,9 @@ import type { RunDetail, RunStatus } from '../../shared/schemas';
 import { TERMINAL_RUN_STATUSES } from '../../shared/vocabulary';
 
 export const RUN_CONTROL_USAGE = `  cancel <run-id>                        stop a queued, running or paused run (also one another Comparo process trains)
-  pause <run-id>                         pause a running run; resume <run-id> continues it
-  resume <run-id>                        continue a paused run, or retrain an interrupted / failed one from its
-                                         last checkpoint (here, in the foreground, like train)`;
+  pause <run-id>                         pause a running run (its trainer slot goes to the next queued run)
+  resume <run-id>                        continue a paused run (queued until a trainer slot is free), or retrain an
+                                         interrupted / failed one from its last checkpoint (here, in the foreground)`;
 
 export const RUN_CONTROL_COMMANDS = ['cancel', 'pause', 'resume'] as const;
 export type RunControlCommand = (typeof RUN_CONTROL_COMMANDS)[number];
@@ -56,7 +56,9 @@ export async function runControlCommand(command: RunControlCommand, id: string |
   await ctx.call('runs.resume', { id });
   if (before.run.status === 'paused') {
     const after = await pollUntil(ctx, id, (s) => s !== 'paused');
-    return report(ctx, id, after, after?.run.status === 'running' ? 'running' : 'completed', `Run ${id} did not continue within ${OWNER_DEADLINE_MS / 1000} s.`);
+    // Queued: every trainer slot is busy (a paused run gives its slot away); it continues when one frees.
+    const continuing = after?.run.status === 'running' || after?.run.status === 'queued' ? after.run.status : 'completed';
+    return report(ctx, id, after, continuing, `Run ${id} did not continue within ${OWNER_DEADLINE_MS / 1000} s.`);
   }
   // Re-queued in this process: train it to the end here.
   await ctx.waitForRun(async () => terminal((await ctx.call('runs.get', { id })).run.status));
@@ -70,6 +72,7 @@ function report(ctx: RunControlContext, id: string, detail: RunDetail | null, wa
     process.stderr.write(`${late} The process that trains it may be busy; check with \`show ${id}\`.\n`);
     return 1;
   }
-  ctx.out(detail.run, `Run ${id} is ${detail.run.status}.\n`);
+  const waiting = detail.run.status === 'queued' ? ': every trainer slot is busy; it continues from where it paused when one frees' : '';
+  ctx.out(detail.run, `Run ${id} is ${detail.run.status}${waiting}.\n`);
   return detail.run.status === wanted ? 0 : 1;
 }

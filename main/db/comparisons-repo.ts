@@ -24,6 +24,11 @@ export class ComparisonsRepo {
       .run(c.id, c.datasetId, JSON.stringify(c.seeds), JSON.stringify(c.config), c.status, c.createdAt);
   }
 
+  /** A seeded comparison's seeds after seeds were added (main/services/comparison-service.ts addSeeds). */
+  setSeeds(id: string, seeds: readonly number[]): void {
+    this.db.prepare('UPDATE comparisons SET seeds_json = ? WHERE id = ?').run(JSON.stringify(seeds), id);
+  }
+
   setStatus(id: string, status: ComparisonSummary['status']): void {
     const finished = status === 'running' ? null : new Date().toISOString();
     this.db.prepare('UPDATE comparisons SET status = ?, finished_at = ? WHERE id = ?').run(status, finished, id);

@@ -55,6 +55,12 @@ export class RunHistoryRepo {
     return this.db.prepare('SELECT tag, COUNT(*) AS runs FROM run_tags GROUP BY tag ORDER BY tag').all() as Array<{ tag: string; runs: number }>;
   }
 
+  /** The checkpoint file the run recorded last (resume continues from it), or null. */
+  checkpointPath(runId: string): string | null {
+    const row = this.db.prepare('SELECT checkpoint_path AS path FROM runs WHERE id = ?').get(runId) as { path: string | null } | undefined;
+    return row?.path ?? null;
+  }
+
   rename(runId: string, name: string): void {
     this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId);
   }

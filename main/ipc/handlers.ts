@@ -1,16 +1,24 @@
-import type { Channel, RequestOf, ResponseOf } from '../../shared/contract';
+import type { Channel, ComparisonStartRequest, RequestOf, ResponseOf } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { mergeRunConfig, type RunConfig, type RunConfigPatch } from '../../shared/schemas';
 import { runCheckpointBytes } from '../services/cleanup';
 import { withTrainingBudget } from '../../shared/training-budget';
 import type { ServiceSet } from '../services/service-set';
+import { PRESETS, type Preset } from '../services/presets';
 
 type Handler<C extends Channel> = (request: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
 /** The preset's config with epochs sized to the dataset where the preset asks for it and the request set none. */
-function budgeted(s: ServiceSet, datasetId: string, patch: RunConfigPatch | undefined, config: RunConfig): RunConfig {
-  return s.preset.sizeEpochsToData ? withTrainingBudget(config, patch, s.datasets.get(datasetId)) : config;
+function budgeted(preset: Preset, datasetId: string, s: ServiceSet, patch: RunConfigPatch | undefined, config: RunConfig): RunConfig {
+  return preset.sizeEpochsToData ? withTrainingBudget(config, patch, s.datasets.get(datasetId)) : config;
+}
+
+/** What `comparisons.start` trains for a request: its preset (else the session's) patched, models resolved, epochs budgeted. */
+async function plannedComparison(s: ServiceSet, r: ComparisonStartRequest): Promise<{ config: RunConfig; seeds: number }> {
+  const preset = r.preset ? PRESETS[r.preset] : s.preset;
+  const patch = await s.models.resolveRunPatch(r.config);
+  return { config: budgeted(preset, r.datasetId, s, r.config, mergeRunConfig(preset.config, patch)), seeds: r.seeds ?? preset.seeds };
 }
 
 /** One handler per channel: the request is already validated; call a service, return a value. */
@@ -34,23 +42,30 @@ export function createHandlers(s: ServiceSet): Handlers {
     'datasets.list': () => s.datasets.list(),
     'datasets.preview': (r) => s.datasets.preview(r.id, r.limit),
     // A hub id or folder in model.pretrained becomes the absolute folder the trainer reads.
-    'runs.start': async (r) => s.runs.create(r.datasetId, budgeted(s, r.datasetId, r.config, mergeRunConfig(s.preset.config, await s.models.resolveRunPatch(r.config)))),
+    'runs.start': async (r) => s.runs.create(r.datasetId, budgeted(s.preset, r.datasetId, s, r.config, mergeRunConfig(s.preset.config, await s.models.resolveRunPatch(r.config)))),
     'runs.list': (r) => s.history.search(r),
     'runs.update': (r) => s.history.update(r.id, { name: r.name, tags: r.tags }),
     'runs.delete': (r) => s.history.deleteRuns(r.ids),
     'runs.tags': () => s.history.tags(),
     // Disk use is read from the run's checkpoint folder as it is now (main/services/cleanup.ts).
     'runs.get': (r) => ({ ...s.runs.detail(r.id), checkpointBytes: runCheckpointBytes(s.info().dataDir, r.id) }),
+    'runs.checkpoints': (r) => s.history.checkpoints(r.id),
     'runs.predictions': (r) => s.runs.predictions(r.id, r.step, r.split),
     'runs.cancel': (r) => s.runs.cancel(r.id),
     'runs.pause': (r) => s.runs.pause(r.id),
     'runs.resume': (r) => s.runs.resume(r.id),
-    'comparisons.start': (r) =>
-      s.models
-        .resolveRunPatch(r.config)
-        .then((config) => s.comparisons.start(r.datasetId, r.seeds ?? s.preset.seeds, budgeted(s, r.datasetId, r.config, mergeRunConfig(s.preset.config, config)))),
+    'comparisons.start': async (r) => {
+      const plan = await plannedComparison(s, r);
+      return s.comparisons.start(r.datasetId, plan.seeds, plan.config);
+    },
+    'comparisons.estimate': async (r) => {
+      const plan = await plannedComparison(s, r);
+      return s.estimates.estimate({ ...plan, dataset: s.datasets.get(r.datasetId) });
+    },
     'comparisons.list': () => s.comparisons.list(),
     'comparisons.get': (r) => s.comparisons.detail(r.id),
+    'comparisons.rerun': (r) => s.comparisons.rerunSeeds(r.id, r.seeds),
+    'comparisons.addSeeds': (r) => s.comparisons.addSeeds(r.id, r.count),
     'comparisons.create': (r) => s.history.createAdhoc(r.runIds, r.name),
     'comparisons.update': (r) => s.history.renameComparison(r.id, r.name),
     'comparisons.delete': (r) => s.history.deleteComparison(r.id, r.deleteRuns),
@@ -73,5 +88,6 @@ export function createHandlers(s: ServiceSet): Handlers {
       }
       return s.exports.exportRun(r.runId, r.format, r.folder);
     },
+    'runs.openExport': (r) => s.exports.openExport(r.runId, r.format),
   };
 }

@@ -1,13 +1,12 @@
 // Ad-hoc comparisons: any 2..20 finished runs from the history, grouped into two arms and laid
 // out like a seeded comparison's table so every view (app, CLI, report) reads them the same way.
 import { completePairMeans } from '../../shared/paired-stats';
-import { evidenceOf } from '../../shared/verdict';
 import { AppError } from '../../shared/errors';
 import type { ComparisonStats, ComparisonTableRow, LossKind, RunConfig, RunSummary } from '../../shared/schemas';
 import { mean } from '../../shared/stats';
 import { unpairedStats, unpairedVerdictText } from '../../shared/unpaired-stats';
 import { TERMINAL_STATUSES } from '../db/runs-repo';
-import { rowValue, type TableMetric } from './comparison-metrics';
+import { rowEvidence, rowValue, type TableMetric } from './comparison-metrics';
 import { rowStats } from './comparison-service';
 
 export interface ArmAssignment {
@@ -164,7 +163,7 @@ export function adhocTable(assignments: readonly ArmAssignment[], runs: readonly
     };
     const { baselineMean, comparativeMean, meanDifference } = layout.paired ? completePairMeans(baseline, comparative) : unpairedMeans();
     const stats = layout.paired ? { ...rowStats(metric, baseline, comparative), test: 'paired' as const } : unpairedRowStats(metric, baseline, comparative);
-    return { metric, baseline, comparative, baselineMean, comparativeMean, meanDifference, stats, evidence: evidenceOf(metric, stats, meanDifference) };
+    return { metric, baseline, comparative, baselineMean, comparativeMean, meanDifference, stats, ...rowEvidence(row, runs, stats, meanDifference) };
   });
   return { seeds: layout.seeds, rows: rows.filter((r) => [...r.baseline, ...r.comparative].some((v) => v !== null)) };
 }

@@ -16,22 +16,17 @@ import {
 import { errorChanges, errorMargin, regressionErrors, type SeedPredictions } from '../../shared/regression-analysis';
 import type { ComparisonAnalysis } from '../../shared/comparison-analysis-schema';
 import { analysisKindOf, CURVE_METRICS, NOT_APPLICABLE, viewEvaluationText, type AnalysisKind } from '../../shared/comparison-views';
-import { copiesPerCropLevel, flopsPerStep } from '../../shared/flops';
 import type { DatasetSummary, EvalSplit, Headline, LossKind, MetricPoint, RunSummary } from '../../shared/schemas';
 import type { ComparisonsRepo } from '../db/comparisons-repo';
 import type { DatasetTextsRepo } from '../db/dataset-texts-repo';
 import type { EvaluationsRepo } from '../db/evaluations-repo';
 import type { MetricsRepo } from '../db/metrics-repo';
-import { join } from 'node:path';
-import { readHfConfig } from '../pretrained/hf-config';
-import { lengthsByCropLevel } from './training-lengths';
+import type { StepFlops } from './step-flops';
 import type { ComparisonService } from './comparison-service';
 import type { DatasetService } from './dataset-service';
 
 /** Fixed / broken examples listed per kind; the totals count all of them. */
 export const EXAMPLES_LIMIT = 200;
-/** Training texts whose lengths estimate the mean cost of an example (evenly spaced over the split). */
-const LENGTH_SAMPLE = 5000;
 
 export const FLOPS_FORMULA =
   'training FLOPs per step = micro-batches x batch size x sum over crop levels of copies x E[3 x 2 x ' +
@@ -55,13 +50,9 @@ export class ComparisonAnalysisService {
     private readonly texts: DatasetTextsRepo,
     private readonly metrics: MetricsRepo,
     private readonly evaluations: EvaluationsRepo,
+    private readonly flops: StepFlops,
   ) {}
 
-  /**
-   * Token counts per crop level of a sample of each dataset's training texts, by dataset, max
-   * length and crops (about a second to compute for 5,000 reviews); datasets never change once imported.
-   */
-  private readonly lengthSamples = new Map<string, number[][]>();
 
   analysis(id: string): ComparisonAnalysis {
     const { comparison, runs, headline } = this.comparisons.detail(id);
@@ -194,17 +185,6 @@ export class ComparisonAnalysisService {
     });
   }
 
-  /** Encoded and cropped as the trainer does (main/services/training-lengths.ts). */
-  private trainingLengths(datasetId: string, maxLength: number, crops: number): number[][] {
-    const key = `${datasetId}:${maxLength}:${crops}`;
-    let lengths = this.lengthSamples.get(key);
-    if (!lengths) {
-      lengths = lengthsByCropLevel(this.texts.trainingSample(datasetId, LENGTH_SAMPLE), maxLength, crops);
-      this.lengthSamples.set(key, lengths);
-    }
-    return lengths;
-  }
-
   private compute(
     armRuns: ArmRun[],
     dataset: DatasetSummary,
@@ -216,20 +196,15 @@ export class ComparisonAnalysisService {
       const c = r.run.config;
       const trainingMs = new Map(this.evaluations.trainingTimes(r.run.id).map((e) => [e.step, e.trainingMs]));
       const values = validation.get(r.run.id)!.filter((m) => m.name === metric);
-      const perStep = flopsPerStep({
-        model: encoderShape(c.model),
-        numClasses: Math.max(1, dataset.task === 'regression' ? 1 : dataset.labels.length),
-        // maxTrainExamples caps the split by a seeded sample; the split's lengths estimate it.
-        lengthsByCrop: this.trainingLengths(dataset.id, c.maxLength, r.run.loss === 'comparative' ? c.crops : 0),
-        batchSize: c.batchSize,
-        microBatches: c.gradAccumulation,
-        copies: copiesPerCropLevel(r.run.loss, c.ablations, c.crops),
-      });
+      const perStep = this.flops.perStep(c, r.run.loss, dataset);
       return {
         arm: r.arm,
         seed: r.seed,
         flopsPerStep: perStep,
-        msPerStep: typeof r.run.finalMetrics.ms_per_step === 'number' ? r.run.finalMetrics.ms_per_step : null,
+        msPerStep: finalNumber(r.run, 'ms_per_step'),
+        cpuMsPerStep: finalNumber(r.run, 'cpu_ms_per_step'),
+        concurrentTrainers: finalNumber(r.run, 'concurrent_trainers'),
+        selectedStep: r.run.bestStep,
         evaluations: values.map((v) => ({ step: v.step, value: v.value, trainingMs: trainingMs.get(v.step) ?? null })),
       };
     });
@@ -238,20 +213,9 @@ export class ComparisonAnalysisService {
   }
 }
 
-/**
- * Width, depth and FFN width of the encoder a run trained: the built-in model's config, or a
- * pretrained checkpoint's config.json (same encoder layout: BERT, ELECTRA, RoBERTa). Word counts
- * stand in for its subword token counts, so a pretrained run's FLOPs are an underestimate.
- */
-function encoderShape(model: RunSummary['config']['model']): { dim: number; layers: number; ffnDim: number } {
-  if (!model.pretrained) return model;
-  try {
-    const hf = readHfConfig(join(model.pretrained, 'config.json'));
-    return { dim: hf.hidden_size, layers: hf.num_hidden_layers, ffnDim: hf.intermediate_size };
-  } catch {
-    // The folder was moved or deleted since the run: the built-in fields are the only record left.
-    return model;
-  }
+function finalNumber(run: RunSummary, name: string): number | null {
+  const v = run.finalMetrics[name];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
 /** Points without a known x (no stored or measured time) are dropped: JSON has no NaN. */

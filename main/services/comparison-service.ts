@@ -2,9 +2,9 @@ import { AppError } from '../../shared/errors';
 import type { ComparisonDetail, ComparisonStats, ComparisonSummary, ComparisonTableRow, EvalSplit, RunConfig, RunSummary } from '../../shared/schemas';
 import { completePairMeans, pairedStats } from '../../shared/paired-stats';
 import { mean } from '../../shared/stats';
-import { evidenceOf, verdictText } from '../../shared/verdict';
+import { verdictText } from '../../shared/verdict';
 import { adhocArmLabels, adhocTable } from './adhoc-comparison';
-import { rowValue, type TableMetric, tablePlan } from './comparison-metrics';
+import { rowEvidence, rowValue, type StepCost, type TableMetric, tablePlan } from './comparison-metrics';
 import type { WriteQueue } from '../db/busy';
 import type { ComparisonsRepo } from '../db/comparisons-repo';
 import { TERMINAL_STATUSES } from '../db/runs-repo';
@@ -13,6 +13,9 @@ import type { EventBus } from './event-bus';
 import { adhocCoverage, readAgainstReference, seededCoverage } from './comparison-reading';
 import { referenceScores, type Reference } from './reference-scores';
 import type { RunService } from './run-service';
+
+/** Run statuses a comparison's seed can be trained again from. */
+const RERUNNABLE: readonly string[] = ['cancelled', 'failed', 'interrupted'];
 
 /**
  * A comparison is N seeds x {baseline, comparative}. Both arms of a seed get the same seed, so
@@ -28,15 +31,15 @@ export class ComparisonService {
     private readonly events: EventBus,
     /** Status changes made when a run finishes (a trainer message): they must survive a busy database. */
     private readonly writes?: WriteQueue,
+    /** Prices a run's step in FLOPs for the table's cost rows (main/services/step-flops.ts). */
+    private readonly cost?: StepCost,
   ) {
     runs.onRunFinished = (run) => {
       if (run.comparisonId) this.refreshStatus(run.comparisonId);
     };
     // Resuming a run of an interrupted comparison brings the comparison back to life.
     runs.onRunRequeued = (run) => {
-      if (!run.comparisonId || this.get(run.comparisonId).status === 'running') return;
-      this.repo.setStatus(run.comparisonId, 'running');
-      this.events.emit('comparison.status', { comparisonId: run.comparisonId, status: 'running' });
+      if (run.comparisonId) this.markRunning(run.comparisonId);
     };
   }
 
@@ -61,6 +64,55 @@ export class ComparisonService {
     return this.get(id);
   }
 
+  /**
+   * Trains the cancelled, failed or interrupted runs of these seeds again from step 0 (a completed
+   * arm of the same seed stays: the same seed gives the same split and initialisation, so the pair
+   * holds). The comparison is running again until every run is over.
+   */
+  rerunSeeds(id: string, seeds: readonly number[]): ComparisonSummary {
+    const comparison = this.seeded(id, 'trained again');
+    const unknown = seeds.filter((seed) => !comparison.seeds.includes(seed));
+    if (unknown.length > 0) throw new AppError('bad_input', `Comparison ${id} has no seed ${unknown.join(', ')}; its seeds are ${comparison.seeds.join(', ')}.`);
+    const runs = comparison.runIds.map((r) => this.runs.get(r));
+    const retrain = runs.filter((r) => seeds.includes(r.seed) && RERUNNABLE.includes(r.status));
+    if (retrain.length === 0) {
+      throw new AppError('conflict', `Seed ${seeds.join(', ')} of comparison ${id} has no cancelled, failed or interrupted run to train again.`);
+    }
+    this.markRunning(id);
+    for (const run of retrain) this.runs.retrain(run.id);
+    return this.get(id);
+  }
+
+  /** Adds `count` seeds after the largest one: both arms each, with the comparison's exact config. */
+  addSeeds(id: string, count: number): ComparisonSummary {
+    const comparison = this.seeded(id, 'given more seeds');
+    const dataset = this.datasets.get(comparison.datasetId);
+    const first = Math.max(...comparison.seeds) + 1;
+    const added = Array.from({ length: count }, (_, i) => first + i);
+    this.repo.setSeeds(id, [...comparison.seeds, ...added]);
+    this.markRunning(id);
+    for (const seed of added) {
+      for (const loss of ['baseline', 'comparative'] as const) {
+        this.runs.create(comparison.datasetId, { ...comparison.config, loss, seed }, { comparisonId: id, name: `${loss} · seed ${seed} · ${dataset.name}` });
+      }
+    }
+    return this.get(id);
+  }
+
+  private seeded(id: string, what: string): ComparisonSummary {
+    const comparison = this.get(id);
+    if (comparison.kind === 'adhoc') {
+      throw new AppError('conflict', `Comparison ${id} was put together from finished runs; only a comparison Comparo trained can be ${what}.`);
+    }
+    return comparison;
+  }
+
+  private markRunning(id: string): void {
+    if (this.get(id).status === 'running') return;
+    this.repo.setStatus(id, 'running');
+    this.events.emit('comparison.status', { comparisonId: id, status: 'running' });
+  }
+
   get(id: string): ComparisonSummary {
     const c = this.repo.get(id);
     if (!c) throw new AppError('not_found', `No comparison with id ${id}.`);
@@ -77,7 +129,7 @@ export class ComparisonService {
     if (comparison.kind === 'adhoc') {
       // Ad-hoc (migration 004): arms and pairing come from comparison_runs, not from loss and seed.
       const assignments = this.repo.adhocAssignments(id);
-      const plan = tablePlan(this.datasets.get(comparison.datasetId), runs);
+      const plan = tablePlan(this.datasets.get(comparison.datasetId), runs, this.cost);
       const { seeds, rows } = adhocTable(assignments, runs, plan.rows);
       const armLabels = adhocArmLabels(assignments, runs);
       const runArms = Object.fromEntries(assignments.map((a) => [a.runId, a.arm]));
@@ -92,7 +144,7 @@ export class ComparisonService {
       };
     }
     const dataset = this.datasets.get(comparison.datasetId);
-    const plan = tablePlan(dataset, runs);
+    const plan = tablePlan(dataset, runs, this.cost);
     const rows = comparisonTable(comparison.seeds, runs, plan.rows);
     return {
       comparison,
@@ -177,7 +229,7 @@ export function comparisonTable(seeds: number[], runs: RunSummary[], plan: reado
     const comparative = seeds.map((s) => value('comparative', s, row));
     const { baselineMean, comparativeMean, meanDifference } = completePairMeans(baseline, comparative);
     const stats = rowStats(metric, baseline, comparative);
-    return { metric, baseline, comparative, baselineMean, comparativeMean, meanDifference, stats, evidence: evidenceOf(metric, stats, meanDifference) };
+    return { metric, baseline, comparative, baselineMean, comparativeMean, meanDifference, stats, ...rowEvidence(row, runs, stats, meanDifference) };
   });
   // A metric no run reported (MCC on regression, crop utility without crops) is left out, not shown empty.
   return rows.filter((r) => [...r.baseline, ...r.comparative].some((v) => v !== null));

@@ -1,19 +1,24 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+// Datasets as the app keeps them: import (a path, an upload, a dropped folder, the embedded
+// samples; big CSV/TSV/JSON Lines files stream), inspection before import, and reading stored
+// datasets back. Content identity and upload names: ./dataset-identity.ts; the trainer's shape
+// of a dataset: ./training-data.ts; parsing: ./import/.
+import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { DatasetInspection, ImportFile, ImportOptions, ValidationReport } from '../../shared/dataset-report';
 import { AppError } from '../../shared/errors';
 import type { DatasetPreview, DatasetSummary } from '../../shared/schemas';
-import { DATASET_TASK_LABELS, trainerTaskOf, type TrainerTask } from '../../shared/tasks';
 import type { DatasetsRepo, StoredRow } from '../db/datasets-repo';
 import type { EventBus } from './event-bus';
 import { countFileLines, countLines, estimateRows } from './import-size';
 import { parseDatasetAsync } from './import';
-import { assemble, splitOfFileName, toInspection, type AssembledDataset } from './import/assemble';
+import { assemble, toInspection, type AssembledDataset } from './import/assemble';
 import { importStreamed, type StreamImportOptions } from './import/stream-store';
-import { checkReadablePath, readDatasetSources as readSourcesFromDisk } from './import/read-sources';
+import { checkReadablePath, readDatasetSources } from './import/read-sources';
+import { commonName, contentHash, decodeUpload, fileHash, renameFile, safeFileName, type SourceFile } from './dataset-identity';
+import { toTrainingData, type TrainingData } from './training-data';
 
 /** Share of each class held out for validation, and the split's fixed seed (the split belongs to the dataset). */
 export const VALIDATION_FRACTION = 0.2;
@@ -43,21 +48,8 @@ export const MAX_IN_MEMORY_BYTES = 256 * 1024 * 1024;
 /** Uploads (renderer drops) above this size report progress and can be cancelled before storing. */
 export const TEXT_PROGRESS_BYTES = 4 * 1024 * 1024;
 
-/** One split in the trainer's shape (main/training/protocol.ts LabelledTexts). */
-interface TrainingSplit {
-  texts: string[];
-  labels: number[];
-  textPairs?: (string | null)[];
-  labelSets?: number[][];
-}
-
 export function newId(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
-
-interface SourceFile {
-  name: string;
-  bytes: Uint8Array;
 }
 
 export class DatasetService {
@@ -251,10 +243,6 @@ export class DatasetService {
     return this.importPath(join(this.assetsDir, file));
   }
 
-  embeddedPath(): string {
-    return join(this.assetsDir, EMBEDDED_DATASET_FILE);
-  }
-
   list(): DatasetSummary[] {
     return this.repo.list();
   }
@@ -274,39 +262,9 @@ export class DatasetService {
     return { dataset: this.get(id), rows: this.repo.rows(id, limit) };
   }
 
-  /**
-   * Training material in the trainer's shape, for the dataset's task head (shared/tasks.ts):
-   * class indices into the sorted label list (classification), the numeric target (regression),
-   * or label-index sets (multi-label). The test split travels apart: the trainer never trains or
-   * selects on it, and scores the selected checkpoint on it once (main/training/trainer-callbacks.ts).
-   */
-  trainingData(id: string): { task: TrainerTask; labelNames: string[]; train: TrainingSplit; validation: TrainingSplit; test?: TrainingSplit } {
-    const dataset = this.get(id);
-    const datasetTask = dataset.task ?? 'classification';
-    const task = trainerTaskOf(datasetTask);
-    if (task === null) {
-      // A run must fail with a reason, not on labels the heads cannot read.
-      throw new AppError('invalid_request', `dataset ${dataset.name} is a ${DATASET_TASK_LABELS[datasetTask].toLowerCase()} dataset; Comparo cannot train that task yet`);
-    }
-    const index = new Map(dataset.labels.map((l, i) => [l, i]));
-    const pairs = datasetTask === 'pair_classification';
-    const empty = (): TrainingSplit => ({ texts: [], labels: [], ...(pairs ? { textPairs: [] } : {}), ...(task === 'multilabel' ? { labelSets: [] } : {}) });
-    const splits = { train: empty(), validation: empty(), test: empty() };
-    for (const row of this.repo.rows(id)) {
-      const target = splits[row.split];
-      // Pairs travel apart: a pretrained encoder puts [SEP] between them, the built-in model
-      // joins them by a line break (main/training/run-model.ts).
-      target.texts.push(row.text);
-      if (pairs) target.textPairs!.push(row.textPair ?? null);
-      if (task === 'regression') target.labels.push(Number(row.label));
-      else if (task === 'multilabel') {
-        // Stored as a sorted JSON array of label names (main/services/import/extract-rows.ts).
-        target.labels.push(0);
-        target.labelSets!.push((JSON.parse(row.label) as string[]).map((name) => index.get(name)!));
-      } else target.labels.push(index.get(row.label)!);
-    }
-    const { train, validation, test } = splits;
-    return { task, labelNames: dataset.labels, train, validation, ...(test.texts.length > 0 ? { test } : {}) };
+  /** Training material in the trainer's shape (main/services/training-data.ts). */
+  trainingData(id: string): TrainingData {
+    return toTrainingData(this.get(id), this.repo.rows(id));
   }
 
   private async assembleSources(sources: SourceFile[], options: ImportOptions, progress?: (bytes: number, rows: number) => Promise<void>): Promise<AssembledDataset> {
@@ -341,71 +299,14 @@ function refuseInMemory(file: string, size: string): never {
   );
 }
 
-/** The upload's own name, made safe to be the last part of a path (it names the stored dataset). */
-export function safeFileName(fileName: string): string {
-  const last = fileName.split(/[\\/]/).pop() ?? '';
-  const clean = last.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(/^\.+/, '');
-  return clean.length > 0 ? clean.slice(-200) : 'upload.csv';
-}
-
-/** An error about the temporary file, told about the file the person uploaded. */
-function renameFile(e: AppError, tempPath: string, fileName: string): AppError {
-  const location = e.location && e.location.file === tempPath ? { ...e.location, file: fileName } : e.location;
-  return new AppError(e.code, e.message.split(tempPath).join(fileName), location);
-}
-
 function isStreamable(path: string, options: ImportOptions, threshold: number): boolean {
   try {
     const stat = statSync(path);
     // The streamed path has no whole-dataset label merging or task choices beyond single-file tables.
-    return stat.isFile() && stat.size > threshold && /\.(csv|tsv|tab|txt|jsonl|ndjson)$/i.test(path) && options.task !== 'multilabel';
+    return stat.isFile() && stat.size > threshold && STREAMABLE_FILE.test(path) && options.task !== 'multilabel';
   } catch {
     return false;
   }
-}
-
-/** Same identity as contentHash() gives for the file's bytes, without reading them all at once. */
-async function fileHash(path: string, options: ImportOptions): Promise<string> {
-  const { maxLength: _ignored, ...identity } = options;
-  const extra = Object.keys(identity).length === 0 ? '' : JSON.stringify(Object.entries(identity).sort());
-  const inner = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) inner.update(chunk as Buffer);
-  const digest = inner.digest('hex');
-  if (extra === '') return digest;
-  return createHash('sha256').update(`${splitOfFileName(path) ?? basename(path)}\0${digest}\0`).update(extra).digest('hex');
-}
-
-function decodeUpload(file: ImportFile): SourceFile {
-  return { name: file.name, bytes: file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : Buffer.from(file.content, 'utf8') };
-}
-
-/**
- * SHA-256 of the bytes for one file (as before, so existing datasets are found again); for a
- * folder, of each file's name and hash. Options that change what is stored (column choices, task,
- * skipping) are part of the identity: the same file mapped differently is a different dataset.
- */
-export function contentHash(sources: SourceFile[], options: ImportOptions): string {
-  const { maxLength: _ignored, ...identity } = options;
-  const extra = Object.keys(identity).length === 0 ? '' : JSON.stringify(Object.entries(identity).sort());
-  if (sources.length === 1 && extra === '') return createHash('sha256').update(sources[0].bytes).digest('hex');
-  const hash = createHash('sha256');
-  for (const s of [...sources].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    hash.update(`${splitOfFileName(s.name) ?? basename(s.name)}\0${createHash('sha256').update(s.bytes).digest('hex')}\0`);
-  }
-  return hash.update(extra).digest('hex');
-}
-
-/** A file, or a folder's train/validation/test data files, as bytes. */
-export function readDatasetSources(path: string): SourceFile[] {
-  // Regular files only, shards and the Hub's data/ folder: main/services/import/read-sources.ts.
-  return readSourcesFromDisk(path);
-}
-
-function commonName(sources: SourceFile[]): string {
-  const parts = sources[0].name.split(/[\\/]/);
-  // The Hub's layout keeps the splits in <dataset>/data/ (main/services/import/read-sources.ts): name it after <dataset>.
-  if (parts.length > 2 && parts[parts.length - 2] === 'data') return parts[parts.length - 3];
-  return parts.length > 1 ? parts[parts.length - 2] : basename(sources[0].name);
 }
 
 function toSummary(a: AssembledDataset, name: string, fileName: string, hash: string): DatasetSummary {

@@ -1,5 +1,6 @@
 // runs.export: a run's best model written to a folder as a Hugging Face model or in our TF.js
 // format (export-run.ts does the work).
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { runModelSource } from '../inference/model-source';
@@ -12,7 +13,22 @@ export class ExportService {
     private readonly runs: RunService,
     private readonly datasets: DatasetService,
     private readonly dataDir: string,
+    /** The desktop's file manager (Electron's shell.openPath: '' or an error message); absent elsewhere. */
+    private readonly openFolder?: (folder: string) => Promise<string>,
   ) {}
+
+  /**
+   * Shows the run's export in the file manager. Only the default folder can be opened, so no page
+   * can make the app open an arbitrary path; a browser page downloads the zip instead.
+   */
+  async openExport(runId: string, format: ExportFormat): Promise<{ folder: string }> {
+    if (!this.openFolder) throw new AppError('unavailable', 'Only the desktop app opens folders; in a browser, download the export as a .zip.');
+    const folder = defaultExportFolder(this.dataDir, this.runs.get(runId).id, format);
+    if (!existsSync(folder)) throw new AppError('not_found', `run ${runId} has no ${format} export yet: export it first`);
+    const problem = await this.openFolder(folder);
+    if (problem) throw new AppError('internal', `could not open ${folder}: ${problem}`);
+    return { folder };
+  }
 
   /** `folder` omitted: the data folder's exports/<run id>-<format>/ (re-exporting rewrites it). */
   async exportRun(runId: string, format: ExportFormat, folder?: string): Promise<ExportResult> {

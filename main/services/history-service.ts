@@ -1,9 +1,10 @@
 // The editable history: search and filter runs, rename and tag them, delete runs and comparisons
 // (with their checkpoint files), and compare any set of finished runs after the fact.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
-import type { RunDeleteResult, RunFilter } from '../../shared/history';
+import type { RunCheckpoints, RunDeleteResult, RunFilter } from '../../shared/history';
+import { historyNames, type HistoryNames } from '../../shared/run-names';
 import type { ComparisonSummary, RunSummary } from '../../shared/schemas';
 import type { RunHistoryRepo } from '../db/run-history-repo';
 import { ACTIVE_STATUSES } from '../db/runs-repo';
@@ -22,8 +23,53 @@ export class HistoryService {
     private readonly checkpointRoot: string,
   ) {}
 
+  /**
+   * Runs matching the filter. Text also matches the name the history shows (shared/run-names.ts:
+   * "imdb · bert-tiny · C=2 p=0.1 · …"), which is computed, not stored, so SQL cannot see it.
+   */
   search(filter: RunFilter = {}): RunSummary[] {
-    return this.repo.search(filter);
+    const text = filter.text?.trim().toLowerCase();
+    if (!text) return this.repo.search(filter);
+    const bySql = new Set(this.repo.search(filter).map((r) => r.id));
+    const { text: _text, ...rest } = filter;
+    const candidates = this.repo.search(rest);
+    const names = this.names();
+    return candidates.filter((r) => bySql.has(r.id) || (names.run(r.id) ?? '').toLowerCase().includes(text));
+  }
+
+  /** Display names of comparisons and runs (every run is named among all of them, whatever is asked). */
+  names(): HistoryNames {
+    return historyNames({ datasets: this.datasets.list(), comparisons: this.comparisons.list(), runs: this.repo.search({}) });
+  }
+
+  /** The files in the run's checkpoint folder, best first, then periodic ones newest first. */
+  checkpoints(id: string): RunCheckpoints {
+    this.runs.get(id);
+    const dir = join(this.checkpointRoot, id);
+    const recorded = this.repo.checkpointPath(id);
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    const files: RunCheckpoints['files'] = [];
+    for (const name of entries) {
+      const path = join(dir, name);
+      let stat;
+      try {
+        stat = statSync(path);
+      } catch {
+        continue; // pruned between listing and stat (main/training/checkpoint.ts)
+      }
+      if (!stat.isFile()) continue;
+      const step = /^step-(\d+)\.ckpt$/.exec(name);
+      const kind = name === 'best.ckpt' ? 'best' : step ? 'periodic' : /\.tmp-\d+$/.test(name) ? 'temporary' : 'other';
+      files.push({ name, bytes: stat.size, kind, step: step ? Number(step[1]) : null, resumePoint: recorded !== null && resolve(recorded) === resolve(path), modifiedAt: stat.mtime.toISOString() });
+    }
+    const order = { best: 0, periodic: 1, other: 2, temporary: 3 } as const;
+    files.sort((a, b) => order[a.kind] - order[b.kind] || (b.step ?? 0) - (a.step ?? 0) || a.name.localeCompare(b.name));
+    return { files, totalBytes: files.reduce((sum, f) => sum + f.bytes, 0) };
   }
 
   tags(): Array<{ tag: string; runs: number }> {

@@ -26,7 +26,10 @@ import { HistoryService } from './history-service';
 import { ReportService } from './report/report-service';
 import { PredictorClient } from '../inference/predictor-client';
 import { PredictService } from './predict-service';
-import { PRESETS, type PresetName } from './presets';
+import { PRESETS, presetInfos, type PresetName } from './presets';
+import { StepFlops } from './step-flops';
+import type { RunSummary } from '../../shared/schemas';
+import { TimeEstimator } from './time-estimate';
 import { isOwnerAlive } from './process-identity';
 import { RunService } from './run-service';
 import { pruningLauncher, sweepCheckpoints, sweepInterruptedImports } from './cleanup';
@@ -44,6 +47,8 @@ export interface ServicesOptions {
   predictorEntry?: string;
   /** Trainer processes at once; default one per core, at most 4. */
   maxParallelRuns?: number;
+  /** Desktop only: show a folder in the system's file manager ('' on success, else why not). */
+  openFolder?: (folder: string) => Promise<string>;
 }
 
 export interface Services {
@@ -93,8 +98,15 @@ export function openServices(options: ServicesOptions): Services {
     writes,
     new RunRequestsRepo(db),
   );
-  const comparisons = new ComparisonService(new ComparisonsRepo(db), runs, datasets, events, writes);
-  const analysis = new ComparisonAnalysisService(comparisons, new ComparisonsRepo(db), datasets, new DatasetTextsRepo(db), new MetricsRepo(db), new EvaluationsRepo(db));
+  const stepFlops = new StepFlops(new DatasetTextsRepo(db));
+  const stepCost = {
+    flopsPerStep: (run: RunSummary): number | null => {
+      const dataset = datasetsRepo.get(run.datasetId);
+      return dataset ? stepFlops.perStep(run.config, run.loss, dataset) : null;
+    },
+  };
+  const comparisons = new ComparisonService(new ComparisonsRepo(db), runs, datasets, events, writes, stepCost);
+  const analysis = new ComparisonAnalysisService(comparisons, new ComparisonsRepo(db), datasets, new DatasetTextsRepo(db), new MetricsRepo(db), new EvaluationsRepo(db), stepFlops);
   comparisons.settleAfterRestart(orphans);
   // Another front-end on this folder may die (kill -9) while this one runs: its runs must not look
   // like they train until this process restarts, so the same check repeats. Never throws.
@@ -119,8 +131,9 @@ export function openServices(options: ServicesOptions): Services {
     analysis,
     predictions,
     models: new ModelService({ dataDir: options.dataDir, transport: options.transport, events, defaults: preset.config }),
-    exports: new ExportService(runs, datasets, options.dataDir),
+    exports: new ExportService(runs, datasets, options.dataDir, options.openFolder),
     preset,
+    estimates: new TimeEstimator(stepFlops, () => runsRepo.list().filter((r) => r.status === 'completed'), (id) => datasetsRepo.get(id), maxParallel),
     info: () => ({
       name: 'Comparo',
       version: VERSION,
@@ -130,6 +143,8 @@ export function openServices(options: ServicesOptions): Services {
       defaultSeeds: preset.seeds,
       embeddedDataset: EMBEDDED_DATASET_FILE,
       epochsSizedToData: preset.sizeEpochsToData,
+      preset: options.preset ?? 'default',
+      presets: presetInfos(),
     }),
   };
   const handlers = createHandlers(set);

@@ -1,47 +1,33 @@
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { EvalSplit, RunConfig, RunDetail, RunSummary } from '../../shared/schemas';
-import type { QueuedWrite, WriteQueue } from '../db/busy';
+import type { WriteQueue } from '../db/busy';
 import type { EvaluationsRepo } from '../db/evaluations-repo';
-import type { MetricRow, MetricsRepo } from '../db/metrics-repo';
-import type { RunRequestAction, RunRequestsRepo } from '../db/run-requests-repo';
-import { TERMINAL_STATUSES, type RunOwner, type RunsRepo } from '../db/runs-repo';
+import type { MetricsRepo } from '../db/metrics-repo';
+import type { RunRequest, RunRequestsRepo } from '../db/run-requests-repo';
+import { TERMINAL_STATUSES, type RunsRepo } from '../db/runs-repo';
 import { checkTrainerMessage } from '../../shared/trainer-protocol';
 import type { TerminalRunStatus } from '../../shared/vocabulary';
-import type { StepSample, TrainerHandle, TrainerLauncher } from '../training/protocol';
+import type { TrainerLauncher } from '../training/protocol';
+import { type ActiveRun, activeRun, holdsSlot, livePhase } from './active-run';
 import type { DatasetService } from './dataset-service';
 import { newId } from './dataset-service';
 import type { EventBus } from './event-bus';
-import { isOwnerAlive, OWN_PID, OWN_START_TIME } from './process-identity';
+import { RunOwnership, THIS_OWNER as OWNER } from './run-ownership';
+import { RunRecorder } from './run-recorder';
 
-/** Metric rows are written in batches at most this often (and at every eval / end of run). */
-const METRIC_FLUSH_MS = 1000;
 /** After a cancel request, how long a trainer gets to stop by itself before it is killed. */
 const CANCEL_GRACE_MS = 5000;
 const PROGRESS_INTERVAL_MS = 250;
-/** How often an owner looks for cancel / pause / resume requests from other processes. */
-const REQUEST_POLL_MS = 500;
-const OWNER: RunOwner = { pid: OWN_PID, started: OWN_START_TIME };
-
-interface ActiveRun {
-  handle: TrainerHandle;
-  pending: MetricRow[];
-  flushTimer: NodeJS.Timeout | null;
-  finished: boolean;
-  killTimer: NodeJS.Timeout | null;
-  /** Share of examples some ablated copy beats, per utility kind; lands in the final metrics. */
-  utilityShares: Record<string, number>;
-  /** Trainers of this process running, summed over this run's progress messages: how crowded its cores were. */
-  concurrency: { sum: number; samples: number };
-}
 
 /**
- * Owns run lifecycles: a FIFO queue, at most `maxParallel` trainer processes (one core each:
- * a wasm trainer is single-threaded), and the translation of trainer messages into SQLite rows
- * and contract events. The only writer of the runs it owns (runs.owner_pid): another process's
+ * Owns run lifecycles: a FIFO queue, at most `maxParallel` trainers training (one core each:
+ * a wasm trainer is single-threaded; a paused one waits between steps and gives its slot to the
+ * next queued run), and the translation of trainer messages into SQLite rows, contract events and
+ * live phases (main/services/active-run.ts). The only writer of the runs it owns (runs.owner_pid): another process's
  * cancel / pause / resume of them arrives as a request row (main/db/run-requests-repo.ts) that
- * this service polls. Every write made from a trainer message or a timer goes through the
- * WriteQueue (main/db/busy.ts): a busy database delays it, never loses it, never throws.
+ * this service polls (main/services/run-ownership.ts). Every write made from a trainer message or
+ * a timer goes through the WriteQueue (main/services/run-recorder.ts).
  */
 export class RunService {
   private readonly active = new Map<string, ActiveRun>();
@@ -49,7 +35,8 @@ export class RunService {
   private closed = false;
   /** Set once close() has returned: the database may be closed, so late trainer messages and exits are ignored. */
   private detached = false;
-  private requestTimer: NodeJS.Timeout | null = null;
+  private readonly ownership: RunOwnership;
+  private readonly recorder: RunRecorder;
   /** Called when a run reaches a terminal status (the comparison service listens). */
   onRunFinished: (run: RunSummary) => void = () => {};
   /** Called when a finished (interrupted/failed) run is queued again. */
@@ -66,8 +53,11 @@ export class RunService {
     /** Checkpoints go to <checkpointRoot>/<run id>/. */
     private readonly checkpointRoot: string,
     private readonly writes: WriteQueue,
-    private readonly requests: RunRequestsRepo,
-  ) {}
+    requests: RunRequestsRepo,
+  ) {
+    this.ownership = new RunOwnership(runs, requests, writes, (request) => this.applyRequest(request), () => this.active.size === 0 && this.queue.length === 0);
+    this.recorder = new RunRecorder(runs, metrics, evaluations, events, writes, (id, error) => this.abandon(id, error));
+  }
 
   create(datasetId: string, config: RunConfig, opts: { comparisonId?: string; name?: string } = {}): RunSummary {
     const dataset = this.datasets.get(datasetId);
@@ -100,7 +90,14 @@ export class RunService {
   get(id: string): RunSummary {
     const run = this.runs.get(id);
     if (!run) throw new AppError('not_found', `No run with id ${id}. List runs with \`runs\`.`);
-    return run;
+    return this.withPhase(run);
+  }
+
+  /** The stored summary plus what its trainer does now, when this process trains it. */
+  private withPhase(run: RunSummary): RunSummary {
+    const live = this.active.get(run.id);
+    const phase = live && livePhase(live);
+    return phase ? { ...run, phase } : run;
   }
 
   detail(id: string): RunDetail {
@@ -118,7 +115,7 @@ export class RunService {
   }
 
   list(): RunSummary[] {
-    return this.runs.list();
+    return this.runs.list().map((run) => this.withPhase(run));
   }
 
   cancel(id: string): RunSummary {
@@ -126,8 +123,12 @@ export class RunService {
     if (TERMINAL_STATUSES.includes(run.status)) throw new AppError('conflict', `Run ${id} is already ${run.status}.`);
     const live = this.active.get(id);
     if (live) {
+      // A paused run waiting for a slot is in the queue too: it must not be resumed any more.
+      this.dequeue(id);
+      live.asked = 'cancel';
       live.handle.send({ type: 'cancel' });
       live.killTimer ??= setTimeout(() => live.handle.kill(), CANCEL_GRACE_MS);
+      this.emitPhase(id);
       return this.get(id);
     }
     if (this.queue.includes(id)) {
@@ -141,22 +142,47 @@ export class RunService {
     return this.get(id);
   }
 
+  /**
+   * The trainer stops between two steps and waits (status 'paused' once it says so; 'pausing'
+   * until then); its slot goes to the next queued run. A paused run still waiting for a slot after
+   * a resume is simply paused again.
+   */
   pause(id: string): RunSummary {
     const run = this.get(id);
     const live = this.active.get(id);
     if (run.status === 'running' && !live && this.askOwner(id, 'pause')) return run;
+    if (live && !live.finished && live.trainerPaused && this.queue.includes(id)) {
+      this.dequeue(id);
+      this.write(id, () => this.runs.setStatus(id, 'paused'), () => this.emitStatus(id));
+      return this.get(id);
+    }
     if (run.status !== 'running' || !live) throw new AppError('conflict', `Run ${id} is ${run.status}; only a running run can be paused.`);
+    if (live.asked !== 'run') return run;
+    live.asked = 'pause';
     live.handle.send({ type: 'pause' });
-    return run;
+    this.emitPhase(id);
+    return this.get(id);
   }
 
-  /** A paused run continues; an interrupted or failed run continues from its latest checkpoint (or step 0 without one). */
+  /**
+   * A paused run continues where it stopped, once a trainer slot is free (status 'queued' until
+   * then); an interrupted or failed run continues from its latest checkpoint (or step 0 without one).
+   */
   resume(id: string): RunSummary {
     const run = this.get(id);
     const live = this.active.get(id);
-    if (run.status === 'paused' && live) {
-      live.handle.send({ type: 'resume' });
-      return run;
+    if (live && !live.finished && live.asked !== 'cancel') {
+      if (live.asked === 'run' || this.queue.includes(id)) return run;
+      if (!live.trainerPaused || this.slotsInUse() < this.maxParallel) {
+        // Still pausing (it never gave up its slot), or a slot is free: carry on now.
+        this.resumeLive(id, live);
+        this.emitPhase(id);
+      } else {
+        // Ahead of runs that never started: it was started first and holds its memory while it waits.
+        this.queue.unshift(id);
+        this.write(id, () => this.runs.setStatus(id, 'queued'), () => this.emitStatus(id));
+      }
+      return this.get(id);
     }
     if (run.status === 'paused' && this.askOwner(id, 'resume')) return run;
     if (run.status === 'interrupted' || run.status === 'failed') {
@@ -171,62 +197,56 @@ export class RunService {
     throw new AppError('conflict', `Run ${id} is ${run.status}; only paused, interrupted or failed runs can be resumed.`);
   }
 
+  /**
+   * Trains a cancelled, failed or interrupted run again from step 0, with the same config and seed
+   * (so the same split, initialisation and data order): what it stored before is dropped.
+   */
+  retrain(id: string): RunSummary {
+    const run = this.get(id);
+    if (!['cancelled', 'failed', 'interrupted'].includes(run.status)) {
+      throw new AppError('conflict', `Run ${id} is ${run.status}; only cancelled, failed or interrupted runs are trained again.`);
+    }
+    this.runs.requeue(id, OWNER, false);
+    this.onRunRequeued(this.get(id));
+    this.enqueue(id);
+    this.emitStatus(id);
+    return this.get(id);
+  }
+
+  private resumeLive(id: string, live: ActiveRun): void {
+    live.asked = 'run';
+    live.handle.send({ type: 'resume' });
+  }
+
+  /** Trainer slots taken: every live trainer but the paused ones (main/services/active-run.ts holdsSlot). */
+  private slotsInUse(): number {
+    let n = 0;
+    for (const live of this.active.values()) if (holdsSlot(live)) n++;
+    return n;
+  }
+
   /** ", trained by Comparo process 1234" when another live process owns the run, else "" (for refusals). */
   ownerText(id: string): string {
-    const owner = this.runs.owner(id);
-    return owner && owner.pid !== OWN_PID && isOwnerAlive(owner.pid, owner.started) ? `, trained by Comparo process ${owner.pid}` : '';
+    return this.ownership.ownerText(id);
   }
 
-  /**
-   * A run scheduled by another live process: leave the request for its owner, which applies it
-   * within REQUEST_POLL_MS. False when the owner is this process or is gone.
-   */
-  private askOwner(id: string, action: RunRequestAction): boolean {
-    const owner = this.runs.owner(id);
-    if (!owner || owner.pid === OWN_PID || !isOwnerAlive(owner.pid, owner.started)) return false;
-    this.requests.add(id, action, OWN_PID);
-    return true;
+  private askOwner(id: string, action: RunRequest['action']): boolean {
+    return this.ownership.askOwner(id, action);
   }
 
-  /** Applies other processes' requests for the runs this process schedules. Never throws. */
-  private pollRequests(): void {
+  /** Another process's cancel / pause / resume of a run this process schedules. */
+  private applyRequest(request: RunRequest): void {
     if (this.detached) return;
-    try {
-      const requests = this.requests.forOwner(OWN_PID);
-      for (const request of requests) {
-        try {
-          if (request.action === 'cancel') this.cancel(request.runId);
-          else if (request.action === 'pause') this.pause(request.runId);
-          else this.resume(request.runId);
-        } catch {
-          // Already finished, or not in a state the action applies to: the request is spent.
-        }
-      }
-      if (requests.length > 0) {
-        const ids = requests.map((r) => r.id);
-        this.writes.submit({ label: 'clearing run requests', write: () => this.requests.remove(ids) });
-      }
-    } catch {
-      // A database that cannot be read right now: the next poll tries again.
-    }
-    if (this.active.size === 0 && this.queue.length === 0) this.stopPolling();
-  }
-
-  private startPolling(): void {
-    if (this.requestTimer || this.closed) return;
-    this.requestTimer = setInterval(() => this.pollRequests(), REQUEST_POLL_MS);
-    this.requestTimer.unref?.();
-  }
-
-  private stopPolling(): void {
-    if (this.requestTimer) clearInterval(this.requestTimer);
-    this.requestTimer = null;
+    if (request.action === 'cancel') this.cancel(request.runId);
+    else if (request.action === 'pause') this.pause(request.runId);
+    else this.resume(request.runId);
   }
 
   /** Stops every trainer (cancel, wait, kill) and marks unfinished runs interrupted so they can be resumed. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const id of this.queue.splice(0)) this.finish(id, 'interrupted', 'Comparo was closed before this run started.');
+    // A paused run waiting for a slot is in the queue too; its trainer is stopped with the others below.
+    for (const id of this.queue.splice(0)) if (!this.active.has(id)) this.finish(id, 'interrupted', 'Comparo was closed before this run started.');
     const exits = [...this.active.entries()].map(
       ([id, live]) =>
         new Promise<void>((resolve) => {
@@ -242,7 +262,7 @@ export class RunService {
     await Promise.all(exits);
     for (const [id, live] of this.active) if (!live.finished) this.finish(id, 'interrupted', 'Comparo was closed while this run trained.');
     this.active.clear();
-    this.stopPolling();
+    this.ownership.close();
     // The last rows and statuses: wait for a busy database rather than lose them.
     if (!this.writes.flushNow(10_000)) process.stderr.write(`comparo: ${this.writes.size} write(s) could not be stored before closing: the database stayed busy.\n`);
     this.writes.dispose();
@@ -251,7 +271,7 @@ export class RunService {
 
   private enqueue(id: string): void {
     this.queue.push(id);
-    this.startPolling();
+    if (!this.closed) this.ownership.start();
     this.pump();
   }
 
@@ -261,8 +281,13 @@ export class RunService {
   }
 
   private pump(): void {
-    while (!this.closed && this.active.size < this.maxParallel && this.queue.length > 0) {
+    while (!this.closed && this.slotsInUse() < this.maxParallel && this.queue.length > 0) {
       const id = this.queue.shift()!;
+      const paused = this.active.get(id);
+      if (paused) {
+        if (!paused.finished) this.resumeLive(id, paused);
+        continue;
+      }
       // Called from trainer exits and timers too: a run that cannot start fails, nothing throws.
       try {
         this.launch(id);
@@ -283,7 +308,7 @@ export class RunService {
       return;
     }
     const handle = this.launcher(id);
-    const live: ActiveRun = { handle, pending: [], flushTimer: null, finished: false, killTimer: null, utilityShares: {}, concurrency: { sum: 0, samples: 0 } };
+    const live: ActiveRun = activeRun(handle);
     this.active.set(id, live);
     handle.onMessage((m) => {
       // A message that cannot be stored fails its run; it must never throw into the services' loop.
@@ -322,74 +347,37 @@ export class RunService {
         this.write(id, () => this.runs.setStatus(id, 'running', { backend: m.backend }), () => this.emitStatus(id));
         break;
       case 'progress':
-        live.concurrency.sum += this.active.size;
-        live.concurrency.samples += 1;
-        live.pending.push(...m.samples.flatMap((s) => sampleRows(id, s)));
-        this.write(id, () => this.runs.setProgress(id, m.step, m.totalSteps));
-        live.flushTimer ??= setTimeout(() => this.flush(id), METRIC_FLUSH_MS);
-        this.events.emit('run.progress', {
-          runId: id,
-          step: m.step,
-          totalSteps: m.totalSteps,
-          epoch: m.epoch,
-          elapsedMs: m.elapsedMs,
-          etaMs: m.etaMs,
-          samples: m.samples,
-        });
+        this.recorder.progress(id, live, m, this.slotsInUse());
         break;
-      case 'eval': {
-        const split = m.split ?? 'validation';
-        const points = Object.entries(m.metrics).map(([name, value]) => ({ step: m.step, epoch: m.epoch, split, name, value }));
-        const rows = [...this.takePending(live), ...points.map((p) => ({ runId: id, ...p }))];
-        this.write(
-          id,
-          () => {
-            this.metrics.insertMany(rows);
-            this.evaluations.insertEvaluation(id, m);
-          },
-          () => this.events.emit('run.eval', { runId: id, points }),
-        );
+      case 'eval':
+        this.recorder.evaluation(id, live, m);
         break;
-      }
-      case 'checkpoint': {
-        const rows = this.takePending(live);
-        this.write(id, () => {
-          this.metrics.insertMany(rows);
-          this.runs.setCheckpoint(id, m.path, m.step);
-        });
+      case 'checkpoint':
+        this.recorder.checkpoint(id, live, m);
         break;
-      }
-      case 'utility': {
-        const points = m.levels.map((l) => ({ kind: m.kind, ...l }));
-        live.utilityShares[`utility_${m.kind}_beaten_share`] = m.beatenShare;
-        this.write(
-          id,
-          () => this.evaluations.replaceUtility(id, m.kind, m.levels),
-          () => this.events.emit('run.utility', { runId: id, kind: m.kind, points, beatenShare: m.beatenShare }),
-        );
+      case 'utility':
+        this.recorder.utility(id, live, m);
         break;
-      }
+      case 'phase':
+        live.trainerPhase = m.phase;
+        this.emitPhase(id);
+        break;
       case 'paused':
-      case 'resumed':
-        this.write(id, () => this.runs.setStatus(id, m.type === 'paused' ? 'paused' : 'running'), () => this.emitStatus(id));
+        live.trainerPaused = true;
+        // Resumed or cancelled while the trainer was stopping: its next message follows at once.
+        if (live.asked !== 'pause') break;
+        this.write(id, () => this.runs.setStatus(id, 'paused'), () => this.emitStatus(id));
+        this.pump(); // its slot is free
         break;
-      case 'done': {
+      case 'resumed':
+        live.trainerPaused = false;
+        this.write(id, () => this.runs.setStatus(id, 'running'), () => this.emitStatus(id));
+        break;
+      case 'done':
         live.finished = true;
-        const metrics = {
-          ...m.metrics,
-          ...live.utilityShares,
-          ms_per_step: m.msPerStep,
-          elapsed_ms: m.elapsedMs,
-          // Wall time per step grows with the trainers sharing the cores; this says how many did.
-          ...(live.concurrency.samples > 0 ? { concurrent_trainers: live.concurrency.sum / live.concurrency.samples } : {}),
-          ...(m.bestStep !== undefined ? { best_step: m.bestStep } : {}),
-          ...(m.stoppedEarly !== undefined ? { stopped_early: m.stoppedEarly ? 1 : 0 } : {}),
-        };
-        this.flush(id);
-        this.write(id, () => this.runs.setFinalMetrics(id, metrics));
+        this.recorder.done(id, live, m);
         this.finish(id, 'completed', null);
         break;
-      }
       case 'cancelled':
         live.finished = true;
         this.flush(id);
@@ -412,7 +400,11 @@ export class RunService {
     this.active.delete(id);
     // Whether the run ended is known here (live.finished), not read back: its last status write
     // may still be waiting for a busy database.
-    if (!live.finished) {
+    if (!live.finished && live.asked === 'cancel' && !this.closed) {
+      // Asked to stop and killed after the grace period (a trainer still loading, say): the person cancelled it.
+      live.finished = true;
+      this.finish(id, 'cancelled', null);
+    } else if (!live.finished) {
       live.finished = true;
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
       this.finish(id, 'interrupted', `The trainer process ${how} before the run finished; resume to run it again.`);
@@ -420,28 +412,14 @@ export class RunService {
     this.pump();
   }
 
-  private takePending(live: ActiveRun): MetricRow[] {
-    if (live.flushTimer) clearTimeout(live.flushTimer);
-    live.flushTimer = null;
-    return live.pending.splice(0);
-  }
-
   /** Metric rows batched since the last write (from a timer too: never throws). */
   private flush(id: string): void {
     const live = this.active.get(id);
-    if (!live) return;
-    const rows = this.takePending(live);
-    if (rows.length > 0) this.write(id, () => this.metrics.insertMany(rows));
+    if (live) this.recorder.flush(id, live);
   }
 
-  /**
-   * One write for run `id` through the queue, with what follows it once stored. A write that
-   * fails for a reason other than a busy database (the run's row was removed, the disk is full)
-   * cannot be stored later either: the run's trainer is stopped.
-   */
   private write(id: string, write: () => void, then?: () => void): void {
-    const queued: QueuedWrite = { label: `storing run ${id}`, write, then, onError: (e) => this.abandon(id, e) };
-    this.writes.submit(queued);
+    this.recorder.write(id, write, then);
   }
 
   /** A run whose rows cannot be stored: stop its trainer and say why, once. */
@@ -479,16 +457,19 @@ export class RunService {
 
   private emitStatus(id: string): void {
     const run = this.get(id);
-    this.events.emit('run.status', { runId: id, status: run.status, backend: run.backend, error: run.error });
+    const live = this.active.get(id);
+    if (live) live.shownPhase = run.phase;
+    this.events.emit('run.status', { runId: id, status: run.status, backend: run.backend, error: run.error, ...(run.phase ? { phase: run.phase } : {}) });
   }
-}
 
-function sampleRows(runId: string, s: StepSample): MetricRow[] {
-  const base = { runId, step: s.step, epoch: s.epoch, split: 'train' as const };
-  const rows: MetricRow[] = [{ ...base, name: 'loss', value: s.loss }];
-  s.copyLosses.forEach((value, k) => rows.push({ ...base, name: `l${k}`, value }));
-  if (s.cmpLoss !== null) rows.push({ ...base, name: 'cmp', value: s.cmpLoss });
-  if (s.lr !== undefined) rows.push({ ...base, name: 'lr', value: s.lr });
-  if (s.gradNorm !== undefined) rows.push({ ...base, name: 'grad_norm', value: s.gradNorm });
-  return rows;
+  /** A run.status event when only the live phase changed (evaluating, pausing…). Never throws: it is only news. */
+  private emitPhase(id: string): void {
+    const live = this.active.get(id);
+    if (!live || livePhase(live) === live.shownPhase) return;
+    try {
+      this.emitStatus(id);
+    } catch {
+      // The run's row cannot be read right now: the next status event carries the phase.
+    }
+  }
 }

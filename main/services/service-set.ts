@@ -9,6 +9,7 @@ import type { ReportService } from './report/report-service';
 import type { PredictService } from './predict-service';
 import type { Preset } from './presets';
 import type { RunService } from './run-service';
+import type { TimeEstimator } from './time-estimate';
 
 /** What the channel handlers reach: the services of one data folder. */
 export interface ServiceSet {
@@ -22,5 +23,6 @@ export interface ServiceSet {
   models: ModelService;
   exports: ExportService;
   preset: Preset;
+  estimates: TimeEstimator;
   info(): AppInfo;
 }

@@ -123,6 +123,9 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
         if (state.shouldStop) break training;
       }
     }
+    // After the last step the bar is full while the test split and utility are scored: say so.
+    progress.flush(loop);
+    if (testExamples.length > 0 || (validation.length > 0 && config.utilityLevels > 0)) emit({ type: 'phase', phase: 'evaluating' });
     for (const callback of callbacks) if (callback.onTrainEnd && !(await callback.onTrainEnd(loop))) return cancelled();
     const stoppedEarly = stoppedBeforeResume || state.shouldStop;
     const msPerStep = state.trainingMs / Math.max(1, state.step);

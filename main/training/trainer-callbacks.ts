@@ -171,6 +171,7 @@ export class ValidationCallback implements TrainerCallback {
   async onStepEnd(loop: TrainingLoop): Promise<boolean> {
     if (!isEvaluationStep(loop, loop.state.step) || loop.validation.length === 0) return true;
     this.progress.flush(loop);
+    loop.emit({ type: 'phase', phase: 'evaluating' });
     const result = await evaluateSplit(loop, loop.validation);
     if (!result) return false;
     const { state, config } = loop;
@@ -190,6 +191,7 @@ export class ValidationCallback implements TrainerCallback {
       state.evalsWithoutImprovement++;
     }
     loop.emit({ type: 'eval', split: 'validation', step: state.step, epoch: state.step / loop.stepsPerEpoch, ...result, best: improved, trainingMs: state.trainingMs });
+    loop.emit({ type: 'phase', phase: 'training' });
     if (config.earlyStoppingPatience > 0 && state.evalsWithoutImprovement >= config.earlyStoppingPatience) state.shouldStop = true;
     return true;
   }

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { ImportOptionsSchema, type ImportOptions } from '../../shared/dataset-report';
 import { err, type Result } from '../../shared/errors';
-import { safeFileName } from '../services/dataset-service';
+import { safeFileName } from '../services/dataset-identity';
 
 /** Thrown from the byte counter when the body passes the limit, so the route can answer 413. */
 export class BodyTooLarge extends Error {

@@ -6,6 +6,7 @@ import { isActiveRunStatus } from '../../shared/vocabulary';
 import { getApi } from '../api';
 import type { ComparisonSummary, RunSummary } from '../../shared/schemas';
 import { comparisonProgress } from '../lib/comparison-progress';
+import { phaseSummary, shownPercent } from '../lib/run-phase-text';
 import { formatDuration } from '../lib/format';
 import type { LiveProgress } from '../lib/useRunTraces';
 
@@ -28,7 +29,7 @@ function AllRunsControls({ runs, onChanged }: { runs: RunSummary[]; onChanged: (
     setConfirm(false);
     onChanged();
   };
-  const running = runs.filter((r) => r.status === 'running').map((r) => r.id);
+  const running = runs.filter((r) => r.status === 'running' && r.phase !== 'pausing' && r.phase !== 'cancelling').map((r) => r.id);
   const unfinished = runs.filter((r) => isActiveRunStatus(r.status)).map((r) => r.id);
   return (
     <span className="comparison-controls">
@@ -78,6 +79,7 @@ export function ComparisonProgressBar({ comparison, runs, live, onChanged }: Pro
   const { done, total, etaMs } = comparisonProgress(runs, live, parallel);
   const share = total > 0 ? done / total : 0;
   const finishedRuns = runs.filter((r) => r.status !== 'running' && r.status !== 'queued' && r.status !== 'paused').length;
+  const phases = phaseSummary(runs);
   return (
     <div className="comparison-progress" data-testid="comparison-progress" data-done={done} data-total={total}>
       <div className="progress-track" role="progressbar" aria-label="Comparison progress" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
@@ -85,7 +87,8 @@ export function ComparisonProgressBar({ comparison, runs, live, onChanged }: Pro
       </div>
       <div className="comparison-progress-line">
         <span className="muted" data-testid="comparison-eta">
-          {Math.round(share * 100)}% · {finishedRuns} of {runs.length} runs finished · {etaMs === null ? 'measuring speed…' : `about ${formatDuration(etaMs)} left`}
+          {shownPercent(done, total, runs.length - finishedRuns)}% · {finishedRuns} of {runs.length} runs finished · {etaMs === null ? 'measuring speed…' : `about ${formatDuration(etaMs)} left`}
+          {phases && <span data-testid="comparison-phases"> · {phases}</span>}
         </span>
         <AllRunsControls runs={runs} onChanged={onChanged} />
       </div>

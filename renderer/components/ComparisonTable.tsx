@@ -8,7 +8,7 @@ import { headlineSplitText } from '../../shared/comparison-views';
 import type { ComparisonTableRow, Headline } from '../../shared/schemas';
 import { type ArmNames, capitalise, LOSS_ARMS } from '../lib/arm-labels';
 import { GLOSSARY, metricExplanation } from '../../shared/glossary';
-import { EVIDENCE_WORDS, evidenceOf } from '../../shared/verdict';
+import { evidenceOf, evidenceWord } from '../../shared/verdict';
 import { formatDifference, formatMetric, metricLabel } from '../lib/format';
 
 interface ComparisonTableProps {
@@ -31,6 +31,12 @@ export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS, headline }: Com
         <thead>
           <tr>
             <th rowSpan={2}>Metric</th>
+            {/* Right after the metric's name, so the reference is read first and never scrolled away on a narrow window. */}
+            <th rowSpan={2} title={GLOSSARY['learned nothing']}>
+              Learned
+              <br />
+              nothing
+            </th>
             <th colSpan={seeds.length} className="arm-baseline-text" data-testid="arm-header-baseline">
               {capitalise(arms.baseline)}
             </th>
@@ -42,11 +48,6 @@ export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS, headline }: Com
               Difference
               <br />
               <span className="muted">{difference}</span>
-            </th>
-            <th rowSpan={2} title={GLOSSARY['learned nothing']}>
-              Learned
-              <br />
-              nothing
             </th>
           </tr>
           <tr>
@@ -79,6 +80,9 @@ export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS, headline }: Com
                 <th scope="row" title={metricExplanation(row.metric)}>
                   {metricLabel(row.metric)}
                 </th>
+                <td className="reference muted" data-arm="reference" data-value={row.reference?.value ?? ''} title={row.reference ? `${row.reference.rule}` : undefined}>
+                  {row.reference ? formatMetric(row.metric, row.reference.value) : ''}
+                </td>
                 {seeds.map((seed, index) => (
                   <td key={`b${seed}`} data-arm="baseline" data-seed={seed} data-value={row.baseline[index] ?? ''}>
                     {formatMetric(row.metric, row.baseline[index])}
@@ -95,11 +99,14 @@ export function ComparisonTable({ rows, seeds, arms = LOSS_ARMS, headline }: Com
                 <td className="mean" data-arm="comparative-mean" data-value={row.comparativeMean ?? ''}>
                   {formatMetric(row.metric, row.comparativeMean)}
                 </td>
-                <td className={`difference evidence-${evidence}`} data-arm="difference" data-value={row.meanDifference ?? ''} data-evidence={evidence} title={row.stats?.verdict}>
-                  {formatDifference(row.metric, row.meanDifference)} <span className="verdict-word">{row.meanDifference === null ? '' : EVIDENCE_WORDS[evidence]}</span>
-                </td>
-                <td className="reference muted" data-arm="reference" data-value={row.reference?.value ?? ''} title={row.reference ? `${row.reference.rule}` : undefined}>
-                  {row.reference ? formatMetric(row.metric, row.reference.value) : ''}
+                <td
+                  className={`difference evidence-${evidence}`}
+                  data-arm="difference"
+                  data-value={row.meanDifference ?? ''}
+                  data-evidence={evidence}
+                  title={row.evidenceNote ? `Not compared: ${row.evidenceNote}.` : row.stats?.verdict}
+                >
+                  {formatDifference(row.metric, row.meanDifference)} <span className="verdict-word">{row.meanDifference === null ? '' : evidenceWord(row.metric, evidence)}</span>
                 </td>
               </tr>,
             ];

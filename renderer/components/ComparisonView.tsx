@@ -12,6 +12,7 @@ import { useApiQuery } from '../lib/useApiQuery';
 import { routeHref } from '../lib/route';
 import { useRunTraces, type RunTraces } from '../lib/useRunTraces';
 import { ComparisonProgressBar } from './ComparisonProgressBar';
+import { ComparisonSeedControls } from './ComparisonSeedControls';
 import { ComparisonTable } from './ComparisonTable';
 import { ComparisonTabs, type ComparisonViewId } from './comparison/ComparisonTabs';
 import { ErrorMessage } from './ErrorMessage';
@@ -34,9 +35,11 @@ interface ComparisonViewProps {
   datasetTask?: DatasetTask;
   /** Told when any status here changes, so the history list never contradicts this view. */
   onStatusesChanged: () => void;
+  /** The name the history shows for it (what differs from its neighbours, shared/run-names.ts). */
+  name?: string;
 }
 
-export function ComparisonView({ comparisonId, tab, datasetName, datasetTask, onStatusesChanged }: ComparisonViewProps) {
+export function ComparisonView({ comparisonId, tab, datasetName, datasetTask, onStatusesChanged, name }: ComparisonViewProps) {
   const query = useApiQuery('comparisons.get', { id: comparisonId });
   const view = (tab ?? 'overview') as ComparisonViewId;
   // The tab lives in the URL: replaced, not pushed, so Back leaves the comparison rather than walking its tabs.
@@ -84,6 +87,11 @@ export function ComparisonView({ comparisonId, tab, datasetName, datasetTask, on
           <h1>
             <span data-testid="comparison-title">{comparisonTitle(arms)}</span> <span className="muted">on {datasetName ?? 'dataset'}</span>
           </h1>
+          {name && (
+            <p className="comparison-name" data-testid="comparison-name">
+              {name}
+            </p>
+          )}
           <p className="muted">
             {comparison.seeds.length} seed{comparison.seeds.length === 1 ? '' : 's'} ({comparison.seeds.join(', ')}) · {config.epochs} epoch
             {config.epochs === 1 ? '' : 's'} ·{' '}
@@ -97,6 +105,7 @@ export function ComparisonView({ comparisonId, tab, datasetName, datasetTask, on
         </span>
       </header>
       <ComparisonProgressBar comparison={comparison} runs={runs} live={traces.progress} onChanged={query.reload} />
+      <ComparisonSeedControls comparison={comparison} runs={runs} onChanged={query.reload} />
       {finished && (
         <div className="comparison-actions">
           <ReportDownloads comparisonId={comparison.id} />

@@ -1,6 +1,8 @@
 // A dataset, its settings, and the one primary action: start a seed-matched comparison.
-import { useEffect, useState } from 'react';
-import type { AppInfo, ComparisonSummary } from '../../shared/schemas';
+import { useEffect, useMemo, useState } from 'react';
+import type { AppInfo, ComparisonSummary, PresetInfo, TimeEstimate } from '../../shared/schemas';
+import type { PresetName } from '../../shared/vocabulary';
+import { estimateText } from '../../shared/durations';
 import type { AppErrorValue } from '../../shared/errors';
 import { getApi } from '../api';
 import { withTrainingBudget } from '../../shared/training-budget';
@@ -19,6 +21,8 @@ interface DatasetViewProps {
 }
 
 const PREVIEW_ROWS = 20;
+/** Typing a setting re-prices the comparison once the typing pauses. */
+const ESTIMATE_DEBOUNCE_MS = 400;
 
 export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
   const preview = useApiQuery('datasets.preview', { id: datasetId, limit: PREVIEW_ROWS });
@@ -26,14 +30,25 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<AppErrorValue | string | null>(null);
 
+  const [presetName, setPresetName] = useState<PresetName | null>(null);
+  const preset = useMemo(() => (info ? presetOf(info, presetName ?? info.preset ?? 'default') : null), [info, presetName]);
+  const estimate = useTimeEstimate(datasetId, info, preset, draft);
+
   // The draft starts from the server's defaults once they are known.
   useEffect(() => {
-    if (info && !draft) setDraft(draftFromDefaults(info.defaults, info.defaultSeeds));
-  }, [info, draft]);
+    if (preset && !draft) setDraft(draftFromDefaults(preset.defaults, preset.seeds));
+  }, [preset, draft]);
+
+  const choosePreset = (name: PresetName) => {
+    if (!info) return;
+    const chosen = presetOf(info, name);
+    setPresetName(name);
+    setDraft(draftFromDefaults(chosen.defaults, chosen.seeds));
+  };
 
   const start = async () => {
-    if (!info || !draft) return;
-    const built = buildStartRequest(datasetId, draft, info.defaults, info.defaultSeeds);
+    if (!info || !draft || !preset) return;
+    const built = startRequest(datasetId, info, preset, draft);
     if (!built.ok) {
       setStartError(built.message);
       return;
@@ -46,11 +61,11 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
     else setStartError(result.error);
   };
 
-  const seeds = draft ? Number(draft.seeds) : info?.defaultSeeds;
-  const draftEpochs = draft ? Number(draft.epochs) : info?.defaults.epochs;
+  const seeds = draft ? Number(draft.seeds) : preset?.seeds;
+  const draftEpochs = draft ? Number(draft.epochs) : preset?.defaults.epochs;
   // Left at the default, the server sizes epochs to the data: show what it will train.
-  const sized = info?.epochsSizedToData && preview.data && draftEpochs === info.defaults.epochs;
-  const epochs = sized ? withTrainingBudget(info.defaults, {}, preview.data!.dataset).epochs : draftEpochs;
+  const sized = preset?.epochsSizedToData && preview.data && draftEpochs === preset.defaults.epochs;
+  const epochs = sized ? withTrainingBudget(preset.defaults, {}, preview.data!.dataset).epochs : draftEpochs;
   const heldOut = preview.data?.dataset.splits.test ? 'the held-out test split' : 'validation';
 
   return (
@@ -73,10 +88,24 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
             <p className="muted">
               Trains a baseline and a comparative-loss model on <strong>{preview.data.dataset.name}</strong> for each of {seeds ?? '…'} seed
               {seeds === 1 ? '' : 's'}, {epochs ?? '…'} epoch{epochs === 1 ? '' : 's'} each
-              {sized && epochs !== info?.defaults.epochs ? ' (sized to the data, stopping early once validation stops improving)' : ''}, on the same split, then
+              {sized && epochs !== preset?.defaults.epochs ? ' (sized to the data, stopping early once validation stops improving)' : ''}, on the same split, then
               compares them on {heldOut}.
             </p>
           </div>
+          <p className="muted time-estimate" data-testid="time-estimate">
+            {estimate ? estimateText(estimate) : 'Estimating the time…'}
+          </p>
+          {info?.presets && info.presets.length > 1 && (
+            <fieldset className="preset-choice" data-testid="preset-choice">
+              <legend>Preset</legend>
+              {info.presets.map((p) => (
+                <label key={p.name} title={p.description}>
+                  <input type="radio" name="preset" value={p.name} checked={preset?.name === p.name} onChange={() => choosePreset(p.name)} />
+                  {p.label} <span className="muted">— {p.description}</span>
+                </label>
+              ))}
+            </fieldset>
+          )}
           {draft && (
             <ModelPicker
               value={draft.model}
@@ -84,12 +113,12 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
               onSelect={(model) => setDraft({ ...draft, model: model.source, learningRate: String(model.recommendedLearningRate) })}
             />
           )}
-          {info && draft && (
+          {info && draft && preset && (
             <SettingsPanel
               draft={draft}
-              defaults={info.defaults}
+              defaults={preset.defaults}
               onChange={setDraft}
-              onReset={() => setDraft(draftFromDefaults(info.defaults, info.defaultSeeds))}
+              onReset={() => preset && setDraft(draftFromDefaults(preset.defaults, preset.seeds))}
             />
           )}
           <ErrorMessage title="Could not start" error={startError} onDismiss={() => setStartError(null)} />
@@ -99,4 +128,40 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
       {preview.data && <DatasetReport datasetId={datasetId} />}
     </div>
   );
+}
+
+/** A preset as the start card uses it; an older server without a preset list offers its defaults alone. */
+function presetOf(info: AppInfo, name: PresetName): PresetInfo {
+  const listed = info.presets?.find((p) => p.name === name);
+  return listed ?? { name, label: 'Standard', description: '', defaults: info.defaults, seeds: info.defaultSeeds, epochsSizedToData: info.epochsSizedToData ?? false };
+}
+
+/** The request for the draft: fields that differ from the chosen preset, and the preset when it is not the session's. */
+function startRequest(datasetId: string, info: AppInfo, preset: PresetInfo, draft: SettingsDraft): ReturnType<typeof buildStartRequest> {
+  const built = buildStartRequest(datasetId, draft, preset.defaults, preset.seeds);
+  if (!built.ok || preset.name === (info.preset ?? 'default')) return built;
+  return { ok: true, request: { ...built.request, preset: preset.name } };
+}
+
+/** The server's estimate for what the button would start, re-asked a moment after the settings change. */
+function useTimeEstimate(datasetId: string, info: AppInfo | null, preset: PresetInfo | null, draft: SettingsDraft | null): TimeEstimate | null {
+  const [estimate, setEstimate] = useState<TimeEstimate | null>(null);
+  useEffect(() => {
+    if (!info || !preset || !draft) return;
+    const built = startRequest(datasetId, info, preset, draft);
+    if (!built.ok) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      void getApi()
+        .invoke('comparisons.estimate', built.request)
+        .then((result) => {
+          if (live && result.ok) setEstimate(result.value);
+        });
+    }, ESTIMATE_DEBOUNCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [datasetId, info, preset, draft]);
+  return estimate;
 }

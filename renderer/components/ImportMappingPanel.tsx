@@ -14,6 +14,13 @@ const TASKS = DatasetTaskSchema.options.map((task) => [task, DATASET_TASK_LABELS
 /** The share held out as the test split when a person asks for one (a single file has none of its own). */
 const TEST_SHARE = 0.2;
 
+/** The format a file's name suggests, for what is said before the services have answered. */
+function formatOfName(name: string): string | undefined {
+  if (/\.parquet$/i.test(name)) return 'parquet';
+  if (/\.json$/i.test(name)) return 'json';
+  return undefined;
+}
+
 interface Props {
   name: string;
   files: ImportFile[];
@@ -51,6 +58,10 @@ export function ImportMappingPanel({ name, files, onImported, onCancel }: Props)
     else setError(result.error);
   };
 
+  // Offered whenever the texts hold markup (main/services/import/html.ts), and kept while ticked.
+  const html = inspection?.report.issues.find((issue) => issue.kind === 'html_markup');
+  const format = inspection?.format ?? (files.length === 1 ? formatOfName(files[0].name) : undefined);
+  const wholeDocument = format === 'json' || format === 'squad' ? 'A JSON document' : format === 'parquet' ? 'A Parquet file' : undefined;
   const columns = inspection?.columns ?? [];
   const mapping = inspection?.mapping;
   const select = (label: string, value: string | undefined, set: (v: string) => void, allowNone = false) => (
@@ -110,9 +121,35 @@ export function ImportMappingPanel({ name, files, onImported, onCancel }: Props)
         </label>
       )}
       <label className="mapping-field">
-        <input type="checkbox" checked={options.skipBadRows ?? false} disabled={busy} onChange={(e) => setOptions({ ...options, skipBadRows: e.target.checked })} /> Skip
-        bad rows (each is listed with why); otherwise the first bad row stops the import
+        <input
+          type="checkbox"
+          data-testid="skip-bad-rows"
+          checked={options.skipBadRows ?? false}
+          disabled={busy}
+          onChange={(e) => setOptions({ ...options, skipBadRows: e.target.checked || undefined })}
+        />{' '}
+        Skip bad rows (each is listed with why); otherwise the first bad row stops the import
       </label>
+      {wholeDocument && (
+        <p className="muted" data-testid="skip-bad-rows-limit">
+          {wholeDocument} is read as a whole: skipping leaves out rows with a missing or unusable value, but a syntax error in the file still stops the import.
+        </p>
+      )}
+      {(html || options.stripHtml) && (
+        <div className="html-flag" data-testid="html-flag">
+          {html && <p>{html.message}</p>}
+          <label className="mapping-field">
+            <input
+              type="checkbox"
+              data-testid="strip-html"
+              checked={options.stripHtml ?? false}
+              disabled={busy}
+              onChange={(e) => setOptions({ ...options, stripHtml: e.target.checked || undefined })}
+            />{' '}
+            Strip HTML tags (and decode entities such as &amp;amp;) before storing
+          </label>
+        </div>
+      )}
       <div className="import-actions">
         <button type="button" className="button primary" disabled={busy || !inspection} onClick={() => void save()}>
           {busy ? 'Checking…' : 'Import'}

@@ -62,15 +62,23 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
   // A folder of train/validation/test files picked, as the drop zone takes a dropped folder.
   const folderInput = useRef<HTMLInputElement>(null);
   // Files to review (columns, task, checks) before importing: after a failure, or on request.
-  const [review, setReview] = useState<{ name: string; files: ImportFile[] } | null>(null);
+  // `key` gives each review its own panel: a new file never inherits the last one's mapping or options.
+  const [review, setReview] = useState<{ key: number; name: string; files: ImportFile[] } | null>(null);
+  const reviews = useRef(0);
   const [lastFiles, setLastFiles] = useState<File[]>([]);
 
   const openReview = async (files: File[]) => {
     const name = files.length === 1 ? files[0].name.replace(/\.[^.]+$/, '') : 'dataset';
-    setReview({ name, files: await Promise.all(files.map(toImportFile)) });
+    const key = ++reviews.current;
+    const uploads = await Promise.all(files.map(toImportFile));
+    // A file dropped while this one was being read has replaced it.
+    if (key === reviews.current) setReview({ key, name, files: uploads });
   };
 
   const importFiles = async (files: File[]) => {
+    // A new file starts over: the previous file's panel (mapping, options, preview) and errors go.
+    reviews.current++;
+    setReview(null);
     setFailures([]);
     setPartlyImported(null);
     setLastFiles(files);
@@ -178,7 +186,7 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
           Choose columns, task or skip bad rows…
         </button>
       )}
-      {review && <ImportMappingPanel name={review.name} files={review.files} onImported={onImported} onCancel={() => setReview(null)} />}
+      {review && <ImportMappingPanel key={review.key} name={review.name} files={review.files} onImported={onImported} onCancel={() => setReview(null)} />}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 // "Export model" for a finished run: writes its best model into the data folder's exports/ (the
 // services pick the folder, so this works from browser pages too), shows where it went and, in a
-// browser, offers the folder as a zip download.
+// browser, offers the folder as a zip download; the desktop app opens it in the file manager.
 import { useState } from 'react';
 import type { ResponseOf } from '../../shared/contract';
 import type { AppErrorValue } from '../../shared/errors';
@@ -29,6 +29,13 @@ export function RunExport({ run }: { run: RunSummary }) {
     else setError(answer.error);
   };
 
+  // The desktop app: the folder is on this machine, so the file manager shows it.
+  const openFolder = async () => {
+    if (!result) return;
+    const answer = await getApi().invoke('runs.openExport', { runId: run.id, format: result.format });
+    if (!answer.ok) setError(answer.error);
+  };
+
   return (
     <div className="run-export" data-testid="run-export">
       <label>
@@ -48,12 +55,19 @@ export function RunExport({ run }: { run: RunSummary }) {
       {result && (
         <p className="run-export-result" data-testid="run-export-result" data-folder={result.folder}>
           Written to <code data-testid="run-export-folder">{result.folder}</code>: {result.files.join(', ')}
-          {download && (
+          {download ? (
             <>
               {' '}
               <a className="button small" href={download} download data-testid="run-export-download">
                 Download as .zip
               </a>
+            </>
+          ) : (
+            <>
+              {' '}
+              <button type="button" className="button small" data-testid="run-export-open" onClick={() => void openFolder()}>
+                Open folder
+              </button>
             </>
           )}
         </p>

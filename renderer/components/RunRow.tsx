@@ -6,6 +6,7 @@ import type { RunSummary } from '../../shared/schemas';
 import { isActiveRunStatus } from '../../shared/vocabulary';
 import { getApi } from '../api';
 import { formatDuration } from '../lib/format';
+import { routeHref } from '../lib/route';
 import type { LiveProgress } from '../lib/useRunTraces';
 import { ErrorMessage } from './ErrorMessage';
 import { RunExport } from './RunExport';
@@ -30,7 +31,13 @@ export function RunRow({ run, progress, onChanged }: RunRowProps) {
   const step = Math.max(run.step, progress?.step ?? 0);
   const totalSteps = Math.max(run.totalSteps, progress?.totalSteps ?? 0);
   const fraction = run.status === 'completed' ? 1 : totalSteps > 0 ? Math.min(1, step / totalSteps) : 0;
-  const timeLeft = run.status === 'running' && progress ? formatDuration(progress.etaMs) : null;
+  const phase = run.status === 'running' ? run.phase : undefined;
+  // Early stopping ends a run before its planned steps (shared/training-budget.ts): a full bar with "48 / 152" reads as a bug.
+  const stoppedEarly = run.status === 'completed' && step < totalSteps;
+  const timeLeft = run.status === 'running' && progress && (phase ?? 'training') === 'training' ? formatDuration(progress.etaMs) : null;
+  // Steps done but not yet a result, or asked to stop: say what it waits for instead of a frozen bar.
+  const phaseText = phase === 'evaluating' ? 'evaluating…' : phase === 'pausing' ? 'pausing after this step…' : phase === 'cancelling' ? 'stopping…' : null;
+  const waitingText = run.status === 'queued' && step > 0 ? 'waiting for a trainer slot' : null;
 
   const control = async (channel: ControlChannel) => {
     setPending(channel);
@@ -42,13 +49,15 @@ export function RunRow({ run, progress, onChanged }: RunRowProps) {
   };
 
   return (
-    <li className="run-row" data-testid="run-row" data-status={run.status} data-run-id={run.id}>
+    <li className="run-row" data-testid="run-row" data-status={run.status} data-phase={phase ?? undefined} data-run-id={run.id} data-seed={run.seed}>
       <div className="run-row-main">
         <div className="run-name" title={`${run.loss} loss, seed ${run.seed}`}>
           <span className={`arm-dot arm-${run.loss}`} aria-hidden="true" />
-          <strong>{run.name}</strong>
+          <a href={routeHref({ view: 'run', id: run.id })} data-testid="run-page-link">
+            <strong>{run.name}</strong>
+          </a>
         </div>
-        <StatusChip status={run.status} />
+        <StatusChip status={run.status} phase={phase} />
         <span className="muted run-backend" title={`Compute backend the trainer picked${run.backend ? `: ${run.backend}` : ''}`}>
           {run.backend ?? '—'}
         </span>
@@ -56,13 +65,14 @@ export function RunRow({ run, progress, onChanged }: RunRowProps) {
           <div className="progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={totalSteps} aria-valuenow={step}>
             <div className={`progress-fill arm-${run.loss}`} style={{ width: `${fraction * 100}%` }} />
           </div>
-          <span className="muted progress-text">
-            {totalSteps > 0 ? `${step} / ${totalSteps}` : 'waiting'}
+          <span className="muted progress-text" title={stoppedEarly ? 'Validation stopped improving, so training ended before the planned steps (early stopping); the best checkpoint is the result.' : undefined}>
+            {totalSteps > 0 ? (stoppedEarly ? `${step} / ${totalSteps} · stopped early` : `${step} / ${totalSteps}`) : 'waiting'}
             {timeLeft && ` · ${timeLeft} left`}
+            {(phaseText ?? waitingText) && <span data-testid="run-phase"> · {phaseText ?? waitingText}</span>}
           </span>
         </div>
         <div className="run-controls">
-          {run.status === 'running' && (
+          {run.status === 'running' && (phase ?? 'training') !== 'pausing' && phase !== 'cancelling' && (
             <button type="button" className="button small" disabled={pending !== null} onClick={() => void control('runs.pause')}>
               Pause
             </button>

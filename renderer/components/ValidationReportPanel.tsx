@@ -1,6 +1,7 @@
 // The validation report of a dataset or of a file about to be imported: each finding with how
 // many rows it concerns and where the first of them are (file:line:column), then the lengths.
 import type { ValidationReport } from '../../shared/dataset-report';
+import { SkippedRowsList } from './SkippedRowsList';
 
 const SEVERITY_LABEL = { error: 'Problem', warning: 'Worth a look', info: 'Note' } as const;
 
@@ -31,18 +32,7 @@ export function ValidationReportPanel({ report }: { report: ValidationReport }) 
           </li>
         ))}
       </ul>
-      {report.skipped.length > 0 && (
-        <details>
-          <summary>{report.skipped.length} skipped row{report.skipped.length === 1 ? '' : 's'}</summary>
-          <ul className="report-locations">
-            {report.skipped.map((s) => (
-              <li key={`${s.file}:${s.line}:${s.column}`}>
-                <code>{`${s.file}:${s.line}:${s.column}`}</code> {s.reason}
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
+      <SkippedRowsList report={report} />
       <p className="muted">
         Length in words: median {lengths.median}, 95% under {lengths.p95}, longest {lengths.max}; {lengths.overMaxLength} over the model's maximum
         of {lengths.maxLength}.

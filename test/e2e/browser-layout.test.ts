@@ -80,6 +80,22 @@ describe('browser mode: the main path fits the screen', () => {
     }, 180_000);
   }
 
+  it('the start card prices the comparison from the runs this machine finished, and another preset re-prices it', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(server!.pageUrl);
+    await page.waitForSelector('[data-testid=drop-zone]');
+    await dropFile(page, 'priced.csv', csv(1000, 150));
+    const estimate = page.locator('[data-testid=time-estimate]');
+    // This server runs the Quick look preset (1 seed); the comparison of beforeAll finished 4 runs here, whose speed prices it.
+    await expect.poll(() => estimate.textContent(), { timeout: 30_000 }).toMatch(/^About \d+s: 2 runs of up to \d+ steps, \d at a time \(priced by 4 earlier runs/);
+    expect(await page.locator('.start-row p').textContent()).toMatch(/for each of 1 seed, 1 epoch each/);
+    await page.locator('[data-testid=preset-choice] input[value=default]').check();
+    // Standard: 3 seeds x 2 arms, epochs sized to the 120 training rows, and a bigger model than any run here measured.
+    await expect.poll(() => estimate.textContent(), { timeout: 30_000 }).toMatch(/^About \d+(s|m \d+s): 6 runs of up to \d+ steps, \d at a time \(priced by .*rough\)/);
+    expect(await page.locator('.start-row p').textContent()).toMatch(/for each of 3 seeds, \d+ epochs each \(sized to the data/);
+    await page.close();
+  }, 120_000);
+
   it('the file picker takes every format the drop zone does, and a picked folder imports as one dataset with its splits', async () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(server!.pageUrl);

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserModeServer, launchChromium, pixelStats, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
 import { DATABASE_FILE } from '../../main/db/connection';
+import { GLOSSARY } from '../../shared/glossary';
 
 const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
 const SERVER_START_MS = 90_000;
@@ -64,17 +65,45 @@ async function expectDrawnCharts(page: Page, testIds: string[]): Promise<void> {
   }
 }
 
+/** The Overview's accuracy per arm and seed (and the arm means), which Curves and Compute must agree with: one checkpoint per run. */
+const overviewAccuracy = new Map<string, number>();
+const dataValue = async (page: Page, selector: string) => Number(await page.locator(selector).getAttribute('data-value'));
+
 const checks: Record<(typeof VIEWS)[number], (page: Page) => Promise<void>> = {
   overview: async (page) => {
     await page.getByRole('heading', { name: 'Results on the validation split' }).waitFor();
     const accuracy = page.locator('[data-testid=comparison-table] tr[data-metric=accuracy]');
     expect(await accuracy.locator('td[data-arm=baseline]').count()).toBe(3);
+    for (const arm of ['baseline', 'comparative']) {
+      for (const seed of [1, 2, 3]) overviewAccuracy.set(`${arm}-${seed}`, await dataValue(page, `[data-testid=comparison-table] tr[data-metric=accuracy] td[data-arm=${arm}][data-seed="${seed}"]`));
+      overviewAccuracy.set(`${arm}-mean`, await dataValue(page, `[data-testid=comparison-table] tr[data-metric=accuracy] td[data-arm=${arm}-mean]`));
+    }
+    // Words: method terms explain themselves on hover, with the glossary's sentence; metric names read as words, never as keys.
+    expect(await page.locator('abbr', { hasText: 'ablated copies' }).getAttribute('title')).toBe(`${GLOSSARY.C} ${GLOSSARY['ablated copy']}`);
+    expect(await page.locator('abbr', { hasText: 'target ultra' }).getAttribute('title')).toBe(GLOSSARY.target);
+    const dropRow = page.locator('[data-testid=comparison-table] tr[data-metric=utility_drop_beaten_share] th');
+    expect(await dropRow.textContent()).toBe('Beaten by a dropout copy');
+    expect(await dropRow.getAttribute('title')).toBe(GLOSSARY['beaten by a dropout copy']);
+    expect(await page.locator('[data-testid=comparison-table] th[title]', { hasText: 'Learned' }).getAttribute('title')).toBe(GLOSSARY['learned nothing']);
+    // Fair cost: FLOPs per step are listed but never judged, and the wall time of runs that shared the cores is not compared (CPU time is).
+    const costEvidence = (metric: string) => page.locator(`[data-testid=comparison-table] tr[data-metric=${metric}] td[data-arm=difference]`).getAttribute('data-evidence');
+    expect(await costEvidence('flops_per_step')).toBe('not_compared');
+    expect(await page.locator('[data-testid=comparison-table] tr[data-metric=flops_per_step] td[data-arm=baseline-mean]').textContent()).toMatch(/^\d+(\.\d+)? [kMGTP]$/);
+    expect(await costEvidence('concurrent_trainers')).toBe('not_compared');
+    expect(await costEvidence('ms_per_step')).toBe('not_compared');
+    expect(await page.locator('[data-testid=comparison-table] tr[data-metric=ms_per_step] td[data-arm=difference]').getAttribute('title')).toMatch(/shared the cores/);
+    expect(await costEvidence('cpu_ms_per_step')).not.toBe('not_compared');
+    expect(await page.locator('main').innerText()).not.toMatch(/\b(ms_per_step|cpu_ms_per_step|macro_f1|utility_\w+_beaten_share)\b/);
     expect(await accuracy.locator('td[data-arm=difference]').getAttribute('data-value')).not.toBe('');
     expect(await page.locator('[data-testid=run-row]').count()).toBe(6);
   },
   curves: async (page) => {
     await page.getByRole('heading', { name: 'Validation curves across seeds' }).waitFor();
     await expectDrawnCharts(page, ['curves-accuracy-chart', 'curves-loss-chart', 'validation-accuracy-chart']);
+    // The trajectory view names the checkpoint the Overview scored, with the same number.
+    for (const arm of ['baseline', 'comparative']) {
+      for (const seed of [1, 2, 3]) expect(await dataValue(page, `[data-testid=selected-${arm}-${seed}]`), `${arm} seed ${seed}`).toBeCloseTo(overviewAccuracy.get(`${arm}-${seed}`)!, 9);
+    }
   },
   'per-class': async (page) => {
     await page.getByRole('heading', { name: /Per class/ }).waitFor();
@@ -105,6 +134,11 @@ const checks: Record<(typeof VIEWS)[number], (page: Page) => Promise<void>> = {
     await page.getByRole('heading', { name: 'At equal compute' }).waitFor();
     await expectDrawnCharts(page, ['compute-seconds-chart', 'compute-flops-chart']);
     expect(await page.locator('[data-testid=compute-table] tbody tr').count()).toBe(2);
+    for (const arm of ['baseline', 'comparative']) {
+      expect(await dataValue(page, `[data-testid=compute-selected-${arm}]`), arm).toBeCloseTo(overviewAccuracy.get(`${arm}-mean`)!, 9);
+      // CPU time per step is measured next to wall time: a run that shared the cores is not read as slower.
+      expect(await page.locator(`[data-testid=compute-cpu-${arm}]`).textContent()).toMatch(/\d ms$/);
+    }
   },
   live: async (page) => {
     await page.getByRole('heading', { name: /Loss decomposition/ }).waitFor();

@@ -17,6 +17,8 @@ export interface BrowserModeOptions {
   dataDir: string;
   env?: NodeJS.ProcessEnv;
   preset?: 'default' | 'quick';
+  /** The checkout whose browser mode runs (default: this one); scripts/overview-screenshot.ts runs an older one beside it. */
+  root?: string;
 }
 
 export interface ContractReply<T> {
@@ -37,9 +39,9 @@ export class BrowserModeServer {
     readonly pageUrl = '',
   ) {}
 
-  static start({ dataDir, env, preset = 'quick' }: BrowserModeOptions): Promise<BrowserModeServer> {
+  static start({ dataDir, env, preset = 'quick', root = ROOT }: BrowserModeOptions): Promise<BrowserModeServer> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'main/web/index.ts', '--data-dir', dataDir, '--port', '0', '--preset', preset], {
-      cwd: ROOT,
+      cwd: root,
       env: env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -20,6 +20,8 @@ export interface CorpusCase {
   expect: 'refused' | 'imported' | 'either';
   /** A refusal must carry file:line:column. */
   located?: boolean;
+  /** A refusal must point exactly here (an unterminated quote: where the field opened, not the end of the file). */
+  refusedAt?: { line: number; column: number };
   /** Also run it through the streamed path (CSV/TSV/JSON Lines files). */
   streamable?: boolean;
   /** On import: exactly these labels (sorted). */
@@ -89,7 +91,11 @@ function delimitedCases(): CorpusCase[] {
       // TSV as GLUE writes it has no quoting: in memory a quote that breaks quoted reading is read
       // as a plain character (parse-delimited.ts); the streamed tokenizer refuses it instead.
       const tsvQuotes: Partial<CorpusCase> = d === '\t' ? { pathsMayDisagree: true } : {};
-      add(`unterminated-quote-row${k}`, at((r) => `"${r}`), d === '\t' ? 'either' : 'refused', { located: true, ...tsvQuotes });
+      // Header on line 1, so row k is line k + 1; the opening quote is its first character.
+      add(`unterminated-quote-row${k}`, at((r) => `"${r}`), d === '\t' ? 'either' : 'refused', { located: true, refusedAt: { line: k + 1, column: 1 }, ...tsvQuotes });
+      // A quote further down ends the runaway field with junk after it: still the opening line is reported.
+      const closedLater = table(d, good.map((r, i) => (i === k - 1 ? `"${r}` : i === k + 1 ? `she said "hi" there${d}pos` : r)));
+      add(`unterminated-quote-closed-later-row${k}`, closedLater, d === '\t' ? 'either' : 'refused', { located: true, refusedAt: { line: k + 1, column: 1 }, ...tsvQuotes });
       add(`junk-after-quote-row${k}`, at((r) => `"quoted"junk${d}pos`), d === '\t' ? 'either' : 'refused', { located: true, ...tsvQuotes });
       add(`quote-inside-field-row${k}`, at((r) => `ab"cd${d}pos`), 'either');
       add(`empty-text-row${k}`, at((r) => `${d}pos`), 'refused', { located: true });
@@ -353,7 +359,7 @@ function folderCases(): CorpusCase[] {
   add('readme-only', [{ path: 'README.md', bytes: enc('# nothing here') }], 'refused');
   add('unnamed-split-files', [{ path: 'reviews.csv', bytes: csv(0) }, { path: 'more.csv', bytes: csv(10) }], 'refused');
   add('layout-mismatch', [{ path: 'train.csv', bytes: csv(0) }, { path: 'test.csv', bytes: enc('sentence,score\na b,0.5\nc d,1.5\ne f,2.5\n') }], 'refused');
-  add('broken-shard-line', [{ path: 'train-00000-of-00002.csv', bytes: csv(0) }, { path: 'train-00001-of-00002.csv', bytes: enc('text,label\nfine row,pos\n"unterminated,neg\n') }], 'refused', { located: true });
+  add('broken-shard-line', [{ path: 'train-00000-of-00002.csv', bytes: csv(0) }, { path: 'train-00001-of-00002.csv', bytes: enc('text,label\nfine row,pos\n"unterminated,neg\n') }], 'refused', { located: true, refusedAt: { line: 3, column: 1 } });
   add('nul-in-validation', [{ path: 'train.csv', bytes: csv(0) }, { path: 'validation.csv', bytes: enc('text,label\nbin\0ary,pos\nok,neg\n') }], 'refused', { located: true });
   add('train-is-a-folder', [{ path: 'train.csv', special: 'folder' }, { path: 'test.csv', bytes: csv(0) }], 'refused');
   add('train-is-a-fifo', [{ path: 'train.csv', special: 'fifo' }], 'refused');

@@ -87,6 +87,10 @@ describe('CLI history, ad-hoc comparisons and reports', () => {
     const searched = JSON.parse(cli('runs', '--tag', 'paper', '--search', 'first', '--json').stdout) as RunSummary[];
     expect(searched.map((r) => r.id)).toEqual(['r-b1']);
     expect(cli('runs', '--tag', 'paper').stdout).toMatch(/first try \[paper\]/);
+    // Names by what differs (shared/run-names.ts): generated for unrenamed runs, the rename otherwise.
+    const named = JSON.parse(cli('runs', '--json').stdout) as Array<RunSummary & { displayName: string }>;
+    expect(named.find((r) => r.id === 'r-b1')!.displayName).toBe('first try');
+    expect(named.find((r) => r.id === 'r-c2')!.displayName).toMatch(/ · built-in[^·]* · C=2 p=0\.1.* · comparative · seed 22$/);
     const bad = cli('runs', '--status', 'sleeping');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/status/);

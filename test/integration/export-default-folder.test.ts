@@ -1,6 +1,7 @@
 // runs.export without a folder (what the UI's "Export model" sends): a real tiny trained run
 // (real trainer process, real SQLite file) exported into <dataDir>/exports/<runId>-<format>/, from
-// the services as a browser page reaches them; a browser page naming a folder itself is refused.
+// the services as a browser page reaches them; a browser page naming a folder itself is refused;
+// the desktop app opens the folder in its file manager.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +61,22 @@ describe('runs.export into the data folder', () => {
     });
     expect(cli.stderr).toBe('');
     expect(JSON.parse(cli.stdout)).toEqual({ folder: join(dir.path, 'exports', `${run.id}-tfjs`), format: 'tfjs', files: ['model.json', 'weights.bin'] });
+  });
+
+  it('opens the export in the desktop file manager, and says why not from a browser page or before exporting', async () => {
+    const opened: string[] = [];
+    const desktop = openServices({ dataDir: dir.path, launcher: forkTrainerLauncher, transport: 'electron', preset: 'quick', openFolder: async (folder) => (opened.push(folder), '') });
+    try {
+      await desktop.dispatch('runs.export', { runId: run.id, format: 'tfjs' });
+      expect(value(await desktop.dispatch('runs.openExport', { runId: run.id, format: 'tfjs' }))).toEqual({ folder: join(dir.path, 'exports', `${run.id}-tfjs`) });
+      expect(opened).toEqual([join(dir.path, 'exports', `${run.id}-tfjs`)]);
+      // Not exported in that format: nothing opens.
+      expect(await desktop.dispatch('runs.openExport', { runId: run.id, format: 'huggingface' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(opened).toHaveLength(1);
+    } finally {
+      await desktop.close();
+    }
+    expect(await services.dispatch('runs.openExport', { runId: run.id, format: 'tfjs' })).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/download the export as a \.zip/) } });
   });
 
   it('still lets the desktop app name a folder', async () => {

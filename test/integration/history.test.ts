@@ -71,6 +71,17 @@ describe('run history and ad-hoc comparisons', () => {
     expect(value<RunSummary[]>(await services.dispatch('runs.list', { text: '%' }))).toEqual([]);
   });
 
+  it('finds runs by the name the history shows (computed, not stored), and lists checkpoint files', async () => {
+    // "built-in" is in no stored name, only in the generated one (shared/run-names.ts).
+    expect(value<RunSummary[]>(await services.dispatch('runs.list', { text: 'built-in', datasetId: other.id })).map((r) => r.id)).toEqual(['r-other']);
+    expect(value<RunSummary[]>(await services.dispatch('runs.list', { text: 'nothing is called this' }))).toEqual([]);
+    const files = value<{ files: Array<{ name: string; bytes: number; resumePoint: boolean }>; totalBytes: number }>(await services.dispatch('runs.checkpoints', { id: 'r-c2' }));
+    expect(files.files.map((f) => [f.name, f.bytes, f.resumePoint])).toEqual([['weights.bin', 64, true]]);
+    expect(files.totalBytes).toBe(64);
+    const missing = await services.dispatch('runs.checkpoints', { id: 'r-nope' });
+    expect(missing.ok).toBe(false);
+  });
+
   it('renames and tags a run; tags filter exactly and are found by text search', async () => {
     const updated = value<RunSummary>(await services.dispatch('runs.update', { id: 'r-c2', name: 'my best run', tags: ['keep', ' paper ', 'keep'] }));
     expect(updated).toMatchObject({ name: 'my best run', tags: ['keep', 'paper'] });

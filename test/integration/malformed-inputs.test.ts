@@ -116,6 +116,7 @@ function checkOutcome(importer: Importer, c: CorpusCase, outcome: Outcome, path:
     // The codes the CLI maps to exit 2 (main/cli/index.ts).
     expect(['bad_input', 'not_found', 'invalid_request'], `${path}: ${error.code}: ${error.message}`).toContain(error.code);
     if (c.located) expect(error.location, `${path}: refusal without file:line:column: ${error.message}`).toBeDefined();
+    if (c.refusedAt) expect({ line: error.location?.line, column: error.location?.column }, `${path}: ${error.message}`).toEqual(c.refusedAt);
     if (error.location) {
       expect(error.location.line, `${path}: line`).toBeGreaterThanOrEqual(1);
       expect(error.location.column, `${path}: column`).toBeGreaterThanOrEqual(1);

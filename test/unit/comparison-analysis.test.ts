@@ -212,11 +212,15 @@ describe('FLOPs estimate', () => {
 
 describe('computeMatched', () => {
   it('puts each evaluation at its cumulative seconds and FLOPs and averages seeds per step', () => {
+    const cost = { cpuMsPerStep: null, concurrentTrainers: null };
     const r = computeMatched([
-      { arm: 'baseline', seed: 1, flopsPerStep: 100, msPerStep: 50, evaluations: [{ step: 10, value: 0.6, trainingMs: 2000 }, { step: 20, value: 0.7, trainingMs: 4000 }] },
-      { arm: 'baseline', seed: 2, flopsPerStep: 100, msPerStep: 50, evaluations: [{ step: 10, value: 0.8, trainingMs: 3000 }, { step: 20, value: 0.9, trainingMs: null }] },
-      { arm: 'comparative', seed: 1, flopsPerStep: 300, msPerStep: null, evaluations: [{ step: 10, value: 0.9, trainingMs: null }] },
+      { arm: 'baseline', seed: 1, flopsPerStep: 100, msPerStep: 50, selectedStep: 20, ...cost, evaluations: [{ step: 10, value: 0.6, trainingMs: 2000 }, { step: 20, value: 0.7, trainingMs: 4000 }] },
+      { arm: 'baseline', seed: 2, flopsPerStep: 100, msPerStep: 50, selectedStep: 10, ...cost, evaluations: [{ step: 10, value: 0.8, trainingMs: 3000 }, { step: 20, value: 0.9, trainingMs: null }] },
+      { arm: 'comparative', seed: 1, flopsPerStep: 300, msPerStep: null, selectedStep: null, ...cost, evaluations: [{ step: 10, value: 0.9, trainingMs: null }] },
     ]);
+    // The selected checkpoint is the best step, not the last evaluation: seed 2 selected step 10.
+    expect(r.runs.map((run) => run.selected?.step ?? null)).toEqual([20, 10, null]);
+    expect(r.runs[1].selected).toEqual({ step: 10, seconds: 3, flops: 1000, value: 0.8 });
     expect(r.runs[1].points).toEqual([
       { step: 10, seconds: 3, flops: 1000, value: 0.8 },
       { step: 20, seconds: 1, flops: 2000, value: 0.9 }, // no stored time: 20 steps x 50 ms

@@ -5,6 +5,8 @@ import type { ColumnMapping, DatasetInspection, DatasetTask, ImportOptions, Vali
 import { isSingleLabelTask } from '../../../shared/tasks';
 import type { ParsedDataset, SkippedRow } from './index';
 import { buildReport, type ReportRow } from './report';
+import { mergeHtmlFindings } from './html';
+import { MAX_LISTED_SKIPPED } from './source-text';
 import { heldOutSplit, labelCounts, type SplitShares } from './split';
 
 export type StoredSplit = 'train' | 'validation' | 'test';
@@ -111,7 +113,11 @@ export function assemble(
       validation: rows.filter((r) => r.split === 'validation').length,
       test: rows.filter((r) => r.split === 'test').length,
     },
-    report: buildReport(reportRows, first.task, options.maxLength ?? DEFAULT_MAX_LENGTH, skipped),
+    report: buildReport(reportRows, first.task, options.maxLength ?? DEFAULT_MAX_LENGTH, {
+      skipped: skipped.slice(0, MAX_LISTED_SKIPPED),
+      skippedCount: parts.reduce((sum, { parsed }) => sum + (parsed.skippedCount ?? 0), 0),
+      html: mergeHtmlFindings(parts.map(({ parsed }) => parsed.html)),
+    }),
   };
   if (first.encoding) assembled.encoding = first.encoding;
   return assembled;

@@ -4,6 +4,7 @@
 // over char codes. Rules match the in-memory path: "" escapes a quote inside a quoted field, CRLF
 // and lone CR count as one line break, blank lines are skipped.
 import { AppError } from '../../../shared/errors';
+import { unterminatedAcrossLines } from './parse-delimited';
 
 export interface StreamRecord {
   cells: string[];
@@ -93,7 +94,7 @@ export class CsvTokenizer {
           const q = s.indexOf('"', j);
           if (q === -1) {
             if (!final) break outer; // wait for more text
-            throw this.error(fieldStartLine, fieldStartCol, 'unterminated quoted field: this opening quote has no closing quote, so the rest of the file would be read as one field');
+            throw this.error(fieldStartLine, fieldStartCol, 'unterminated quoted field opened here: this opening quote has no closing quote, so the rest of the file would be read as one field');
           }
           // Count the line breaks inside the quoted part, for later positions. The next-break
           // offsets are cached across fields: searching afresh from every quote rescanned the
@@ -126,6 +127,8 @@ export class CsvTokenizer {
         }
         c = i < n ? s.charCodeAt(i) : -1;
         if (c !== d && c !== LF && c !== CR && c !== -1) {
+          // Opened on an earlier line: the missing closing quote is there (see parse-delimited.ts).
+          if (line > fieldStartLine) throw this.error(fieldStartLine, fieldStartCol, unterminatedAcrossLines({ line, column: i - lineStart }));
           throw this.error(line, i - lineStart, 'malformed quoted field: this quote ends the quoted field but is not followed by a delimiter or the end of the line; quote the whole field and double any quotes inside it ("")');
         }
         // Inside quotes CRLF stays a single newline, as on the in-memory path.

@@ -93,17 +93,27 @@ export function extractRows(source: SourceText, table: RawTable, choice: ColumnC
 /** One record as a row, or undefined when it was skipped (a problem without skipBadRows throws). */
 export function extractRecord(source: SourceText, record: RawRecord, choice: ColumnChoice, task: DatasetTask): ParsedRow | undefined {
   const { textColumn, labelColumn, textPairColumn } = choice;
-  // Text is kept exactly as written; labels are normalised (per dataset, by the caller).
-  const text = readRequired(source, record, textColumn, 'text');
+  // Text is kept exactly as written (unless the person asked to strip HTML); labels are normalised (per dataset, by the caller).
+  const text = readText(source, record, textColumn, 'text');
   if (text === undefined) return undefined;
   let textPair: string | undefined;
   if (textPairColumn !== undefined) {
-    textPair = readRequired(source, record, textPairColumn, task === 'qa' ? 'context' : 'second text');
+    textPair = readText(source, record, textPairColumn, task === 'qa' ? 'context' : 'second text');
     if (textPair === undefined) return undefined;
   }
   const label = readLabel(source, record, labelColumn, task);
   if (label === undefined) return undefined;
   return textPair === undefined ? { text, label, line: record.line } : { text, label, line: record.line, textPair };
+}
+
+/** A required text, counted for HTML markup and stripped of it when asked. */
+function readText(source: SourceText, record: RawRecord, column: string, role: string): string | undefined {
+  const raw = readRequired(source, record, column, role);
+  // Inline fast path: most texts hold neither '<' nor '&'; a call per text made a streamed 1M-row parse ~15% slower.
+  if (raw === undefined || (raw.indexOf('<') === -1 && raw.indexOf('&') === -1)) return raw;
+  const text = source.html.review(raw, record, column);
+  if (text !== '') return text;
+  return reject(source, record.locate(column), `${role} in "${column}" is empty once its HTML tags are removed (--strip-html)`);
 }
 
 function readLabel(source: SourceText, record: RawRecord, column: string, task: DatasetTask): string | undefined {

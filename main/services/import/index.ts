@@ -13,10 +13,12 @@ import { parseJsonLines } from './parse-jsonl';
 import { parseParquet } from './parse-parquet';
 import type { RawTable } from './raw-table';
 import { SourceText, type SkippedRow } from './source-text';
+import type { HtmlFinding } from './html';
 
 export type { ParsedRow, DatasetTask } from './extract-rows';
 export type { DatasetFormat } from './detect-format';
 export type { SkippedRow } from './source-text';
+export type { HtmlFinding } from './html';
 export { stratifiedSplit, labelCounts, type SplitName } from './split';
 
 export interface ParsedDataset {
@@ -30,8 +32,12 @@ export interface ParsedDataset {
   delimiter?: string;
   encoding?: TextEncodingName;
   rows: ParsedRow[];
-  /** Rows left out under skipBadRows, each with file:line:column and why; empty otherwise. */
+  /** Rows left out under skipBadRows, each with file:line:column and why (the first MAX_LISTED_SKIPPED); empty otherwise. */
   skipped: SkippedRow[];
+  /** How many rows were left out, listed or not; absent when none were. */
+  skippedCount?: number;
+  /** HTML tags or entities found in the texts (and whether they were stripped); undefined when none. */
+  html?: HtmlFinding;
 }
 
 export interface ParseDatasetOptions extends RequestedColumns {
@@ -39,6 +45,8 @@ export interface ParseDatasetOptions extends RequestedColumns {
   task?: DatasetTask;
   /** Leave out (and list) rows with a problem of their own instead of refusing the whole file. */
   skipBadRows?: boolean;
+  /** Remove HTML tags and decode entities in the texts before they are stored (./html.ts). */
+  stripHtml?: boolean;
 }
 
 /** `fileName` picks the format by extension and names the file in error locations. */
@@ -47,7 +55,7 @@ export function parseDataset(fileName: string, content: string | Uint8Array, opt
     new SourceText(fileName, '').fail(0, 'Parquet files are read asynchronously: use parseDatasetAsync');
   }
   const decoded = typeof content === 'string' ? { text: content, encoding: undefined } : decodeBytes(content, fileName);
-  const source = new SourceText(fileName, decoded.text, options.skipBadRows);
+  const source = new SourceText(fileName, decoded.text, options);
   if (source.text.trim() === '') source.fail(0, 'file is empty');
 
   const { format, delimiter } = detectFormat(source);
@@ -68,7 +76,7 @@ export function parseDataset(fileName: string, content: string | Uint8Array, opt
 /** Every format, Parquet included (its reader is asynchronous). */
 export async function parseDatasetAsync(fileName: string, content: Uint8Array, options: ParseDatasetOptions = {}): Promise<ParsedDataset> {
   if (!isParquet(fileName, content)) return parseDataset(fileName, content, options);
-  const source = new SourceText(fileName, '', options.skipBadRows);
+  const source = new SourceText(fileName, '', options);
   if (content.length === 0) source.fail(0, 'file is empty');
   return finish(source, await parseParquet(source, content), 'parquet', options);
 }
@@ -83,5 +91,9 @@ function finish(source: SourceText, table: RawTable, format: DatasetFormat, opti
   const rows = extractRows(source, table, choice, task);
   // Parsing finds some problems before others; the person reads them best in file order.
   const skipped = [...source.skipped].sort((a, b) => a.line - b.line || a.column - b.column);
-  return { format, columns: table.columns, ...choice, task, rows, skipped };
+  const parsed: ParsedDataset = { format, columns: table.columns, ...choice, task, rows, skipped };
+  if (source.skippedCount > 0) parsed.skippedCount = source.skippedCount;
+  const html = source.html.finding();
+  if (html) parsed.html = html;
+  return parsed;
 }

@@ -119,16 +119,24 @@ function failOnParseError(source: SourceText, error: Papa.ParseError, rowStart: 
   // For quote errors papaparse's index is the character just after the field's opening quote.
   const afterOpeningQuote = error.index ?? rowStart + 1;
   if (error.code === 'MissingQuotes') {
-    source.fail(afterOpeningQuote - 1, 'unterminated quoted field: this opening quote has no closing quote, so the rest of the file would be read as one field');
+    source.fail(afterOpeningQuote - 1, 'unterminated quoted field opened here: this opening quote has no closing quote, so the rest of the file would be read as one field');
   }
   if (error.code === 'InvalidQuotes') {
     const hint = delimiter === '\t' ? ' (in TSV, a field that starts with a quote is read as a quoted field)' : '';
-    source.fail(
-      strayQuoteOffset(source.text, afterOpeningQuote),
-      `malformed quoted field: this quote ends the quoted field but is not followed by a delimiter or the end of the line; quote the whole field and double any quotes inside it ("")${hint}`,
-    );
+    const stray = strayQuoteOffset(source.text, afterOpeningQuote);
+    const opened = source.position(afterOpeningQuote - 1);
+    const ended = source.position(stray);
+    // A quoted field that ran over line breaks into a quote further down almost always lacks its
+    // closing quote where it opened: that line is the one to fix, so it is the one reported.
+    if (ended.line > opened.line) source.failAt(opened, unterminatedAcrossLines(ended));
+    source.failAt(ended, `malformed quoted field: this quote ends the quoted field but is not followed by a delimiter or the end of the line; quote the whole field and double any quotes inside it ("")${hint}`);
   }
   source.fail(rowStart, `cannot parse row: ${error.message}`);
+}
+
+/** The message for a quoted field opened at one line and ended by a stray quote on a later one. */
+export function unterminatedAcrossLines(ended: { line: number; column: number }): string {
+  return `unterminated quoted field opened here: it runs over the following lines up to the quote at line ${ended.line} column ${ended.column}, which is not followed by a delimiter or the end of the line; a closing quote is probably missing on this line`;
 }
 
 /** The first quote after an opening quote that is not one of a doubled (escaped) pair. */

@@ -8,10 +8,14 @@ import type { SourceText } from './source-text';
 
 export type JsonShape = 'json' | 'squad';
 
+const JSON_SYNTAX_NOT_SKIPPABLE = ' (skip bad rows cannot skip past this: a JSON document is read as one value, so a syntax error breaks all of it; fix it here, or save the data as JSON Lines, where each line stands alone)';
+
 export function parseJsonDocument(source: SourceText): { table: RawTable; shape: JsonShape } {
   const text = source.text;
   // parseJsonLine reports a syntax error at its place; offset 0 because the "line" is the file.
-  const document = parseJsonLine(source, text, 0, '');
+  // Under "skip bad rows" only records with unusable values can be left out: a syntax error breaks
+  // the whole document, so the refusal says why the option did not help.
+  const document = parseJsonLine(source, text, 0, source.skipBadRows ? JSON_SYNTAX_NOT_SKIPPABLE : '');
   if (Array.isArray(document)) return { table: arrayTable(source, document, text.indexOf('[')), shape: 'json' };
   if (typeof document !== 'object' || document === null) {
     source.fail(text.search(/\S/), 'a JSON dataset must be an array of objects, an object holding one, or JSON Lines');

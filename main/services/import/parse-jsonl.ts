@@ -1,5 +1,6 @@
 // JSON Lines: one JSON object per line, each parsed by JSON.parse so the rules are the standard's.
 // Lines holding only whitespace are not records and are skipped; anything else must be an object.
+import { AppError } from '../../../shared/errors';
 import { parseJsonExact } from './json-integers';
 import type { RawRecord, RawTable } from './raw-table';
 import type { SourceText, TextPosition } from './source-text';
@@ -16,11 +17,12 @@ export function parseJsonLines(source: SourceText, hint = ''): RawTable {
     lineStart += lineText.length + 1;
     if (lineText.trim() === '') continue;
 
-    const value = parseJsonLine(source, lineText, offset, hint);
+    const value = parseSkippableLine(source, lineText, offset, hint);
+    if (value === SKIPPED) continue;
     const valueStart = offset + (lineText.length - lineText.trimStart().length);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-      source.fail(valueStart, `each line must be a JSON object like {"text": ..., "label": ...}, found ${found}${hint}`);
+      if (source.reject(source.position(valueStart), `each line must be a JSON object like {"text": ..., "label": ...}, found ${found}${hint}`)) continue;
     }
     const object = value as Record<string, unknown>;
     firstRecordStart ??= source.position(valueStart);
@@ -44,6 +46,20 @@ export function parseJsonLines(source: SourceText, hint = ''): RawTable {
     columnsPosition: firstRecordStart,
     locateColumn: (column): TextPosition => (records.find((record) => record.get(column) !== undefined) ?? records[0]).locate(column),
   };
+}
+
+const SKIPPED = Symbol('skipped line');
+
+/** One line's value; under "skip bad rows" a line that is not JSON is listed and SKIPPED (each line stands alone). */
+function parseSkippableLine(source: SourceText, lineText: string, offset: number, hint: string): unknown {
+  if (!source.skipBadRows) return parseJsonLine(source, lineText, offset, hint);
+  try {
+    return parseJsonLine(source, lineText, offset, hint);
+  } catch (error) {
+    if (!(error instanceof AppError) || !error.location) throw error;
+    source.reject(error.location, error.message);
+    return SKIPPED;
+  }
 }
 
 export function parseJsonLine(source: SourceText, lineText: string, lineOffset: number, hint: string): unknown {

@@ -5,6 +5,7 @@ import type { SourceLocation } from '../../../shared/errors';
 import type { DatasetTask, ValidationIssue, ValidationReport } from '../../../shared/dataset-report';
 import { isSingleLabelTask } from '../../../shared/tasks';
 import type { SkippedRow } from './source-text';
+import { htmlMessage, type HtmlFinding } from './html';
 
 export interface ReportRow {
   text: string;
@@ -20,7 +21,15 @@ const MAX_LOCATIONS = 20;
 const NEAR_DUPLICATE_ROW_LIMIT = 200_000;
 const NEAR_DUPLICATE_JACCARD = 0.8;
 
-export function buildReport(rows: ReportRow[], task: DatasetTask, maxLength: number, skipped: SkippedRow[]): ValidationReport {
+/** What reading the files noted besides the rows: the rows skipped (listed and counted) and HTML markup. */
+export interface ReadingNotes {
+  skipped: SkippedRow[];
+  skippedCount: number;
+  html?: HtmlFinding;
+}
+
+export function buildReport(rows: ReportRow[], task: DatasetTask, maxLength: number, notes: ReadingNotes): ValidationReport {
+  const { skipped, skippedCount } = notes;
   const issues: ValidationIssue[] = [];
   const add = (severity: ValidationIssue['severity'], kind: ValidationIssue['kind'], message: string, concerned: ReportRow[] | SourceLocation[]) => {
     if (concerned.length === 0) return;
@@ -28,14 +37,25 @@ export function buildReport(rows: ReportRow[], task: DatasetTask, maxLength: num
     issues.push({ severity, kind, message, count: concerned.length, locations });
   };
 
-  add('warning', 'skipped_rows', `${skipped.length} row(s) were skipped and not imported`, skipped.map(({ file, line, column }) => ({ file, line, column })));
+  issues.push(...readingIssues(notes));
   checkDuplicates(rows, task, add);
   checkLeakage(rows, add);
   if (isSingleLabelTask(task)) checkLabels(rows, add);
   const lengths = lengthStats(rows, maxLength);
   add('warning', 'too_long', `${lengths.overMaxLength} text(s) are longer than the model's maximum of ${maxLength} tokens (counted as words, which underestimates tokens) and will be cut`, rows.filter((r) => wordCount(r) > maxLength));
   add('info', 'short_texts', 'texts of one or two words give the model little to learn from', rows.filter((r) => wordCount(r) <= 2));
-  return { rows: rows.length, issues, lengths, skipped };
+  return { rows: rows.length, issues, lengths, skipped, skippedCount };
+}
+
+/** The findings about skipped rows and HTML markup, shared with the streamed report (stream-store.ts). */
+export function readingIssues({ skipped, skippedCount, html }: ReadingNotes): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (skippedCount > 0) {
+    const locations = skipped.slice(0, MAX_LOCATIONS).map(({ file, line, column }) => ({ file, line, column }));
+    issues.push({ severity: 'warning', kind: 'skipped_rows', message: `${skippedCount} row(s) were skipped and not imported`, count: skippedCount, locations });
+  }
+  if (html) issues.push({ severity: html.stripped ? 'info' : 'warning', kind: 'html_markup', message: htmlMessage(html), count: html.rows, locations: html.locations });
+  return issues;
 }
 
 type Add = (severity: ValidationIssue['severity'], kind: ValidationIssue['kind'], message: string, concerned: ReportRow[]) => void;

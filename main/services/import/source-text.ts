@@ -1,6 +1,7 @@
 // The dataset text after the clean-up every format shares, plus the means to turn a character
 // offset into the 1-based line:column a person's editor understands.
 import { AppError } from '../../../shared/errors';
+import { HtmlTally } from './html';
 
 export interface TextPosition {
   line: number;
@@ -15,18 +16,37 @@ export interface SkippedRow {
   reason: string;
 }
 
+/** How rows are read: what the person chose on the import (shared/dataset-report.ts ImportOptions). */
+export interface RowOptions {
+  skipBadRows?: boolean;
+  stripHtml?: boolean;
+}
+
+/**
+ * Skipped rows listed one by one, at most: a file of a million bad rows would otherwise keep (and
+ * store in its report, and send to the page) a million reasons. The count stays exact.
+ */
+export const MAX_LISTED_SKIPPED = 1000;
+
 export class SourceText {
   readonly text: string;
   private readonly lineStarts: number[];
-  /** Filled only when skipping: without it the first bad row stops the import. */
+  readonly skipBadRows: boolean;
+  /** Filled only when skipping (the first MAX_LISTED_SKIPPED): without it the first bad row stops the import. */
   readonly skipped: SkippedRow[] = [];
+  /** Every skipped row, listed or not. */
+  skippedCount = 0;
+  /** HTML markup in the texts: counted always, removed under stripHtml (./html.ts). */
+  readonly html: HtmlTally;
 
   /** Strips a UTF-8 BOM and rewrites CRLF / lone CR as LF, refusing binary content. */
   constructor(
     readonly fileName: string,
     content: string,
-    readonly skipBadRows = false,
+    options: RowOptions = {},
   ) {
+    this.skipBadRows = options.skipBadRows ?? false;
+    this.html = new HtmlTally(fileName, options.stripHtml ?? false);
     // Dropping the BOM before counting columns matches editors, which never show it.
     const withoutBom = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
     // Line breaks become one character, so line numbers match what editors show for any mix of
@@ -61,7 +81,8 @@ export class SourceText {
   /** A problem confined to one row: recorded and true (drop the row) when skipping, else thrown. */
   reject(position: TextPosition, message: string): true {
     if (!this.skipBadRows) this.failAt(position, message);
-    this.skipped.push({ file: this.fileName, ...position, reason: message });
+    this.skippedCount++;
+    if (this.skipped.length < MAX_LISTED_SKIPPED) this.skipped.push({ file: this.fileName, ...position, reason: message });
     return true;
   }
 

@@ -16,6 +16,7 @@ import { extractRecord, inferTask, refuseNonFiniteNumericLabels, type ParsedRow 
 import { cleanLabel } from './labels';
 import type { RawRecord, RawTable } from './raw-table';
 import { SourceText } from './source-text';
+import type { HtmlFinding } from './html';
 
 /** Records looked at before the columns and task are decided (the in-memory path sees them all). */
 const SAMPLE_RECORDS = 1000;
@@ -30,6 +31,7 @@ export interface StreamProgress {
 export interface StreamOptions extends RequestedColumns {
   task?: DatasetTask;
   skipBadRows?: boolean;
+  stripHtml?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: StreamProgress) => void;
   /** Rows per onRows call. */
@@ -45,6 +47,8 @@ export interface StreamResult {
   rows: number;
   bytes: number;
   skipped: SourceText['skipped'];
+  skippedCount: number;
+  html?: HtmlFinding;
 }
 
 /** A record held back while the columns are being decided; JSON Lines records keep their object. */
@@ -60,7 +64,7 @@ interface PendingRecord extends StreamRecord {
 export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow[]) => void, options: StreamOptions = {}): Promise<StreamResult> {
   const jsonl = /\.(jsonl|ndjson)$/i.test(path);
   const totalBytes = statSync(path).size;
-  const source = new SourceText(path, '', options.skipBadRows);
+  const source = new SourceText(path, '', options);
   if (totalBytes === 0) source.fail(0, 'file is empty');
   // Small batches die young: 10k-row batches outlived scavenges and were copied (measured ~10% slower).
   const batchSize = options.batchSize ?? 2_000;
@@ -109,7 +113,15 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
   };
 
   const handleLine = (lineText: string, line: number) => {
-    const object = parseStreamedLine(path, lineText, line);
+    let object: Record<string, unknown>;
+    try {
+      object = parseStreamedLine(path, lineText, line);
+    } catch (error) {
+      // Each line stands alone, so under "skip bad rows" a line that is not a JSON object is listed and left out.
+      if (!(error instanceof AppError) || !error.location) throw error;
+      source.reject(error.location, error.message);
+      return;
+    }
     if (!setup) {
       pending.push({ cells: [], line, object, lineText });
       if (pending.length >= SAMPLE_RECORDS) decide();
@@ -222,7 +234,7 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
   flush();
   if (rows === 0) source.failAt({ line: jsonl ? header!.line : header!.line + 1, column: 1 }, jsonl ? 'no usable rows: every row was skipped (see the list of skipped rows)' : 'file has a header row but no usable data rows');
   options.onProgress?.({ bytes, totalBytes, rows });
-  return { columns: columns!, choice: setup!.choice, task: setup!.task, delimiter, encoding: decoder?.encoding ?? 'utf-8', rows, bytes, skipped: source.skipped };
+  return { columns: columns!, choice: setup!.choice, task: setup!.task, delimiter, encoding: decoder?.encoding ?? 'utf-8', rows, bytes, skipped: inFileOrder(source.skipped), skippedCount: source.skippedCount, html: source.html.finding() };
 }
 
 const NUL_MESSAGE = 'file contains NUL bytes: this looks like a binary file (e.g. a spreadsheet), not CSV, TSV or JSON Lines text';
@@ -310,4 +322,9 @@ class StreamRawRecord implements RawRecord {
     if (this.object) return { line: this.line, column: (locateKeyValue(this.lineText, column, 0) ?? this.lineText.length - this.lineText.trimStart().length) + 1 };
     return { line: this.line, column: 1 };
   }
+}
+
+/** Ragged rows are found while the columns are still being decided, empty fields after: the person reads them best in file order. */
+function inFileOrder(skipped: SourceText['skipped']): SourceText['skipped'] {
+  return [...skipped].sort((a, b) => a.line - b.line || a.column - b.column);
 }

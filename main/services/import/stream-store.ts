@@ -10,6 +10,7 @@ import type { DatasetsRepo, StoredRow } from '../../db/datasets-repo';
 import { DEFAULT_MAX_LENGTH } from './assemble';
 import { heldOutSplit, labelCounts, type SplitShares } from './split';
 import { streamDelimitedFile, type StreamProgress } from './stream-file';
+import { readingIssues, type ReadingNotes } from './report';
 
 export interface StreamImportOptions extends ImportOptions {
   signal?: AbortSignal;
@@ -78,7 +79,7 @@ export async function importStreamed(
       const only = Object.keys(counts)[0];
       throw new AppError('bad_input', `every row has the same label "${only}": a classifier needs at least two different labels`, { file: path, line: 1, column: 1 });
     }
-    const report = streamReport(path, stored, splits, hashes, lines, lengths, counts, options.maxLength ?? DEFAULT_MAX_LENGTH, result.skipped);
+    const report = streamReport(path, stored, splits, hashes, lines, lengths, counts, options.maxLength ?? DEFAULT_MAX_LENGTH, result);
     const final: DatasetSummary = {
       ...summary,
       rows: stored,
@@ -158,8 +159,9 @@ function streamReport(
   lengths: Column<Uint32Array>,
   counts: Record<string, number>,
   maxLength: number,
-  skipped: ValidationReport['skipped'],
+  notes: ReadingNotes,
 ): ValidationReport {
+  const { skipped, skippedCount } = notes;
   const issues: ValidationIssue[] = [];
   const at = (indices: number[]) => indices.slice(0, 20).map((i) => ({ file, line: lines.get(i), column: 1 }));
   // Equal hashes are duplicates, and across splits leakage. A native sort of the hashes finds the
@@ -185,7 +187,7 @@ function streamReport(
     if (!splitsSeen.has(splits[i]) || firstSplit.get(h) !== splits[i]) leaked.push(i);
     splitsSeen.add(splits[i]);
   }
-  if (skipped.length > 0) issues.push({ severity: 'warning', kind: 'skipped_rows', message: `${skipped.length} row(s) were skipped and not imported`, count: skipped.length, locations: skipped.slice(0, 20).map(({ file: f, line, column }) => ({ file: f, line, column })) });
+  issues.push(...readingIssues(notes));
   if (duplicates.length > 0) issues.push({ severity: 'warning', kind: 'duplicates', message: 'rows repeat an earlier text', count: duplicates.length, locations: at(duplicates) });
   if (leaked.length > 0) issues.push({ severity: 'error', kind: 'leakage_exact', message: 'the same text is in train and validation', count: leaked.length, locations: at(leaked) });
   const sizes = Object.entries(counts).sort((a, b) => b[1] - a[1]);
@@ -202,7 +204,7 @@ function streamReport(
   const histogram = new Array<number>(9).fill(0);
   for (const n of sorted) histogram[Math.min(8, Math.floor(n / width))]++;
   const q = (p: number) => (rows === 0 ? 0 : sorted[Math.min(rows - 1, Math.floor(p * rows))]);
-  return { rows, issues, skipped, lengths: { unit: 'words', min: q(0), median: q(0.5), p95: q(0.95), max: rows ? sorted[rows - 1] : 0, maxLength, overMaxLength: overCount, histogram } };
+  return { rows, issues, skipped, skippedCount, lengths: { unit: 'words', min: q(0), median: q(0.5), p95: q(0.95), max: rows ? sorted[rows - 1] : 0, maxLength, overMaxLength: overCount, histogram } };
 }
 
 function lowerBound(sorted: Uint32Array, value: number): number {

@@ -4,7 +4,8 @@
 // errors) is escaped with esc().
 import type { ComparisonStats, ComparisonTableRow, LossKind, RunConfig } from '../../../shared/schemas';
 import { metricLabel } from '../../../shared/metric-labels';
-import { EVIDENCE_WORDS, evidenceOf, metricIsFraction, isMilliseconds } from '../../../shared/verdict';
+import { evidenceOf, evidenceWord, metricIsFraction, isMilliseconds } from '../../../shared/verdict';
+import { formatFlops, isFlopsMetric } from '../../../shared/flops';
 import { BAND_LABEL, type MeanBandCurve } from '../../../shared/comparison-analysis';
 import { analysisKindOf, CURVE_METRICS, headlineCheckpointText, headlineSplitText, LIVE_TEXT, TRAJECTORY_TEXT, UTILITY_TEXT } from '../../../shared/comparison-views';
 import { MIN_BOOTSTRAP_SEEDS } from '../../../shared/paired-stats';
@@ -32,6 +33,7 @@ dl.config div { display: flex; justify-content: space-between; gap: .5rem; borde
 function fmt(metric: string, v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   if (isMilliseconds(metric)) return v.toFixed(1);
+  if (isFlopsMetric(metric)) return formatFlops(v);
   return v.toFixed(4);
 }
 
@@ -52,8 +54,9 @@ function armName(data: ReportData, arm: LossKind): string {
 function deltaCell(r: ComparisonTableRow): string {
   const evidence = r.evidence ?? evidenceOf(r.metric, r.stats, r.meanDifference);
   const cls = evidence === 'better' || evidence === 'worse' ? evidence : 'muted';
-  const word = r.meanDifference === null ? '' : ` <span class="evidence">${esc(EVIDENCE_WORDS[evidence])}</span>`;
-  return `<td class="${cls}" data-evidence="${evidence}">${fmtDiff(r.metric, r.meanDifference)}${word}</td>`;
+  const word = r.meanDifference === null ? '' : ` <span class="evidence">${esc(evidenceWord(r.metric, evidence))}</span>`;
+  const why = r.evidenceNote ? ` title="${esc(r.evidenceNote)}"` : '';
+  return `<td class="${cls}" data-evidence="${evidence}"${why}>${fmtDiff(r.metric, r.meanDifference)}${word}</td>`;
 }
 
 function resultsTable(data: ReportData): string {

@@ -2,7 +2,8 @@
 // a view that does not fit keeps its tab and says why. The analysis (one `comparisons.analysis`
 // request) is fetched when a view that needs it opens, whenever a run changes state, and every
 // few seconds while the comparison trains (its curves grow with each evaluation).
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { TabList } from '../TabList';
 import { comparisonViews, type ComparisonViewId } from '../../../shared/comparison-views';
 import type { LossKind, RunSummary } from '../../../shared/schemas';
 import type { DatasetTask } from '../../../shared/tasks';
@@ -86,16 +87,6 @@ export function ComparisonTabs({ comparisonId, view: chosen, onView, overview, r
   }, [analysisTask]);
 
   // Arrow keys move between tabs, as the WAI-ARIA tabs pattern expects.
-  const onKeyDown = (event: KeyboardEvent) => {
-    const index = plans.findIndex((v) => v.id === view);
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0) return;
-    event.preventDefault();
-    const next = plans[(index + step + plans.length) % plans.length];
-    onView(next.id);
-    document.getElementById(`comparison-tab-${next.id}`)?.focus();
-  };
-
   const a = analysis.data;
   const body = (() => {
     if (view === 'overview') return overview;
@@ -138,26 +129,16 @@ export function ComparisonTabs({ comparisonId, view: chosen, onView, overview, r
 
   return (
     <>
-      <div className="tabs comparison-tabs" role="tablist" aria-label="Comparison views" onKeyDown={onKeyDown}>
-        {plans.map((v) => (
-          <button
-            key={v.id}
-            id={`comparison-tab-${v.id}`}
-            type="button"
-            role="tab"
-            aria-selected={v.id === view}
-            aria-controls="comparison-view-panel"
-            tabIndex={v.id === view ? 0 : -1}
-            className={`tab${v.id === view ? ' is-active' : ''}`}
-            onClick={() => onView(v.id)}
-            data-testid={`view-tab-${v.id}`}
-            data-not-applicable={v.notApplicable ? 'true' : undefined}
-            title={v.notApplicable ? `Does not apply to this dataset: ${v.notApplicable}` : undefined}
-          >
-            {v.label}
-          </button>
-        ))}
-      </div>
+      <TabList
+        tabs={plans}
+        selected={view}
+        onSelect={(id) => onView(id as typeof view)}
+        idPrefix="comparison-tab"
+        panelId="comparison-view-panel"
+        testIdPrefix="view-tab"
+        className="comparison-tabs"
+        label="Comparison views"
+      />
       <div id="comparison-view-panel" role="tabpanel" aria-labelledby={`comparison-tab-${view}`} data-view={view}>
         {body}
       </div>

@@ -1,6 +1,7 @@
-// One comparison in the history: its link, and inline rename / delete (after a confirmation that
-// says what happens to its runs: a seeded comparison's runs stay as single runs unless chosen).
-import { useState, type FormEvent } from 'react';
+// One comparison in the history: its link (named by what differs, shared/run-names.ts), a toggle
+// that shows its runs underneath, and inline rename / delete (after a confirmation that says what
+// happens to its runs: a seeded comparison's runs stay as single runs unless chosen).
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { AppErrorValue } from '../../../shared/errors';
 import type { ComparisonSummary } from '../../../shared/schemas';
 import { getApi } from '../../api';
@@ -12,12 +13,18 @@ import { ConfirmDialog } from './ConfirmDialog';
 
 interface ComparisonHistoryItemProps {
   comparison: ComparisonSummary;
+  /** Its display name: the person's name, or the generated one. */
+  title: string;
   datasetName: string | undefined;
   active: boolean;
   onChanged: () => void;
+  expanded: boolean;
+  onToggleExpanded: () => void;
+  /** Its runs, shown when expanded. */
+  children?: ReactNode;
 }
 
-export function ComparisonHistoryItem({ comparison, datasetName, active, onChanged }: ComparisonHistoryItemProps) {
+export function ComparisonHistoryItem({ comparison, title, datasetName, active, onChanged, expanded, onToggleExpanded, children }: ComparisonHistoryItemProps) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(comparison.name ?? '');
   const [confirming, setConfirming] = useState(false);
@@ -25,7 +32,6 @@ export function ComparisonHistoryItem({ comparison, datasetName, active, onChang
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppErrorValue | null>(null);
   const adhoc = comparison.kind === 'adhoc';
-  const title = comparison.name ?? datasetName ?? 'dataset';
 
   const rename = async (event: FormEvent) => {
     event.preventDefault();
@@ -48,10 +54,21 @@ export function ComparisonHistoryItem({ comparison, datasetName, active, onChang
   };
 
   return (
-    <li className="history-run" data-history-comparison-item={comparison.id}>
+    <li className="history-run history-group" data-history-comparison-item={comparison.id} data-expanded={expanded ? 'true' : 'false'}>
       <div className="history-run-row">
+        <button
+          type="button"
+          className="history-toggle"
+          aria-expanded={expanded}
+          aria-controls={`history-group-${comparison.id}`}
+          aria-label={`${expanded ? 'Hide' : 'Show'} the runs of ${title}`}
+          onClick={onToggleExpanded}
+          data-testid="comparison-expand"
+        >
+          <span aria-hidden="true">{expanded ? '▾' : '▸'}</span>
+        </button>
         <a href={routeHref({ view: 'comparison', id: comparison.id })} className={`history-item${active ? ' is-current' : ''}`} data-history-comparison={comparison.id}>
-          <span className="history-title" title={datasetName}>
+          <span className="history-title" title={`${title}${datasetName ? ` (dataset ${datasetName})` : ''}`} data-testid="comparison-name">
             {title}
           </span>
           <span className="history-meta">
@@ -70,7 +87,7 @@ export function ComparisonHistoryItem({ comparison, datasetName, active, onChang
       {editing && (
         <form className="history-edit" onSubmit={(e) => void rename(e)} onKeyDown={(e) => e.key === 'Escape' && setEditing(false)}>
           <label>
-            Name <span className="muted">(empty: the dataset's name)</span>
+            Name <span className="muted">(empty: named by its settings and date)</span>
             <input value={name} onChange={(e) => setName(e.target.value)} autoFocus maxLength={200} data-testid="comparison-rename-input" />
           </label>
           <div className="history-edit-actions">
@@ -86,6 +103,11 @@ export function ComparisonHistoryItem({ comparison, datasetName, active, onChang
           </div>
           <ErrorMessage error={error} onDismiss={() => setError(null)} />
         </form>
+      )}
+      {expanded && (
+        <ul className="history-group-runs" id={`history-group-${comparison.id}`} aria-label={`Runs of ${title}`}>
+          {children}
+        </ul>
       )}
       {confirming && (
         <ConfirmDialog

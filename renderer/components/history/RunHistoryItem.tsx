@@ -1,15 +1,20 @@
-// One run in the history: a checkbox for multi-select, the link to its view, its tags, and an
-// inline editor for its name and tags (Enter saves, Escape cancels).
+// One run in the history: a checkbox for multi-select, the link to its page, its status, headline
+// metric and tags, and an inline editor for its name and tags (Enter saves, Escape cancels).
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { AppErrorValue } from '../../../shared/errors';
 import type { RunSummary } from '../../../shared/schemas';
 import { getApi } from '../../api';
-import { routeHref, type Route } from '../../lib/route';
+import { formatMetric, metricLabel } from '../../lib/format';
+import { routeHref } from '../../lib/route';
 import { ErrorMessage } from '../ErrorMessage';
 import { StatusChip } from '../StatusChip';
 
 interface RunHistoryItemProps {
   run: RunSummary;
+  /** What the list shows: the full display name, or its role ("comparative · seed 2") under its comparison. */
+  label: string;
+  /** The full display name (tooltip, accessible names). */
+  fullName: string;
   current: boolean;
   selected: boolean;
   onToggle: (id: string) => void;
@@ -21,19 +26,25 @@ export function parseTags(text: string): string[] {
   return [...new Set(text.split(',').map((t) => t.trim()).filter(Boolean))];
 }
 
-function runRoute(run: RunSummary): Route {
-  return run.comparisonId ? { view: 'comparison', id: run.comparisonId } : { view: 'run', id: run.id };
+/** The number a run is judged by: its selection metric where it was measured, else accuracy. */
+export function headlineMetric(run: RunSummary): { name: string; value: number } | null {
+  for (const name of [run.config.selectionMetric, 'accuracy', 'pearson']) {
+    const value = run.finalMetrics[name];
+    if (value !== undefined) return { name, value };
+  }
+  return null;
 }
 
-export function RunHistoryItem({ run, current, selected, onToggle, onChanged }: RunHistoryItemProps) {
+export function RunHistoryItem({ run, label, fullName, current, selected, onToggle, onChanged }: RunHistoryItemProps) {
   const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(run.name);
+  const [name, setName] = useState(fullName);
   const [tags, setTags] = useState((run.tags ?? []).join(', '));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<AppErrorValue | null>(null);
+  const metric = headlineMetric(run);
 
   const startEditing = () => {
-    setName(run.name);
+    setName(fullName);
     setTags((run.tags ?? []).join(', '));
     setError(null);
     setEditing(true);
@@ -42,7 +53,9 @@ export function RunHistoryItem({ run, current, selected, onToggle, onChanged }: 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setSaving(true);
-    const result = await getApi().invoke('runs.update', { id: run.id, name, tags: parseTags(tags) });
+    // An unchanged name is not sent: saving tags must not freeze the generated name into a rename.
+    const renamed = name.trim() !== fullName.trim();
+    const result = await getApi().invoke('runs.update', { id: run.id, ...(renamed ? { name } : {}), tags: parseTags(tags) });
     setSaving(false);
     if (!result.ok) return setError(result.error);
     setEditing(false);
@@ -56,14 +69,19 @@ export function RunHistoryItem({ run, current, selected, onToggle, onChanged }: 
   return (
     <li className={`history-run${selected ? ' is-selected' : ''}`} data-history-run-item={run.id}>
       <div className="history-run-row">
-        <input type="checkbox" checked={selected} onChange={() => onToggle(run.id)} aria-label={`Select ${run.name}`} data-testid="history-select" />
-        <a href={routeHref(runRoute(run))} className={`history-item${current ? ' is-current' : ''}`} data-history-run={run.id}>
-          <span className="history-title" title={run.name}>
+        <input type="checkbox" checked={selected} onChange={() => onToggle(run.id)} aria-label={`Select ${fullName}`} data-testid="history-select" />
+        <a href={routeHref({ view: 'run', id: run.id })} className={`history-item${current ? ' is-current' : ''}`} data-history-run={run.id}>
+          <span className="history-title" title={fullName}>
             <span className={`arm-dot arm-${run.loss}`} aria-hidden="true" />
-            <span data-testid="history-run-name">{run.name}</span>
+            <span data-testid="history-run-name">{label}</span>
           </span>
           <span className="history-meta">
             <StatusChip status={run.status} />
+            {metric && (
+              <span className="muted" data-testid="history-run-metric">
+                {metricLabel(metric.name)} {formatMetric(metric.name, metric.value)}
+              </span>
+            )}
             {run.totalSteps > 0 && run.status !== 'completed' && <span className="muted">{Math.round((run.step / run.totalSteps) * 100)}%</span>}
             {(run.tags ?? []).map((tag) => (
               <span key={tag} className="tag-chip" data-testid="history-tag">
@@ -73,7 +91,7 @@ export function RunHistoryItem({ run, current, selected, onToggle, onChanged }: 
           </span>
         </a>
         {!editing && (
-          <button type="button" className="button small ghost" onClick={startEditing} aria-label={`Rename or tag ${run.name}`} data-testid="history-edit">
+          <button type="button" className="button small ghost" onClick={startEditing} aria-label={`Rename or tag ${fullName}`} data-testid="history-edit">
             Edit
           </button>
         )}

@@ -2,6 +2,7 @@
 // a confirmation that names every run that goes (and what goes with it).
 import { useState } from 'react';
 import type { AppErrorValue } from '../../../shared/errors';
+import type { HistoryNames } from '../../../shared/run-names';
 import type { ComparisonSummary, RunSummary } from '../../../shared/schemas';
 import { isActiveRunStatus } from '../../../shared/vocabulary';
 import { getApi } from '../../api';
@@ -10,12 +11,14 @@ import { ConfirmDialog } from './ConfirmDialog';
 
 interface SelectionActionsProps {
   selected: RunSummary[];
+  /** Display names (shared/run-names.ts): the dialog names every run the way the list does. */
+  names: HistoryNames;
   onClear: () => void;
   onCompared: (comparison: ComparisonSummary) => void;
   onDeleted: () => void;
 }
 
-export function SelectionActions({ selected, onClear, onCompared, onDeleted }: SelectionActionsProps) {
+export function SelectionActions({ selected, names, onClear, onCompared, onDeleted }: SelectionActionsProps) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppErrorValue | null>(null);
@@ -63,12 +66,20 @@ export function SelectionActions({ selected, onClear, onCompared, onDeleted }: S
         Clear
       </button>
       <ErrorMessage error={error} onDismiss={() => setError(null)} />
-      {confirming && <ConfirmDeleteDialog runs={selected} busy={busy} onConfirm={() => void remove()} onCancel={() => setConfirming(false)} />}
+      {confirming && <ConfirmDeleteDialog runs={selected} nameOf={(r) => names.run(r.id) ?? r.name} busy={busy} onConfirm={() => void remove()} onCancel={() => setConfirming(false)} />}
     </div>
   );
 }
 
-function ConfirmDeleteDialog({ runs, busy, onConfirm, onCancel }: { runs: RunSummary[]; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+interface ConfirmDeleteProps {
+  runs: RunSummary[];
+  nameOf: (run: RunSummary) => string;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+function ConfirmDeleteDialog({ runs, nameOf, busy, onConfirm, onCancel }: ConfirmDeleteProps) {
   const active = runs.filter((r) => isActiveRunStatus(r.status));
   const plural = runs.length === 1 ? '' : 's';
   return (
@@ -77,13 +88,13 @@ function ConfirmDeleteDialog({ runs, busy, onConfirm, onCancel }: { runs: RunSum
       <ul className="confirm-list">
         {runs.map((r) => (
           <li key={r.id}>
-            <strong>{r.name}</strong> <span className="muted">({r.id}, {r.status})</span>
+            <strong>{nameOf(r)}</strong> <span className="muted">({r.id}, {r.status})</span>
           </li>
         ))}
       </ul>
       {active.length > 0 && (
         <p className="notice">
-          {active.map((r) => r.name).join(', ')} {active.length === 1 ? 'is' : 'are'} still {active[0].status}: cancel {active.length === 1 ? 'it' : 'them'} first, or Comparo
+          {active.map(nameOf).join(', ')} {active.length === 1 ? 'is' : 'are'} still {active[0].status}: cancel {active.length === 1 ? 'it' : 'them'} first, or Comparo
           will refuse.
         </p>
       )}
