@@ -1,11 +1,11 @@
 // Time to draw a 2-run x 100k-point line chart in headless Chromium with uPlot (the library
-// renderer/components/LineChart.tsx wraps), for bench/index.ts. Needs Debian's Chromium at
-// /usr/bin/chromium (or CHROMIUM_PATH), driven by playwright-core as the end-to-end tests do.
-import { existsSync } from 'node:fs';
+// renderer/components/LineChart.tsx wraps), for bench/index.ts. Needs a Chromium-family browser,
+// found as the end-to-end tests find it (test/helpers/find-browser.ts), driven by playwright-core.
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { findThisBrowser, NO_BROWSER_HELP } from '../test/helpers/find-browser';
+
 const requireHere = createRequire(import.meta.url);
 
 // Runs in the page. A string, not a function: tsx's name-keeping helper (__name) would be
@@ -38,8 +38,9 @@ const PAGE_SCRIPT = `async (points, draws) => {
 
 /** Median ms from `new uPlot(...)` to the next painted frame, over `draws` fresh charts. */
 export async function chartDraw(points = 100_000, draws = 5): Promise<Record<string, unknown>> {
-  if (!existsSync(CHROMIUM_PATH)) return { available: false, reason: `no Chromium at ${CHROMIUM_PATH}` };
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true });
+  const browserPath = findThisBrowser();
+  if (!browserPath) return { available: false, reason: NO_BROWSER_HELP };
+  const browser = await chromium.launch({ executablePath: browserPath, headless: true });
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     await page.setContent('<!doctype html><html><body><div id="chart"></div></body></html>');

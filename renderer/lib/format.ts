@@ -19,6 +19,8 @@ export function formatMetric(metric: string, value: number | null | undefined): 
   if (metricIsFraction(metric)) return `${(value * 100).toFixed(1)}%`;
   if (isMilliseconds(metric)) return formatMilliseconds(value);
   if (isFlopsMetric(metric)) return formatFlops(value);
+  // A mean count of processes: one decimal says "1.7 at once" without false precision.
+  if (baseMetric(metric) === 'concurrent_trainers') return value.toFixed(1);
   return value.toFixed(3);
 }
 

@@ -1,6 +1,6 @@
 // End to end, as a person would do it: start browser mode as a real process, drop the embedded
 // IMDB file on the page, press "Fine-tune & compare", and wait for the comparison table.
-// Needs Chromium at /usr/bin/chromium (CI installs it); the test fails, not skips, without it,
+// Needs a Chromium-family browser (test/helpers/find-browser.ts; CI installs Debian's); the test fails, not skips, without it,
 // so a missing browser can never pass for a green run.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

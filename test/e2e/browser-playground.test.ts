@@ -1,8 +1,8 @@
 // End to end through the browser mode: a tiny comparison trained on the embedded spam/ham sample,
 // then the Playground as a person uses it: its default runs are the comparison's two arms, a typed
 // text gets a label and probability bars summing to 1 per run, and a small file comes back as a
-// downloaded CSV; then "Export model" on a finished run's view, downloaded as a zip. Needs Chromium at
-// /usr/bin/chromium (fails, not skips, without it).
+// downloaded CSV; then "Export model" on a finished run's view, downloaded as a zip. Needs
+// a Chromium-family browser (test/helpers/find-browser.ts; fails, not skips, without it).
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

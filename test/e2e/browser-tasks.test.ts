@@ -4,7 +4,7 @@
 // (shared/comparison-views.ts). Each view must render without a page error, say which split its
 // numbers are on (or why it does not apply), and give a non-blank screenshot under
 // test-results/screenshots/<task>-<view>.png. Then the Playground and "Export model" on the
-// regression and multi-label runs. Needs Chromium at /usr/bin/chromium (fails, not skips, without it).
+// regression and multi-label runs. Needs a Chromium-family browser (test/helpers/find-browser.ts; fails, not skips, without it).
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';

@@ -1,7 +1,7 @@
 // End to end: a finished 3-seed comparison, opened in headless Chromium through the browser mode,
 // every view of it in turn. Each view is checked for its content (headings, table rows, charts
 // with a drawn canvas) and saved as test-results/screenshots/<view>.png, which must not be blank.
-// Needs Chromium at /usr/bin/chromium; fails, not skips, without it (as browser-compare.test.ts).
+// Needs a Chromium-family browser (test/helpers/find-browser.ts); fails, not skips, without it.
 import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +85,12 @@ const checks: Record<(typeof VIEWS)[number], (page: Page) => Promise<void>> = {
     expect(await dropRow.textContent()).toBe('Beaten by a dropout copy');
     expect(await dropRow.getAttribute('title')).toBe(GLOSSARY['beaten by a dropout copy']);
     expect(await page.locator('[data-testid=comparison-table] th[title]', { hasText: 'Learned' }).getAttribute('title')).toBe(GLOSSARY['learned nothing']);
+    // The whole table, difference and reference columns included, fits a 1440 px window with 3 seeds per arm.
+    const overflow = await page.locator('[data-testid=comparison-table]').evaluate((table) => {
+      const box = table.parentElement as unknown as { scrollWidth: number; clientWidth: number };
+      return box.scrollWidth - box.clientWidth;
+    });
+    expect(overflow, 'comparison table scrolls sideways at 1440 px').toBeLessThanOrEqual(0);
     // Fair cost: FLOPs per step are listed but never judged, and the wall time of runs that shared the cores is not compared (CPU time is).
     const costEvidence = (metric: string) => page.locator(`[data-testid=comparison-table] tr[data-metric=${metric}] td[data-arm=difference]`).getAttribute('data-evidence');
     expect(await costEvidence('flops_per_step')).toBe('not_compared');

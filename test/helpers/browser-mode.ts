@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findThisBrowser, NO_BROWSER_HELP } from './find-browser';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+)/;
 const SERVER_START_MS = 90_000;
 const STOP_GRACE_MS = 10_000;
@@ -108,18 +108,25 @@ export class BrowserModeServer {
 }
 
 /**
- * Chromium and the built UI must be there: the tests fail, not skip, without Chromium, so a
- * missing browser can never pass for a green run. The UI is built when missing (npm test builds it first).
+ * A browser and the built UI must be there: the tests fail, not skip, without a browser, so a
+ * missing one can never pass for a green run. The UI is built when missing (npm test builds it first).
  */
 export function prepareBrowserTest(): void {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get install chromium (CI installs it).`);
+  browserPath();
   if (!existsSync(join(ROOT, 'out/renderer/index.html'))) {
     execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts'], { cwd: ROOT, stdio: 'inherit' });
   }
 }
 
+/** The browser the tests drive (test/helpers/find-browser.ts), or an error with the one line saying what to install. */
+function browserPath(): string {
+  const found = findThisBrowser();
+  if (!found) throw new Error(NO_BROWSER_HELP);
+  return found;
+}
+
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  return chromium.launch({ executablePath: browserPath(), args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 }
 
 /**
