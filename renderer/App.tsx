@@ -1,7 +1,7 @@
 // The shell: header, history on the side, and the view the URL hash names.
 import { useEffect, useState } from 'react';
 import type { AppErrorValue } from '../shared/errors';
-import type { AppInfo } from '../shared/schemas';
+import type { AppInfo } from '../shared/app-info';
 import { getApi } from './api';
 import { ComparisonView } from './components/ComparisonView';
 import { DatasetView } from './components/DatasetView';

@@ -3,7 +3,6 @@
 // are transports over this map; handlers validate requests with these schemas.
 import { z } from 'zod';
 import {
-  AppInfoSchema,
   ComparisonDetailSchema,
   ComparisonSummarySchema,
   DatasetPreviewSchema,
@@ -17,10 +16,10 @@ import {
   RunSummarySchema,
   ComparisonStatusSchema,
   EvalSplitSchema,
-  TimeEstimateSchema,
 } from './schemas';
 import type { ErrorCode, Result } from './errors';
 import { ComparisonAnalysisSchema } from './comparison-analysis-schema';
+import { AppInfoSchema, TimeEstimateSchema } from './app-info';
 import { DatasetInspectionSchema, ImportFileSchema, ImportOptionsSchema, ValidationReportSchema } from './dataset-report';
 import {
   AdhocComparisonSchema,

@@ -1,5 +1,5 @@
 // How long things take, in words the app and the CLI share.
-import type { TimeEstimate } from './schemas';
+import type { TimeEstimate } from './app-info';
 
 /** 75_000 -> "1m 15s"; unknown or negative -> "—". */
 export function formatDuration(ms: number | null | undefined): string {

@@ -1,4 +1,5 @@
-import { DEFAULT_RUN_CONFIG, mergeRunConfig, type PresetInfo, type RunConfig } from '../../shared/schemas';
+import { DEFAULT_RUN_CONFIG, mergeRunConfig, type RunConfig } from '../../shared/schemas';
+import type { PresetInfo } from '../../shared/app-info';
 import type { PresetName } from '../../shared/vocabulary';
 
 export type { PresetName };

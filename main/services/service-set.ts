@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../shared/schemas';
+import type { AppInfo } from '../../shared/app-info';
 import type { ComparisonAnalysisService } from './comparison-analysis-service';
 import type { ComparisonService } from './comparison-service';
 import type { DatasetService } from './dataset-service';

@@ -7,7 +7,8 @@
 // dominate short runs.
 // Runs of the same model and loss price it best (small models are overhead-bound, so FLOPs alone
 // mislead across shapes); else runs of the same model; else any run, and the basis says which.
-import type { DatasetSummary, LossKind, RunConfig, RunSummary, TimeEstimate } from '../../shared/schemas';
+import type { DatasetSummary, LossKind, RunConfig, RunSummary } from '../../shared/schemas';
+import type { TimeEstimate } from '../../shared/app-info';
 import type { StepFlops } from './step-flops';
 
 /** The newest finished runs consulted: recent speed is today's machine. */

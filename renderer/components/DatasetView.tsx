@@ -1,6 +1,7 @@
 // A dataset, its settings, and the one primary action: start a seed-matched comparison.
 import { useEffect, useMemo, useState } from 'react';
-import type { AppInfo, ComparisonSummary, PresetInfo, TimeEstimate } from '../../shared/schemas';
+import type { ComparisonSummary } from '../../shared/schemas';
+import type { AppInfo, PresetInfo, TimeEstimate } from '../../shared/app-info';
 import type { PresetName } from '../../shared/vocabulary';
 import { estimateText } from '../../shared/durations';
 import type { AppErrorValue } from '../../shared/errors';
