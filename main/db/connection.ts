@@ -14,10 +14,12 @@ export function openDatabase(dataDir: string): Database.Database {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, DATABASE_FILE);
   const db = new Database(file);
+  // The wait comes first: switching a new file to WAL and migrating it both need the write lock,
+  // which another process opening the same folder may hold for a moment.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   try {
     migrate(db, file);
   } catch (e) {
