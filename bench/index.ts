@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [--only step,pytorch,import,sqlite,lag,chart] [--steps 10]
+// `npm run bench [-- --json] [--only step,pytorch,qa,import,sqlite,lag,chart] [--steps 10]
 //   [--shapes bert-tiny,default] [--backends tensorflow,wasm+openblas,wasm,cpu]`
 // Every speed number of docs/benchmarks.md in one run (about 10 minutes on 2 cores):
 // - step: ms per training step per backend that loads, BERT-tiny shape and the built-in model,
@@ -6,6 +6,8 @@
 //   with its peak RSS);
 // - pytorch: the same model, batch and loss in PyTorch (bench/pytorch_step.py, 2 threads) when a
 //   python3 with torch is found, and ours / PyTorch per shape and loss;
+// - qa: a question-answering step (task qa, CmpQA) at BERT-tiny's shape, batch 16 x 384 tokens,
+//   ours on wasm+openblas and PyTorch (bench/qa-step.ts, bench/pytorch_qa_step.py);
 // - import: MB/s of a generated 1M-row CSV (bench/import-speed.ts);
 // - sqlite: metric inserts per second; lag: the services' event-loop delay while a trainer trains
 //   (bench/services-bench.ts); chart: uPlot drawing 2 x 100k points in Chromium (chart-bench.ts).
@@ -16,10 +18,11 @@ import { fileURLToPath } from 'node:url';
 import { argument, BATCH_SIZE, BENCH_MODELS, SEQ_LENGTH, WARMUP_STEPS } from './bench-step';
 import { chartDraw } from './chart-bench';
 import { eventLoopLag, sqliteInserts } from './services-bench';
+import { qaStepTimes } from './qa-step';
 import { OPENBLAS_THREAD_TIMEOUT, openBlasCoreType } from '../main/kernels/openblas-kernels';
 import { measureInChild } from './step-time';
 
-const PARTS = ['step', 'pytorch', 'import', 'sqlite', 'lag', 'chart'] as const;
+const PARTS = ['step', 'pytorch', 'qa', 'import', 'sqlite', 'lag', 'chart'] as const;
 const BACKENDS = ['tensorflow', 'wasm+openblas', 'wasm', 'cpu'];
 /**
  * The pure-JS fallback needs over 5 minutes for the built-in model's 26 steps on 2 cores and far
@@ -145,6 +148,13 @@ function summaryTable(report: Json): string {
   for (const [shape, t] of Object.entries(torch ?? {})) {
     lines.push(`| ${shape} | PyTorch | ${t.baseline.msPerStep.toFixed(0)} | ${t.comparative.msPerStep.toFixed(0)} | ${t.comparativeOverBaseline.toFixed(2)} | 1, 1 | - |`);
   }
+  const qa = report.qa as { ours?: Json; pytorch?: Json; oursOverPytorch?: { baseline: number; comparative: number } } | undefined;
+  for (const [side, r] of [['wasm+openblas', qa?.ours], ['PyTorch', qa?.pytorch]] as const) {
+    if (!r?.available) continue;
+    const t = r as unknown as { baseline: Timing; comparative: Timing };
+    const vs = side === 'PyTorch' ? '1, 1' : qa?.oursOverPytorch ? `${qa.oursOverPytorch.baseline}, ${qa.oursOverPytorch.comparative}` : '-';
+    lines.push(`| qa bert-tiny 16x384 | ${side} | ${t.baseline.msPerStep.toFixed(0)} | ${t.comparative.msPerStep.toFixed(0)} | ${(t.comparative.msPerStep / t.baseline.msPerStep).toFixed(2)} | ${vs} | ${(r.peakRssMb as number | undefined) ?? '-'} |`);
+  }
   return lines.join('\n');
 }
 
@@ -166,6 +176,8 @@ async function main(): Promise<void> {
   if (only.has('pytorch')) report.pytorch = pytorchTimes(steps);
   const vs = ratios(report.step as Json | undefined, report.pytorch as Json | undefined);
   if (vs) report.oursOverPytorch = vs;
+  // A QA step is ~5x a classification step (384 tokens): fewer timed steps keep the part near a minute.
+  if (only.has('qa')) report.qa = qaStepTimes(Math.max(3, Math.round(steps / 2)), 'wasm+openblas', findTorchPython(), { ...process.env, OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2', ...coreType() });
   if (only.has('import')) report.import = importSpeed();
   if (only.has('sqlite')) report.sqlite = await sqliteInserts();
   if (only.has('lag')) report.eventLoopLag = await eventLoopLag();

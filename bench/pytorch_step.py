@@ -53,11 +53,11 @@ class Sites:
 
 
 class Classifier(torch.nn.Module):
-    def __init__(self, vocab, dim, layers, heads, ffn, classes=2):
+    def __init__(self, vocab, dim, layers, heads, ffn, classes=2, max_length=SEQ):
         super().__init__()
         self.heads = heads
         self.token = torch.nn.Parameter(torch.randn(vocab, dim) * 0.02)
-        self.position = torch.nn.Parameter(torch.randn(SEQ, dim) * 0.02)
+        self.position = torch.nn.Parameter(torch.randn(max_length, dim) * 0.02)
         self.embed_norm = torch.nn.LayerNorm(dim, eps=1e-5)
         self.blocks = torch.nn.ModuleList()
         for _ in range(layers):
@@ -69,7 +69,9 @@ class Classifier(torch.nn.Module):
             )))
         self.head = torch.nn.Linear(dim, classes)
 
-    def forward(self, ids, mask, rates):
+    def encode(self, ids, mask, rates):
+        """Final hidden states [copies * rows, length, dim], the copies' mask and their dropout sites
+        (bench/pytorch_qa_step.py reads the states per token)."""
         copies = len(rates)
         sites = Sites(rates)
         rows, length = ids.shape
@@ -91,6 +93,10 @@ class Classifier(torch.nn.Module):
             expanded = b["ffn_in"](hidden)
             expanded = expanded * torch.sigmoid(1.702 * expanded)
             hidden = b["norm2"](hidden + sites(b["ffn_out"](expanded)))
+        return hidden, mask, sites
+
+    def forward(self, ids, mask, rates):
+        hidden, mask, sites = self.encode(ids, mask, rates)
         weights = mask.unsqueeze(-1)
         pooled = (hidden * weights).sum(1) / weights.sum(1)
         return self.head(sites(pooled))

@@ -96,7 +96,7 @@ function tokenizerFiles(spec: FixtureSpec): Record<string, string> {
 export function fixtureFiles(spec: FixtureSpec): Record<string, Buffer> {
   const id2label = Object.fromEntries(spec.labels.map((label, i) => [String(i), label]));
   const label2id = Object.fromEntries(spec.labels.map((label, i) => [label, i]));
-  const config = { architectures: [familyOf({ model_type: spec.name }).architecture], ...spec.config, id2label, label2id, problem_type: 'single_label_classification' };
+  const config = { architectures: [familyOf({ model_type: spec.name }).heads.sequence.architecture], ...spec.config, id2label, label2id, problem_type: 'single_label_classification' };
   const files: Record<string, Buffer> = {
     'config.json': Buffer.from(JSON.stringify(config, null, 2) + '\n'),
     'model.safetensors': serializeSafetensors(randomWeights(spec), { format: 'pt' }),

@@ -23,14 +23,31 @@ export const PerClassRowSchema = z.object({
   delta: ScoresSchema.nullable(),
 });
 
+/**
+ * One arm's prediction. Question answering (answers mode) adds the predicted text ('' = "no answer"),
+ * where it starts in the context (absent for '') and its token F1; `predicted` is then the exact match.
+ */
+const ArmPredictionSchema = z.object({
+  predicted: z.number(),
+  confidence: z.number(),
+  answer: z.string().optional(),
+  answerStart: z.number().int().min(0).optional(),
+  f1: z.number().optional(),
+});
+
 const ChangedExampleSchema = z.object({
   seed: z.number().int(),
   index: z.number().int(),
+  /** The example's text; question answering: the question. */
   text: z.string(),
   gold: z.number(),
-  /** confidence: the predicted class's probability (correctness mode), |error| (error mode). */
-  baseline: z.object({ predicted: z.number(), confidence: z.number() }),
-  comparative: z.object({ predicted: z.number(), confidence: z.number() }),
+  /** confidence: the predicted class's probability (correctness mode), |error| (error mode), the answer's probability (answers mode). */
+  baseline: ArmPredictionSchema,
+  comparative: ArmPredictionSchema,
+  /** Question answering: the passage the answer is read from. */
+  context: z.string().optional(),
+  /** Question answering: every reference answer and its start in the context (-1: unknown); empty lists = unanswerable. */
+  answers: z.object({ text: z.array(z.string()), answer_start: z.array(z.number().int()) }).optional(),
 });
 
 /** Regression only: predicted against gold per arm (thinned to SCATTER_LIMIT points) and residuals (shared/comparison-analysis.ts). */
@@ -76,8 +93,11 @@ export const ComparisonAnalysisSchema = z.object({
   /** Regression: the predicted-vs-gold scatter and residuals; null for class tasks. */
   scatter: RegressionErrorsSchema.nullable(),
   examples: z.object({
-    /** correctness: right/wrong (single-label); error: |error| changed by more than `margin` (regression); none: does not apply (see note). */
-    mode: z.enum(['correctness', 'error', 'none']),
+    /**
+     * correctness: right/wrong (single-label); error: |error| changed by more than `margin` (regression);
+     * answers: exact match lost or gained, with the answers (question answering); none: does not apply (see note).
+     */
+    mode: z.enum(['correctness', 'error', 'answers', 'none']),
     margin: z.number().optional(),
     limit: z.number().int(),
     perSeed: z.array(z.object({ seed: z.number().int(), fixed: z.number().int(), broken: z.number().int(), compared: z.number().int() })),

@@ -122,6 +122,19 @@ export interface Prediction {
   predicted: number;
   gold: number;
   confidence: number;
+  /** Question answering only (shared/schemas.ts PredictionRowSchema): the answer text, its start and token F1. */
+  answer?: string;
+  answerStart?: number;
+  f1?: number;
+}
+
+/** One arm's prediction of a changed example; the answer fields only where the prediction has them. */
+export interface ArmPrediction {
+  predicted: number;
+  confidence: number;
+  answer?: string;
+  answerStart?: number;
+  f1?: number;
 }
 
 export interface ChangedExample {
@@ -129,8 +142,17 @@ export interface ChangedExample {
   index: number;
   text: string;
   gold: number;
-  baseline: { predicted: number; confidence: number };
-  comparative: { predicted: number; confidence: number };
+  baseline: ArmPrediction;
+  comparative: ArmPrediction;
+}
+
+/** A prediction as a changed example lists it: class tasks keep exactly {predicted, confidence}. */
+function armPrediction(p: Prediction): ArmPrediction {
+  const out: ArmPrediction = { predicted: p.predicted, confidence: p.confidence };
+  if (p.answer !== undefined) out.answer = p.answer;
+  if (p.answerStart !== undefined) out.answerStart = p.answerStart;
+  if (p.f1 !== undefined) out.f1 = p.f1;
+  return out;
 }
 
 export interface FixedAndBroken {
@@ -146,7 +168,8 @@ export interface FixedAndBroken {
 /**
  * Examples fixed and broken by the comparative run, paired by seed: for one seed, an example is
  * fixed when the baseline run got it wrong and the comparative run of the same seed got it right,
- * broken the other way round. Classification only (correct = predicted equals gold). Examples are
+ * broken the other way round. Correct = predicted equals gold: the class for class tasks, the
+ * exact match (1 against gold 1) for question answering, whose answers ride along. Examples are
  * listed by seed then validation index, so the list is stable between reloads; `limit` caps each
  * list, the totals count everything.
  */
@@ -176,8 +199,8 @@ export function fixedAndBroken(
         index: b.index,
         text: '',
         gold: b.gold,
-        baseline: { predicted: b.predicted, confidence: b.confidence },
-        comparative: { predicted: c.predicted, confidence: c.confidence },
+        baseline: armPrediction(b),
+        comparative: armPrediction(c),
       };
       const list = comparativeRight ? result.fixed : result.broken;
       if (comparativeRight) fixed += 1;

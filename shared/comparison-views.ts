@@ -5,8 +5,8 @@
 import type { EvalSplit, Headline } from './schemas';
 import type { DatasetTask } from './tasks';
 
-/** How a task's predictions can be analysed: by class, as numbers, or label by label. */
-export type AnalysisKind = 'single_label' | 'regression' | 'multilabel' | 'unsupported';
+/** How a task's predictions can be analysed: by class, as numbers, label by label, or as answer texts. */
+export type AnalysisKind = 'single_label' | 'regression' | 'multilabel' | 'qa' | 'unsupported';
 
 export function analysisKindOf(task: DatasetTask | undefined): AnalysisKind {
   switch (task ?? 'classification') {
@@ -17,6 +17,8 @@ export function analysisKindOf(task: DatasetTask | undefined): AnalysisKind {
       return 'regression';
     case 'multilabel':
       return 'multilabel';
+    case 'qa':
+      return 'qa';
     default:
       return 'unsupported';
   }
@@ -27,8 +29,26 @@ export const CURVE_METRICS: Readonly<Record<AnalysisKind, readonly string[]>> = 
   single_label: ['accuracy', 'macro_f1', 'loss'],
   regression: ['pearson', 'spearman', 'mse', 'mae', 'loss'],
   multilabel: ['micro_f1', 'macro_f1', 'loss'],
+  qa: ['f1', 'exact_match', 'loss'],
   unsupported: ['loss'],
 };
+
+/** Where no task rule applies: the headline metric of each task, in the order the levels are searched. */
+const UTILITY_HEADLINE_METRICS = ['accuracy', 'pearson', 'micro_f1', 'macro_f1'];
+
+/**
+ * The metrics the neuronal-utility views draw, one chart per metric and ablation kind. Question
+ * answering reads in F1 and exact match together, as SQuAD leaderboards print them; every other
+ * task has one: its headline metric where the levels carry it, else the first they carry.
+ */
+export function utilityMetrics(kind: AnalysisKind, carried: (metric: string) => boolean, first: string | undefined): string[] {
+  if (kind === 'qa') {
+    const both = ['f1', 'exact_match'].filter(carried);
+    if (both.length > 0) return both;
+  }
+  const metric = UTILITY_HEADLINE_METRICS.find(carried) ?? first;
+  return metric === undefined ? [] : [metric];
+}
 
 export type ComparisonViewId = 'overview' | 'curves' | 'per-class' | 'confusion' | 'scatter' | 'examples' | 'utility' | 'compute' | 'live';
 
@@ -51,6 +71,12 @@ export const NOT_APPLICABLE = {
   examplesMultilabel:
     'Multi-label predictions are stored only as a summary (the top-scoring label against the first gold label), which cannot say ' +
     'whether an example’s label set was right, so listing examples as fixed or broken from it would mislead. The Per label view shows where the arms differ.',
+  perClassQa:
+    'A reader predicts a span of text in the context (or “no answer”), not one of a fixed set of classes, so there are no classes to score. ' +
+    'The Examples view shows each question the comparative run fixed or broke, with both arms’ answers marked in the context.',
+  confusionQa:
+    'A confusion matrix counts gold class against predicted class; an answer is a span of text, which has no class to count it under. ' +
+    'The Examples view shows each question the comparative run fixed or broke, with both arms’ answers marked in the context.',
 } as const;
 
 /**
@@ -66,11 +92,19 @@ export function comparisonViews(task: DatasetTask | undefined): ComparisonViewPl
   const perClass: ComparisonViewPlan =
     kind === 'multilabel'
       ? { id: 'per-class', label: 'Per label' }
-      : { id: 'per-class', label: 'Per class', ...na(kind === 'regression' ? NOT_APPLICABLE.perClassRegression : kind === 'unsupported' ? UNSUPPORTED : undefined) };
+      : {
+          id: 'per-class',
+          label: 'Per class',
+          ...na(kind === 'regression' ? NOT_APPLICABLE.perClassRegression : kind === 'qa' ? NOT_APPLICABLE.perClassQa : kind === 'unsupported' ? UNSUPPORTED : undefined),
+        };
   const errors: ComparisonViewPlan =
     kind === 'regression'
       ? { id: 'scatter', label: 'Scatter' }
-      : { id: 'confusion', label: 'Confusion', ...na(kind === 'multilabel' ? NOT_APPLICABLE.confusionMultilabel : kind === 'unsupported' ? UNSUPPORTED : undefined) };
+      : {
+          id: 'confusion',
+          label: 'Confusion',
+          ...na(kind === 'multilabel' ? NOT_APPLICABLE.confusionMultilabel : kind === 'qa' ? NOT_APPLICABLE.confusionQa : kind === 'unsupported' ? UNSUPPORTED : undefined),
+        };
   const examples: ComparisonViewPlan = {
     id: 'examples',
     label: 'Examples',

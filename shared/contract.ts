@@ -84,8 +84,8 @@ export const channels = {
   'datasets.cancelImport': { request: z.object({ path: z.string().min(1).max(4096) }).strict(), response: z.boolean() },
   /** The validation report stored with a dataset (null for datasets imported before reports existed). */
   'datasets.report': { request: Id, response: ValidationReportSchema.nullable() },
-  /** Import a dataset shipped in assets/ (real labelled data; see assets/datasets/README.md): imdb (default) or spam. */
-  'datasets.importEmbedded': { request: z.object({ name: z.enum(['imdb', 'spam']).optional() }).strict(), response: DatasetSummarySchema },
+  /** Import a dataset shipped in assets/ (real labelled data; see assets/datasets/README.md): imdb (default), spam, squad (SQuAD 2.0 excerpt) or squad-long (the same, each context with 3 other paragraphs of its article). */
+  'datasets.importEmbedded': { request: z.object({ name: z.enum(['imdb', 'spam', 'squad', 'squad-long']).optional() }).strict(), response: DatasetSummarySchema },
   'datasets.list': { request: Empty, response: z.array(DatasetSummarySchema) },
   'datasets.preview': {
     request: z.object({ id: z.string().min(1), limit: z.number().int().min(1).max(1000).optional() }).strict(),

@@ -13,6 +13,8 @@ export const ColumnMappingSchema = z.object({
   labelColumn: z.string(),
   textPairColumn: z.string().optional(),
   idColumn: z.string().optional(),
+  /** Question answering: the article each question's paragraph belongs to. */
+  titleColumn: z.string().optional(),
 });
 export type ColumnMapping = z.infer<typeof ColumnMappingSchema>;
 
@@ -33,6 +35,11 @@ export const ImportOptionsSchema = z
      * test file is used as it is.
      */
     testFraction: z.number().min(0).max(0.5).optional(),
+    /**
+     * Question answering, long inputs: each context becomes its paragraph plus this many other
+     * paragraphs of the same article, shuffled, joined by blank lines (main/services/import/qa-distractors.ts).
+     */
+    qaDistractors: z.number().int().min(1).max(10).optional(),
     /** The model's maximum length, for the length part of the report. */
     maxLength: z.number().int().min(1).max(100_000).optional(),
   })
@@ -55,6 +62,7 @@ export const ValidationIssueKindSchema = z.enum([
   'unknown_labels',
   'short_texts',
   'html_markup',
+  'qa_distractors',
 ]);
 
 export const ValidationIssueSchema = z.object({

@@ -20,6 +20,14 @@ export function metricLabel(metric: string): string {
     concurrent_trainers: 'Trainers running at once',
     flops_per_step: 'FLOPs per step',
     elapsed_ms: 'Training time',
+    // Question answering (the official SQuAD script's numbers).
+    exact_match: 'Exact match',
+    f1: 'F1 (answer tokens)',
+    has_answer_exact_match: 'Exact match, answerable questions',
+    has_answer_f1: 'F1, answerable questions',
+    no_answer_exact_match: 'Exact match, unanswerable questions',
+    no_answer_f1: 'F1, unanswerable questions',
+    no_answer_threshold: 'No-answer threshold',
   };
   const base = baseMetric(metric);
   const label = known[base] ?? base.replace(/_/g, ' ');

@@ -2,6 +2,7 @@
 // 'predict.file' in shared/contract.ts).
 import { z } from 'zod';
 import { AppErrorSchema } from './errors';
+import { PredictionSchema } from './predictor-protocol';
 
 /** Same caps as a dataset row's text: a Playground text is typed or pasted, not a corpus. */
 const Text = z.string().min(1, 'type a text to predict').max(200_000);
@@ -27,6 +28,8 @@ export const RunPredictionSchema = z.discriminatedUnion('ok', [
     labels: z.array(z.string()),
     /** Regression: the predicted value. */
     value: z.number().optional(),
+    /** Question answering: the label is the answer ('' = no answer); where it starts in the context, and the no-answer probability against its threshold. */
+    answer: PredictionSchema.shape.answer,
     logits: z.array(z.number()),
     /** Inference time, model loading excluded; loadMs is 0 when the model was already loaded. */
     ms: z.number(),

@@ -46,6 +46,14 @@ export const PredictionSchema = z.object({
   probabilities: z.record(z.string(), z.number()),
   /** Regression only: the predicted value. */
   value: z.number().optional(),
+  /**
+   * Question answering only (the label is the answer text, '' for "no answer"): where it starts
+   * in the context, the model's probability that the question has no answer, and the threshold
+   * (chosen on the run's validation split) above which it answers "".
+   */
+  answer: z
+    .object({ start: z.number().int().min(0).nullable(), noAnswerProbability: z.number(), noAnswerThreshold: z.number() })
+    .optional(),
 });
 export type Prediction = z.infer<typeof PredictionSchema>;
 

@@ -15,7 +15,7 @@ export type LossKind = z.infer<typeof LossKindSchema>;
 export const ObjectiveSchema = z.enum(['comparative', 'primary_hinge', 'listmle']);
 export const PrimarySchema = z.enum(['max', 'avg', 'first', 'last']);
 /** Metrics a checkpoint can be selected on: each task head's default is one of them (main/tasks/). */
-export const SelectionMetricSchema = z.enum(['accuracy', 'macro_f1', 'mcc', 'loss', 'pearson', 'spearman', 'mse', 'mae', 'micro_f1']);
+export const SelectionMetricSchema = z.enum(['accuracy', 'macro_f1', 'mcc', 'loss', 'pearson', 'spearman', 'mse', 'mae', 'micro_f1', 'exact_match', 'f1']);
 export type SelectionMetric = z.infer<typeof SelectionMetricSchema>;
 /** The trainer's task: the head it builds (shared/tasks.ts maps a dataset's task onto it). */
 export const TaskSchema = TrainerTaskSchema;
@@ -83,6 +83,13 @@ const RunConfigFieldsSchema = z.object({
   /** Neuronal utility after training: ablation levels k = 0..utilityLevels, draws per level. */
   utilityLevels: z.number().int().min(0).max(10),
   utilityDraws: z.number().int().min(1).max(10),
+  /**
+   * Question answering: context tokens shared by consecutive windows of a long context (run_qa's
+   * doc_stride); 0 = a third of maxLength (128 at run_qa's 384).
+   */
+  qaStride: z.number().int().min(0).max(511),
+  /** Question answering: the longest answer, in tokens, decoding may predict (run_qa's max_answer_length). */
+  qaMaxAnswerLength: z.number().int().min(1).max(512),
 });
 /** Defaults for fields added after the first release, so configs stored before them still parse. */
 const RUN_CONFIG_LATER_DEFAULTS = {
@@ -101,6 +108,8 @@ const RUN_CONFIG_LATER_DEFAULTS = {
   keepCheckpoints: 2,
   utilityLevels: 6,
   utilityDraws: 3,
+  qaStride: 0,
+  qaMaxAnswerLength: 30,
 } as const;
 
 export const RunConfigSchema = z.preprocess(
@@ -244,7 +253,21 @@ export const EvaluationDetailSchema = z.object({
 export type EvaluationDetail = z.infer<typeof EvaluationDetailSchema>;
 
 /** One validation example at one evaluation; `index` is its position in the dataset's validation split. */
-export const PredictionRowSchema = z.object({ index: z.number().int(), predicted: z.number(), gold: z.number(), confidence: z.number() });
+/**
+ * One scored example. Question answering: `predicted` is the exact match (1 or 0) against gold 1,
+ * `confidence` the model's probability of its answer, `answer` the predicted text ('' = no answer),
+ * `answerStart` where it starts in the context and `f1` its token F1, so the views' right/wrong
+ * logic works for every task unchanged.
+ */
+export const PredictionRowSchema = z.object({
+  index: z.number().int(),
+  predicted: z.number(),
+  gold: z.number(),
+  confidence: z.number(),
+  answer: z.string().optional(),
+  answerStart: z.number().int().min(0).optional(),
+  f1: z.number().optional(),
+});
 export type PredictionRow = z.infer<typeof PredictionRowSchema>;
 
 /** Neuronal utility: the metric of the final model at ablation level k (drop: dropout 1-(1-p)^k; crop: input kept). */
@@ -369,6 +392,8 @@ export const ComparisonDetailSchema = z.object({
   coverage: z.object({ pairs: z.number().int(), seeds: z.number().int(), text: z.string() }).optional(),
   /** Plain warnings about the answer, e.g. an arm no better than always predicting the majority class. */
   warnings: z.array(z.string()).optional(),
+  /** The dataset's task, so a page opened straight at a comparison shows that task's views from the start. */
+  task: DatasetTaskSchema.optional(),
 });
 export type ComparisonDetail = z.infer<typeof ComparisonDetailSchema>;
 

@@ -73,33 +73,44 @@ export function parseSquadJson(document: Json): SquadRow[] {
       const context = field(paragraph, 'context', paragraphPath, isString, 'the passage text');
       field(paragraph, 'qas', paragraphPath, isArray, 'an array of questions').forEach((qa, q) => {
         const qaPath = [...paragraphPath, 'qas', q];
-        if (!isObject(qa)) throw new SquadFormatError(qaPath, `expected a question object, got ${describe(qa)}`);
-        const id = field(qa, 'id', qaPath, isString, 'a string id');
-        const earlier = seen.get(id);
-        if (earlier) throw new SquadFormatError([...qaPath, 'id'], `duplicate id ${JSON.stringify(id)} (first at ${earlier})`);
-        seen.set(id, formatJsonPath(qaPath));
-        const question = field(qa, 'question', qaPath, isString, 'the question text');
-        const isImpossible = qa.is_impossible === undefined ? false : field(qa, 'is_impossible', qaPath, (v): v is boolean => typeof v === 'boolean', 'true or false');
-        const answers = field(qa, 'answers', qaPath, isArray, 'an array of answers');
-        if (isImpossible && answers.length > 0) throw new SquadFormatError([...qaPath, 'answers'], 'is_impossible is true, so answers must be empty');
-        if (!isImpossible && answers.length === 0) throw new SquadFormatError([...qaPath, 'answers'], 'no answers, but is_impossible is not true');
-        const row: SquadRow = { id, title, question, context, answers: { text: [], answer_start: [] }, isImpossible };
-        answers.forEach((answer, n) => {
-          const answerPath = [...qaPath, 'answers', n];
-          if (!isObject(answer)) throw new SquadFormatError(answerPath, `expected {text, answer_start}, got ${describe(answer)}`);
-          const text = field(answer, 'text', answerPath, isString, 'the answer text');
-          const start = field(answer, 'answer_start', answerPath, isCount, 'a character position (an integer from 0)');
-          const at = codePointToUtf16Index(context, start);
-          if (at < 0 || context.slice(at, at + text.length) !== text) {
-            const found = at < 0 ? `the context has only ${[...context].length} characters` : `found ${JSON.stringify(context.slice(at, at + text.length))}`;
-            throw new SquadFormatError([...answerPath, 'answer_start'], `the answer ${JSON.stringify(text)} is not at character ${start} of the context (${found})`);
-          }
-          row.answers.text.push(text);
-          row.answers.answer_start.push(at);
-        });
+        const row = readSquadQuestion(qa, context, title, qaPath);
+        const earlier = seen.get(row.id);
+        if (earlier) throw new SquadFormatError([...qaPath, 'id'], `duplicate id ${JSON.stringify(row.id)} (first at ${earlier})`);
+        seen.set(row.id, formatJsonPath(qaPath));
         rows.push(row);
       });
     });
   });
   return rows;
+}
+
+/**
+ * One question object (data[a].paragraphs[p].qas[q], at `qaPath`) of the paragraph `context`, every
+ * answer checked to be where its answer_start says. Throws SquadFormatError naming the field at
+ * fault; main/services/import/parse-json.ts calls it per question, so that "skip bad rows" can
+ * leave out one question instead of the file.
+ */
+export function readSquadQuestion(qa: Json, context: string, title: string, qaPath: (string | number)[]): SquadRow {
+  if (!isObject(qa)) throw new SquadFormatError(qaPath, `expected a question object, got ${describe(qa)}`);
+  const id = field(qa, 'id', qaPath, isString, 'a string id');
+  const question = field(qa, 'question', qaPath, isString, 'the question text');
+  const isImpossible = qa.is_impossible === undefined ? false : field(qa, 'is_impossible', qaPath, (v): v is boolean => typeof v === 'boolean', 'true or false');
+  const answers = field(qa, 'answers', qaPath, isArray, 'an array of answers');
+  if (isImpossible && answers.length > 0) throw new SquadFormatError([...qaPath, 'answers'], 'is_impossible is true, so answers must be empty');
+  if (!isImpossible && answers.length === 0) throw new SquadFormatError([...qaPath, 'answers'], 'no answers, but is_impossible is not true');
+  const row: SquadRow = { id, title, question, context, answers: { text: [], answer_start: [] }, isImpossible };
+  answers.forEach((answer, n) => {
+    const answerPath = [...qaPath, 'answers', n];
+    if (!isObject(answer)) throw new SquadFormatError(answerPath, `expected {text, answer_start}, got ${describe(answer)}`);
+    const text = field(answer, 'text', answerPath, isString, 'the answer text');
+    const start = field(answer, 'answer_start', answerPath, isCount, 'a character position (an integer from 0)');
+    const at = codePointToUtf16Index(context, start);
+    if (at < 0 || context.slice(at, at + text.length) !== text) {
+      const found = at < 0 ? `the context has only ${[...context].length} characters` : `found ${JSON.stringify(context.slice(at, at + text.length))}`;
+      throw new SquadFormatError([...answerPath, 'answer_start'], `the answer ${JSON.stringify(text)} is not at character ${start} of the context (${found})`);
+    }
+    row.answers.text.push(text);
+    row.answers.answer_start.push(at);
+  });
+  return row;
 }

@@ -27,10 +27,16 @@ export const LabelledTextsSchema = z
      * paragraphs when the text has blank lines, else sentences) that no crop may remove.
      */
     requiredSegments: z.array(z.array(Index)).optional(),
+    /**
+     * Question answering: each question's reference answers (texts and their starts in the
+     * context, JavaScript string indices; empty lists: unanswerable). texts are the questions,
+     * textPairs the contexts.
+     */
+    answers: z.array(z.object({ text: z.array(z.string()), start: z.array(Index) })).optional(),
   })
   .superRefine((split, ctx) => {
     // Every per-example list lines up with the texts, or examples would silently get another's target.
-    for (const key of ['labels', 'labelSets', 'textPairs', 'requiredSegments'] as const) {
+    for (const key of ['labels', 'labelSets', 'textPairs', 'requiredSegments', 'answers'] as const) {
       const list = split[key];
       if (list !== undefined && list.length !== split.texts.length) {
         ctx.addIssue({ code: 'custom', path: [key], message: `has ${list.length} entries for ${split.texts.length} texts` });

@@ -8,12 +8,18 @@ const FRACTION_METRICS = new Set([
   'macro_f1',
   'micro_f1',
   'f1',
+  'exact_match',
+  'has_answer_exact_match',
+  'has_answer_f1',
+  'no_answer_exact_match',
+  'no_answer_f1',
   'precision',
   'recall',
   'utility_drop_beaten_share',
   'utility_crop_beaten_share',
 ]);
-const LOWER_IS_BETTER = new Set(['loss', 'mse', 'mae', 'utility_drop_beaten_share', 'utility_crop_beaten_share']);
+// FLOPs per step are a cost: more of them is never "better", even in a row that is shown as context.
+const LOWER_IS_BETTER = new Set(['loss', 'mse', 'mae', 'utility_drop_beaten_share', 'utility_crop_beaten_share', 'flops_per_step']);
 
 export const isMilliseconds = (metric: string): boolean => /(^|_)ms(_|$)/.test(metric);
 

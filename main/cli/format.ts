@@ -1,6 +1,7 @@
 import { formatBytes } from '../../shared/models';
 import { metricLabel } from '../../shared/metric-labels';
 import type { ComparisonDetail, ComparisonTableRow, DatasetSummary, RunDetail, RunSummary } from '../../shared/schemas';
+import type { ComparisonAnalysis } from '../../shared/comparison-analysis-schema';
 import { sampleStd } from '../../shared/stats';
 import { evidenceOf, evidenceWord, isMilliseconds } from '../../shared/verdict';
 import { formatFlops, isFlopsMetric } from '../../shared/flops';
@@ -79,6 +80,19 @@ export function comparisonText(d: ComparisonDetail, dataset: DatasetSummary): st
     (failed.length ? `\n\nUnfinished runs:\n${failed.join('\n')}` : '') +
     '\n'
   );
+}
+
+/**
+ * Neuronal utility per ablation level, mean over seeds per arm (the app's Utility view): k = 0 is
+ * the whole model, each further level one more nested dropout ablation or a shorter crop.
+ */
+export function utilityText(utility: ComparisonAnalysis['utility']): string {
+  if (utility.length === 0) return '';
+  const lines = utility.flatMap((u) => [
+    `neuronal utility (${u.kind}, ${metricLabel(u.metric)} by level k, mean over seeds, validation split, selected checkpoint):`,
+    ...u.curves.map((c) => `  ${c.arm.padEnd(11)} ${c.x.map((k, i) => `k${k}=${fmt(c.mean[i], u.metric)}`).join('  ')}`),
+  ]);
+  return `\n${lines.join('\n')}\n`;
 }
 
 const splitCounts = (d: DatasetSummary): string =>

@@ -10,7 +10,7 @@ import { openServices, type Services } from '../services';
 import { resolveDataDir } from '../services/data-dir';
 import type { PresetName } from '../services/presets';
 import { forkTrainerLauncher } from '../training/node-launcher';
-import { comparisonText, datasetText, runDetailText } from './format';
+import { comparisonText, datasetText, runDetailText, utilityText } from './format';
 import { PREDICT_USAGE, predictCommand } from './predict-command';
 import { MODELS_USAGE, modelsCommand } from './models-command';
 import { HISTORY_COMMANDS, HISTORY_OPTIONS, HISTORY_USAGE, historyCommand, runIdList } from './history-commands';
@@ -22,11 +22,15 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   import <file|folder> [--text-column C] [--text-pair-column C] [--label-column C] [--task T] [--skip-bad-rows]
-         [--strip-html] [--test-share x] import CSV/TSV (any delimiter), JSON, JSON Lines, SQuAD or Parquet;
+         [--strip-html] [--test-share x] [--qa-distractors K]
+                                         import CSV/TSV (any delimiter), JSON, JSON Lines, SQuAD or Parquet;
                                          a folder's train/validation/test files become one dataset; --test-share
-                                         holds out that share of a single file as a stratified test split;
+                                         holds out that share of a single file as a stratified test split (question
+                                         answering: grouped by context);
                                          --skip-bad-rows leaves out (and lists) rows with a problem of their own;
-                                         --strip-html removes HTML tags (<br />) and decodes entities (&amp;)
+                                         --strip-html removes HTML tags (<br />) and decodes entities (&amp;);
+                                         --qa-distractors K adds K other paragraphs of the same article to
+                                         each question-answering context (long inputs)
   train [--dataset <id|file>] --loss baseline|comparative [--ablations C] [--seed N] [--epochs N]
   compare [--dataset <id|file>] [--seeds N] [--epochs N] [--ablations C]
                                          baseline vs comparative with matched seeds, then the table
@@ -47,7 +51,7 @@ Options: --json (machine-readable output on stdout), --data-dir <path> (or COMPA
   --objective comparative|primary_hinge|listmle, --primary max|avg|first|last, --lambda x,
   --grad-accum N, --patience N, --selection-metric accuracy|macro_f1|mcc|loss|pearson|spearman,
   --keep-checkpoints N (periodic checkpoints kept per run besides the best; default 2, 0 = all),
-  --sequential (run the ablated copies one after another instead of batched).  --dataset defaults to the embedded IMDB sample; --dataset spam is the embedded spam/ham e-mail sample.
+  --sequential (run the ablated copies one after another instead of batched).  --dataset defaults to the embedded IMDB sample; --dataset spam is the embedded spam/ham e-mail sample; --dataset squad the SQuAD 2.0 excerpt, squad-long the same with 3 other paragraphs per context.
 
 Exit codes: 0 done (the run or comparison completed; the action took effect)
             1 a run or comparison did not complete (failed, cancelled, interrupted), or an unexpected error
@@ -106,10 +110,10 @@ function configPatch(v: Record<string, string | boolean | undefined>): RunConfig
   return Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)) as RunConfigPatch;
 }
 
-/** `--dataset` accepts a dataset id, a file path (imported, or found again by content hash), `spam`, or nothing (the embedded IMDB sample). */
+/** `--dataset` accepts a dataset id, a file path (imported, or found again by content hash), an embedded name (`spam`, `squad`, `squad-long`), or nothing (the embedded IMDB sample). */
 async function resolveDataset(services: Services, ref: string | undefined, options: ImportOptions = {}) {
   if (!ref || ref === 'embedded') return call(services, 'datasets.importEmbedded', {});
-  if (ref === 'spam') return call(services, 'datasets.importEmbedded', { name: 'spam' });
+  if (ref === 'spam' || ref === 'squad' || ref === 'squad-long') return call(services, 'datasets.importEmbedded', { name: ref });
   if (existsSync(ref)) return importPath(services, ref, options);
   return (await call(services, 'datasets.preview', { id: ref, limit: 1 })).dataset;
 }
@@ -150,6 +154,8 @@ function importOptions(v: Record<string, string | boolean | undefined>): ImportO
   if (v['strip-html'] === true) options.stripHtml = true;
   const testShare = num(v['test-share'] as string | undefined, 'test-share');
   if (testShare !== undefined) options.testFraction = testShare;
+  const distractors = num(v['qa-distractors'] as string | undefined, 'qa-distractors');
+  if (distractors !== undefined) options.qaDistractors = distractors;
   return options;
 }
 
@@ -216,6 +222,7 @@ async function main(argv: string[]): Promise<number> {
       'skip-bad-rows': { type: 'boolean', default: false },
       'strip-html': { type: 'boolean', default: false },
       'test-share': { type: 'string' },
+      'qa-distractors': { type: 'string' },
       backend: { type: 'string' },
       crops: { type: 'string' },
       objective: { type: 'string' },
@@ -350,7 +357,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Comparison ${c.id}: ${c.runIds.length} runs (${c.seeds.length} seeds x baseline/comparative)\n`);
       await waitFor(services, async () => (await call(services, 'comparisons.get', { id: c.id })).comparison.status !== 'running');
       const d = await call(services, 'comparisons.get', { id: c.id });
-      out(d, comparisonText(d, dataset));
+      // The utility per drop / crop level, so the comparison's answer includes how the arms degrade.
+      const { utility } = await call(services, 'comparisons.analysis', { id: c.id });
+      out({ ...d, utility }, comparisonText(d, dataset) + utilityText(utility));
       return d.comparison.status === 'completed' ? 0 : 1;
     }
     return 0;

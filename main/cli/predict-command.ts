@@ -15,7 +15,9 @@ import { selectBackend, type BackendPreference } from '../kernels/backends';
 
 export const PREDICT_USAGE = `  predict (--run <id> | --model <folder|run-id>) --input <file.jsonl|csv|tsv> [--json]
                                          per input line ({"text": ...} or {"text": ..., "text_pair": ...}):
-                                         logits, label, probabilities; a raw pretrained folder gives cls_hidden`;
+                                         logits, label, probabilities; a raw pretrained folder gives cls_hidden;
+                                         a question answering run reads {"question": ..., "context": ...} and gives
+                                         answer ("" = no answer), answer_start, no_answer_probability`;
 
 export interface PredictOptions {
   run?: string;
@@ -50,6 +52,7 @@ async function resolveSource(services: Services, options: PredictOptions): Promi
 function textLine(index: number, text: string, result: Record<string, unknown>): string {
   const excerpt = text.length > 60 ? `${text.slice(0, 57)}...` : text;
   if ('cls_hidden' in result) return `${index + 1}\t[${(result.cls_hidden as number[]).length} values]\t${excerpt}\n`;
+  if ('answer' in result) return `${index + 1}\t${result.answer === '' ? '(no answer)' : result.answer}\t${excerpt}\n`;
   const probabilities = result.probabilities as Record<string, number>;
   const p = probabilities[result.label as string];
   return `${index + 1}\t${result.label}${p === undefined ? '' : ` (${p.toFixed(3)})`}\t${excerpt}\n`;
@@ -79,7 +82,12 @@ export async function predictCommand(services: Services, options: PredictOptions
     const result = await runInference(new PredictorCache(), source, table.inputs, 'predictions');
     table.inputs.forEach((input, i) => {
       const p = result.predictions?.[i];
-      const line = p ? { logits: p.logits, label: p.label, probabilities: p.probabilities, ...(p.value !== undefined ? { value: p.value } : {}) } : { cls_hidden: result.clsHidden![i] };
+      const line = !p
+        ? { cls_hidden: result.clsHidden![i] }
+        : p.answer
+          ? // A reader's answer: its text ('' = no answer), where it starts, and how sure the model is there is none.
+            { answer: p.label, answer_start: p.answer.start, no_answer_probability: p.answer.noAnswerProbability, no_answer_threshold: p.answer.noAnswerThreshold }
+          : { logits: p.logits, label: p.label, probabilities: p.probabilities, ...(p.value !== undefined ? { value: p.value } : {}) };
       process.stdout.write(options.json ? JSON.stringify(line) + '\n' : textLine(i, input.text, line));
     });
     return 0;

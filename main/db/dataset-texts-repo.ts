@@ -32,6 +32,26 @@ export class DatasetTextsRepo {
     return out;
   }
 
+  /**
+   * Question answering: the question, context and stored label (shared/qa-answers.ts) of the
+   * examples of `split` at `positions`, kept apart so the Examples view can mark answers in the context.
+   */
+  splitQaRows(datasetId: string, split: 'validation' | 'test', positions: readonly number[]): Map<number, { question: string; context: string; label: string }> {
+    const wanted = new Set(positions);
+    const out = new Map<number, { question: string; context: string; label: string }>();
+    if (wanted.size === 0) return out;
+    const last = Math.max(...wanted);
+    const rows = this.db
+      .prepare('SELECT text, text_pair AS pair, label FROM dataset_rows WHERE dataset_id = ? AND split = ? ORDER BY idx')
+      .iterate(datasetId, split) as IterableIterator<{ text: string; pair: string | null; label: string }>;
+    let position = 0;
+    for (const row of rows) {
+      if (wanted.has(position)) out.set(position, { question: row.text, context: row.pair ?? '', label: row.label });
+      if (++position > last) break;
+    }
+    return out;
+  }
+
   /** At most `limit` training texts, evenly spaced over the split (all of them when it is smaller). */
   trainingSample(datasetId: string, limit: number): string[] {
     const { n } = this.db.prepare("SELECT COUNT(*) AS n FROM dataset_rows WHERE dataset_id = ? AND split = 'train'").get(datasetId) as { n: number };

@@ -27,7 +27,7 @@ export class EvaluationsRepo {
     // Only a validation evaluation can be the selected checkpoint.
     const best = split === 'validation' && e.best === true;
     const insertPrediction = this.db.prepare(
-      'INSERT OR REPLACE INTO predictions (run_id, split, step, example_index, predicted, gold, confidence) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO predictions (run_id, split, step, example_index, predicted, gold, confidence, answer, f1, answer_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
       if (best) this.db.prepare("UPDATE evaluations SET is_best = 0 WHERE run_id = ? AND split = 'validation'").run(runId);
@@ -37,7 +37,7 @@ export class EvaluationsRepo {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(runId, split, e.step, e.epoch, best ? 1 : 0, JSON.stringify(e.perClass ?? []), JSON.stringify(e.confusion ?? []), e.trainingMs ?? null);
-      for (const p of e.predictions ?? []) insertPrediction.run(runId, split, e.step, p.index, p.predicted, p.gold, p.confidence);
+      for (const p of e.predictions ?? []) insertPrediction.run(runId, split, e.step, p.index, p.predicted, p.gold, p.confidence, p.answer ?? null, p.f1 ?? null, p.answerStart ?? null);
       if (best) this.db.prepare('UPDATE runs SET best_step = ? WHERE id = ?').run(e.step, runId);
     })();
   }
@@ -71,8 +71,14 @@ export class EvaluationsRepo {
       (this.db.prepare('SELECT MAX(step) AS s FROM predictions WHERE run_id = ? AND split = ?').get(runId, split) as { s: number | null }).s;
     if (at === null || at === undefined) return { step: null, split, rows: [] };
     const rows = this.db
-      .prepare('SELECT example_index AS "index", predicted, gold, confidence FROM predictions WHERE run_id = ? AND split = ? AND step = ? ORDER BY example_index')
-      .all(runId, split, at) as PredictionRow[];
+      .prepare('SELECT example_index AS "index", predicted, gold, confidence, answer, f1, answer_start AS answerStart FROM predictions WHERE run_id = ? AND split = ? AND step = ? ORDER BY example_index')
+      .all(runId, split, at) as Array<PredictionRow & { answer: string | null; f1: number | null; answerStart: number | null }>;
+    // Only answer rows carry the two QA fields: every other task keeps the row shape it always had.
+    for (const row of rows) {
+      if (row.answer === null) delete (row as { answer?: string | null }).answer;
+      if (row.f1 === null) delete (row as { f1?: number | null }).f1;
+      if (row.answerStart === null) delete (row as { answerStart?: number | null }).answerStart;
+    }
     return { step: at, split, rows };
   }
 

@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { readCheckpoint } from '../training/checkpoint';
 import { buildRunModel } from '../training/run-model';
 import { evaluationBatch } from '../training/training-step';
+import { taskHead } from '../tasks/registry';
+import { predictAnswers } from './answer-predictor';
 import type { ModelSource } from './model-source';
 import { inLengthBatches, type PredictInput, type Prediction, type Predictor, predictionOf } from './predictor';
 
@@ -14,9 +16,10 @@ export const PREDICT_BATCH_SIZE = 64;
 export async function loadRunPredictor(source: Extract<ModelSource, { kind: 'run' }>): Promise<Predictor> {
   const { config, task, labelNames } = source;
   const checkpoint = readCheckpoint(source.checkpointPath);
-  const outputs = task === 'regression' ? 1 : labelNames.length;
+  const head = taskHead(task);
+  const outputs = head.outputWidth(labelNames.length);
   // The header as a resume point: its vocabulary / pretrained folder rebuilds the same model.
-  const setup = await buildRunModel(config, outputs, 0, () => [], checkpoint.header);
+  const setup = await buildRunModel(config, { outputs, reads: head.reads }, 0, () => [], checkpoint.header);
   const { model } = setup;
   const shapes = model.variables.map((v) => v.shape.join('x'));
   const stored = checkpoint.header.shapes.slice(0, checkpoint.weights.length).map((s) => s.join('x'));
@@ -35,6 +38,8 @@ export async function loadRunPredictor(source: Extract<ModelSource, { kind: 'run
     labelNames,
     bytes,
     predict(inputs: readonly PredictInput[]): Prediction[] {
+      // v1-style data chose no threshold: 1 answers every question.
+      if (task === 'qa') return predictAnswers(setup, config, checkpoint.header.bestMetrics?.no_answer_threshold ?? 1, inputs);
       const encoded = inputs.map(encode);
       return inLengthBatches(encoded.length, PREDICT_BATCH_SIZE, (i) => encoded[i].length, (indices) => {
         const ids = indices.map((i) => encoded[i]);

@@ -2,6 +2,7 @@ import type { Channel, ComparisonStartRequest, RequestOf, ResponseOf } from '../
 import { AppError } from '../../shared/errors';
 import { mergeRunConfig, type RunConfig, type RunConfigPatch } from '../../shared/schemas';
 import { runCheckpointBytes } from '../services/cleanup';
+import { withTaskDefaults } from '../../shared/task-run-defaults';
 import { withTrainingBudget } from '../../shared/training-budget';
 import type { ServiceSet } from '../services/service-set';
 import { PRESETS, type Preset } from '../services/presets';
@@ -9,9 +10,14 @@ import { PRESETS, type Preset } from '../services/presets';
 type Handler<C extends Channel> = (request: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
-/** The preset's config with epochs sized to the dataset where the preset asks for it and the request set none. */
+/**
+ * The preset's config with the dataset's task defaults (shared/task-run-defaults.ts) for what the
+ * request left unset, then epochs sized to the dataset where the preset asks for it.
+ */
 function budgeted(preset: Preset, datasetId: string, s: ServiceSet, patch: RunConfigPatch | undefined, config: RunConfig): RunConfig {
-  return preset.sizeEpochsToData ? withTrainingBudget(config, patch, s.datasets.get(datasetId)) : config;
+  const dataset = s.datasets.get(datasetId);
+  const fitted = withTaskDefaults(config, patch, dataset.task);
+  return preset.sizeEpochsToData ? withTrainingBudget(fitted, patch, dataset) : fitted;
 }
 
 /** What `comparisons.start` trains for a request: its preset (else the session's) patched, models resolved, epochs budgeted. */

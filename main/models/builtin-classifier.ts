@@ -6,13 +6,16 @@ import type { ModelConfig } from '../../shared/schemas';
 import { mixSeed, normalArray } from '../../shared/random';
 import { layerNorm } from '../kernels/fused-kernels';
 import { CopiesClassifier } from './copies-classifier';
-import { type BlockWeights, type CopyStacker, linear, type LinearWeights, type NormWeights, TransformerEncoder } from './encoder';
+import { type BlockWeights, type CopyStacker, linear, type LinearWeights, type NormWeights, tokenOutputs, TransformerEncoder } from './encoder';
 import { DropoutSites } from './nested-dropout';
 
 export interface ClassifierShape extends ModelConfig {
   /** Longest sequence the position embedding covers. */
   maxLength: number;
+  /** Outputs per input ('sequence') or per token ('tokens', question answering's start and end). */
   numClasses: number;
+  /** The task head's input (main/tasks/task-head.ts reads); default 'sequence'. */
+  reads?: 'sequence' | 'tokens';
 }
 
 const LAYER_NORM_EPSILON = 1e-5;
@@ -73,8 +76,9 @@ export class TransformerClassifier extends CopiesClassifier {
       LAYER_NORM_EPSILON,
     );
     const { hidden, copyMask } = this.encoder.encode(embedded, mask, sites, stack);
-    // Masked mean pooling over real tokens only.
     const rows = copyMask.shape[0];
+    if (this.shape.reads === 'tokens') return tokenOutputs(hidden, rows, length, this.head, false);
+    // Masked mean pooling over real tokens only.
     const hidden3d = tf.reshape(hidden, [rows, length, dim]);
     const weights = tf.reshape(copyMask, [rows, length, 1]);
     const pooled = tf.div(tf.sum(tf.mul(hidden3d, weights), 1), tf.sum(weights, 1)) as tf.Tensor2D;

@@ -110,6 +110,17 @@ export function normalise(x: tf.Tensor, weights: NormWeights, eps: number): tf.T
   return layerNorm(x as tf.Tensor2D, weights.gain as tf.Tensor1D, weights.bias as tf.Tensor1D, eps);
 }
 
+/**
+ * Per-token outputs of a `*ForQuestionAnswering`-style head: hidden [rows * T, hidden] through a
+ * linear layer to [rows * T, outputs], laid out as [rows, outputs * T], output channel major (all
+ * start logits of a row, then all its end logits), the layout main/tasks/question-answering.ts reads.
+ */
+export function tokenOutputs(hidden: tf.Tensor2D, rows: number, length: number, head: LinearWeights, outIn: boolean): tf.Tensor2D {
+  const perToken = linear(hidden, head, outIn);
+  const outputs = perToken.shape[1];
+  return tf.reshape(tf.transpose(tf.reshape(perToken, [rows, length, outputs]), [0, 2, 1]), [rows, outputs * length]);
+}
+
 export interface EncodedCopies {
   /** Final hidden states [copies * B * T, hidden]. */
   hidden: tf.Tensor2D;

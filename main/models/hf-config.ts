@@ -32,10 +32,6 @@ export function embeddingWidth(config: HfConfig): number {
   return familyOf(config).embeddings.projected ? (config.embedding_size ?? config.hidden_size) : config.hidden_size;
 }
 
-/** The classifier head's dropout: classifier_dropout when set, else hidden_dropout_prob (as in the originals). */
-export function classifierDropout(config: HfConfig): number {
-  return config.classifier_dropout ?? config.hidden_dropout_prob;
-}
 
 /** RoBERTa numbers positions from pad_token_id + 1: that many table rows are never used by text. */
 export function positionOffset(config: HfConfig): number {

@@ -2,22 +2,29 @@
 // descriptors of families/), written from the published architectures (the Hugging Face modeling
 // code) over the shared encoder: post-LayerNorm blocks, exact (erf) GELU, LayerNorm epsilon from
 // the config, absolute positions (RoBERTa's offset by pad_token_id + 1), token type ids where the
-// family has them, and the family's head. Dropout sits exactly where the originals have it, and
+// family has them, and the family's head: *ForSequenceClassification's over the first token, or
+// *ForQuestionAnswering's qa_outputs over every token. Dropout sits exactly where the originals have it, and
 // every site is a nested CmpDrop site keeping the model's own probability (DropoutSites).
 import * as tf from '@tensorflow/tfjs';
 import { mixSeed, normalArray } from '../../shared/random';
 import { erfGeluOps, layerNorm } from '../kernels/fused-kernels';
 import { CopiesClassifier } from './copies-classifier';
-import { alreadyStacked, type BlockWeights, type CopyStacker, linear, type LinearWeights, type NormWeights, TransformerEncoder } from './encoder';
-import type { HeadActivation, HfConfig, ModelFamily } from './families/family';
-import { classifierDropout, embeddingWidth, maxSequenceLength, positionOffset } from './hf-config';
+import { alreadyStacked, type BlockWeights, type CopyStacker, linear, type LinearWeights, type NormWeights, tokenOutputs, TransformerEncoder } from './encoder';
+import type { FamilyHead, HeadActivation, HeadReads, HfConfig, ModelFamily } from './families/family';
+import { embeddingWidth, maxSequenceLength, positionOffset } from './hf-config';
 import { DropoutSites } from './nested-dropout';
 import { familyOf } from './registry';
-import { encoderSpecs, headSpecs, type NamedTensor, type TensorMap, type TensorSpec } from './tensor-specs';
+import { encoderSpecs, familyHead, headSpecs, type NamedTensor, type TensorMap, type TensorSpec } from './tensor-specs';
 
 export interface EncoderOptions {
-  /** Model outputs: classes, 1 for regression, labels for multi-label. */
+  /** Model outputs: classes, 1 for regression, labels for multi-label; per token with 'tokens' (2: start, end). */
   outputs: number;
+  /**
+   * What the head reads (main/tasks/task-head.ts): 'sequence' (default) the family's
+   * *ForSequenceClassification head, one output row per input; 'tokens' its *ForQuestionAnswering
+   * qa_outputs, outputs per token laid out [rows, outputs * T] (encoder.ts's tokenOutputs).
+   */
+  reads?: HeadReads;
   /** Seeds the fresh head (N(0, initializer_range), zero bias) when the checkpoint has none. */
   seed: number;
   /** [SEP]'s id: token type ids are 0 up to and including the first [SEP], then 1 (pairs). */
@@ -43,6 +50,7 @@ export class PretrainedEncoderClassifier extends CopiesClassifier {
   private readonly specs: TensorSpec[];
   private readonly reference: number;
   private readonly encoder: TransformerEncoder;
+  private readonly head: FamilyHead;
 
   /** `weights` holds our-named tensors (tensor-specs.ts); any head tensor absent is initialised fresh. */
   constructor(
@@ -53,7 +61,8 @@ export class PretrainedEncoderClassifier extends CopiesClassifier {
     super('concat');
     this.family = familyOf(config);
     this.reference = options.referenceDropout ?? config.hidden_dropout_prob;
-    const head = headSpecs(config, options.outputs);
+    this.head = familyHead(this.family, options.reads);
+    const head = headSpecs(config, options.outputs, options.reads);
     const headNames = new Set(head.map((spec) => spec.name));
     this.specs = [...encoderSpecs(config), ...head];
     this.specs.forEach((spec, index) => {
@@ -121,12 +130,16 @@ export class PretrainedEncoderClassifier extends CopiesClassifier {
     const length = ids.shape[1];
     const dim = this.config.hidden_size;
     const rows = hidden.shape[0] / length;
-    // Every head reads the first token ([CLS] / <s>).
-    let x: tf.Tensor = tf.reshape(tf.slice(tf.reshape(hidden, [rows, length, dim]), [0, 0, 0], [rows, 1, dim]), [rows, dim]);
-    const p = classifierDropout(this.config);
-    for (const layer of this.family.head) {
+    const tokens = this.options.reads === 'tokens';
+    // A sequence head reads the first token ([CLS] / <s>); a token head every token.
+    let x: tf.Tensor = tokens ? hidden : tf.reshape(tf.slice(tf.reshape(hidden, [rows, length, dim]), [0, 0, 0], [rows, 1, dim]), [rows, dim]);
+    const { layers } = this.head;
+    const p = this.head.dropout(this.config);
+    for (const [i, layer] of layers.entries()) {
       if (layer.dropoutBefore) x = sites.apply(x, p);
-      x = linear(x, this.linearWeights(layer.name), true);
+      const weights = this.linearWeights(layer.name);
+      if (tokens && i === layers.length - 1) return tokenOutputs(x as tf.Tensor2D, rows, length, weights, true);
+      x = linear(x, weights, true);
       if (layer.activation) x = HEAD_ACTIVATIONS[layer.activation](x);
     }
     return x as tf.Tensor2D;

@@ -1,9 +1,9 @@
 // A family's tensors under our names, derived from its descriptor (families/): the HF names
 // without the family prefix ("encoder.layer.0.attention.self.query.weight"), the head's as the
-// original names them ("classifier.*", BERT's "pooler.dense.*"). Linear weights stay in PyTorch's
+// original names them ("classifier.*", BERT's "pooler.dense.*", "qa_outputs.*"). Linear weights stay in PyTorch's
 // [out, in] layout, so loading and exporting never transpose. The order is the variables' order,
 // which checkpoints store: the embeddings, then each block, then the head.
-import type { HfConfig, ModelFamily, TensorSpec } from './families/family';
+import type { FamilyHead, HeadReads, HfConfig, ModelFamily, TensorSpec } from './families/family';
 import { embeddingWidth } from './hf-config';
 import { familyOf } from './registry';
 
@@ -54,24 +54,34 @@ export function encoderSpecs(config: HfConfig): TensorSpec[] {
   return specs;
 }
 
-/** The sequence-classification head's tensors: hidden-wide layers, then one row per output. */
-export function headSpecs(config: HfConfig, outputs: number): TensorSpec[] {
-  const { head } = familyOf(config);
-  const h = config.hidden_size;
-  return head.flatMap((layer, i) => linear(layer.name, i === head.length - 1 ? outputs : h, h));
+/** The family's head for a task head that reads `reads` (main/tasks/task-head.ts): the one place that picks it. */
+export function familyHead(family: ModelFamily, reads: HeadReads = 'sequence'): FamilyHead {
+  return family.heads[reads];
 }
 
-/** Head tensors outside the base model (the classifier proper): at a checkpoint's top level, replaced whole for other labels. */
+/** The task head's tensors: hidden-wide layers, then one row per output. */
+export function headSpecs(config: HfConfig, outputs: number, reads: HeadReads = 'sequence'): TensorSpec[] {
+  const { layers } = familyHead(familyOf(config), reads);
+  const h = config.hidden_size;
+  return layers.flatMap((layer, i) => linear(layer.name, i === layers.length - 1 ? outputs : h, h));
+}
+
+/**
+ * Head tensors outside the base model (the classifier proper, qa_outputs) of any of the family's
+ * heads: at a checkpoint's top level, replaced whole for other labels. The heads' names differ,
+ * so a name tells which head it belongs to.
+ */
 export function isTaskHeadTensor(family: ModelFamily, name: string): boolean {
-  return family.head.some((layer) => !layer.inBaseModel && (name === `${layer.name}.weight` || name === `${layer.name}.bias`));
+  return Object.values(family.heads).some((head) => head.layers.some((layer) => !layer.inBaseModel && (name === `${layer.name}.weight` || name === `${layer.name}.bias`)));
 }
 
 /** The name of the head's last weight (its rows are the outputs), ours and a checkpoint's. */
-export function outputWeightName(family: ModelFamily): string {
-  return `${family.head[family.head.length - 1].name}.weight`;
+export function outputWeightName(family: ModelFamily, reads: HeadReads = 'sequence'): string {
+  const { layers } = familyHead(family, reads);
+  return `${layers[layers.length - 1].name}.weight`;
 }
 
-/** The checkpoint name of one of our tensors (HF's *ForSequenceClassification layout). */
+/** The checkpoint name of one of our tensors (HF's *ForSequenceClassification / *ForQuestionAnswering layout). */
 export function huggingFaceName(family: ModelFamily, name: string): string {
   return isTaskHeadTensor(family, name) ? name : `${family.prefix}.${name}`;
 }

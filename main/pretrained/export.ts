@@ -1,51 +1,74 @@
 // Exporting a fine-tuned encoder: as a Hugging Face folder (model.safetensors under the
-// *ForSequenceClassification tensor names, config.json with the labels and problem type, the
-// tokenizer files copied), which `transformers` loads with from_pretrained and no conversion;
+// *ForSequenceClassification or *ForQuestionAnswering tensor names, config.json with the labels
+// and problem type, the tokenizer files copied), which `transformers` loads with from_pretrained and no conversion;
 // or in our TF.js format (model.json + weights.bin, see tfjs-format.ts), which our loader reads.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Task } from '../../shared/schemas';
 import { familyOf } from '../models/registry';
+import type { HeadReads } from '../models/families/family';
 import type { HfConfig, ProblemType } from './hf-config';
 import { type TensorMap, writeSafetensors } from './safetensors';
 import { writeTfjsWeights } from './tfjs-format';
-import { huggingFaceName } from './weight-names';
+import { familyHead, huggingFaceName, outputWeightName } from './weight-names';
 
 export interface ExportableEncoder {
   config: HfConfig;
   /** Our tensor names (weight-names.ts) -> values: encoder and head. */
   weights: TensorMap;
-  /** One name per output (regression: one). */
+  /** One name per output (regression: one; question answering: none, its two outputs are start and end). */
   labels: string[];
   task: Task;
+  /** The head the weights hold (main/tasks/task-head.ts's reads); default 'sequence'. */
+  reads?: HeadReads;
   /** Tokenizer files to copy (absolute paths). */
   tokenizerFiles: string[];
 }
 
-const PROBLEM_TYPES: Record<Task, ProblemType> = {
+// transformers' *ForQuestionAnswering reads no problem_type: a QA config has none (null: left out).
+const PROBLEM_TYPES: Record<Task, ProblemType | null> = {
   classification: 'single_label_classification',
   regression: 'regression',
   multilabel: 'multi_label_classification',
+  qa: null,
 };
+
+/**
+ * Names of the head's outputs, in id2label. Regression's one output and QA's two (start, end) get
+ * transformers' default names: *ForQuestionAnswering builds qa_outputs with num_labels rows, which
+ * it takes from id2label, so these must be exactly two, whatever labels the source config had.
+ */
+function outputNames(model: ExportableEncoder): string[] {
+  if (model.task === 'regression') return ['LABEL_0'];
+  if (model.task === 'qa') return ['LABEL_0', 'LABEL_1'];
+  return model.labels;
+}
 
 /** config.json of the export: the source config, in its family's own keys, with the fine-tuned head's description. */
 export function exportedConfig(model: ExportableEncoder): Record<string, unknown> {
-  const labels = model.task === 'regression' ? ['LABEL_0'] : model.labels;
+  const labels = outputNames(model);
   const family = familyOf(model.config);
-  return {
+  const problemType = PROBLEM_TYPES[model.task];
+  const config: Record<string, unknown> = {
     ...family.configJson(model.config),
-    architectures: [family.architecture],
+    architectures: [familyHead(family, model.reads).architecture],
     id2label: Object.fromEntries(labels.map((label, i) => [String(i), label])),
     label2id: Object.fromEntries(labels.map((label, i) => [label, i])),
-    problem_type: PROBLEM_TYPES[model.task],
+    problem_type: problemType,
     // The weights are written as float32, whatever the source checkpoint stored.
     ...('torch_dtype' in model.config ? { torch_dtype: 'float32' } : {}),
   };
+  // Also drops a problem_type the source config had (a classifier fine-tuned further for QA).
+  if (problemType === null) delete config.problem_type;
+  return config;
 }
 
 /** Tensors under their Hugging Face names, sorted (stable file bytes). */
 function huggingFaceTensors(model: ExportableEncoder): TensorMap {
   const family = familyOf(model.config);
+  // config.json names the class of `reads`' head: weights of another head would load as a fresh one.
+  const output = outputWeightName(family, model.reads);
+  if (!model.weights.has(output)) throw new Error(`the weights to export have no ${output}, the output layer of the ${familyHead(family, model.reads).architecture} head config.json names.`);
   const named = [...model.weights].map(([name, tensor]) => [huggingFaceName(family, name), tensor] as const);
   return new Map(named.sort(([a], [b]) => (a < b ? -1 : 1)));
 }

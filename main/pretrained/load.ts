@@ -65,10 +65,13 @@ export interface LoadedEncoder {
   initialisedHead: string[];
 }
 
-/** A ready-to-train classifier from a folder; `options.outputs` sets the head's width. */
+/**
+ * A ready-to-train model from a folder; `options.outputs` sets the head's width, `options.reads`
+ * which head (a *ForQuestionAnswering folder's qa_outputs load with 'tokens').
+ */
 export function loadPretrainedClassifier(folder: string, options: EncoderOptions): LoadedEncoder {
   const checkpoint = readPretrainedFolder(folder);
-  const resolved = resolveWeights(checkpoint.tensors, checkpoint.config, options.outputs, checkpoint.source);
+  const resolved = resolveWeights(checkpoint.tensors, checkpoint.config, options.outputs, checkpoint.source, options.reads);
   const model = new PretrainedEncoderClassifier(checkpoint.config, resolved.tensors, options);
   return { model, checkpoint, initialisedHead: resolved.missingHead };
 }

@@ -1,11 +1,11 @@
 // A checkpoint's tensor names and ours: which of a safetensors file's tensors the model takes,
 // under our names (main/models/tensor-specs.ts: the HF names without the family prefix; the
-// task head's at the top level, as *ForSequenceClassification saves them).
-import type { HfConfig } from '../models/families/family';
+// task head's at the top level, as *ForSequenceClassification and *ForQuestionAnswering save them).
+import type { HeadReads, HfConfig } from '../models/families/family';
 import { familyOf } from '../models/registry';
 import { encoderSpecs, headSpecs, isTaskHeadTensor, type NamedTensor, outputWeightName, type TensorMap } from '../models/tensor-specs';
 
-export { encoderSpecs, headSpecs, huggingFaceName, type TensorSpec } from '../models/tensor-specs';
+export { encoderSpecs, familyHead, headSpecs, huggingFaceName, outputWeightName, type TensorSpec } from '../models/tensor-specs';
 
 export interface ResolvedWeights {
   /** Our name -> tensor, for every encoder and head tensor found in the checkpoint. */
@@ -24,10 +24,10 @@ function checkpointPrefix(checkpoint: TensorMap, config: HfConfig): string {
  * Picks our tensors out of a checkpoint: with or without the family prefix (a bare BertModel
  * saves "embeddings.*", BertForSequenceClassification "bert.embeddings.*"), older "gamma"/"beta"
  * LayerNorm names accepted. Extra tensors (pre-training heads such as cls.*, lm_head.* or
- * DistilBERT's vocab_*) are ignored. A missing or mis-shaped encoder tensor is an error naming the
- * tensor and the file.
+ * DistilBERT's vocab_*, and the head `reads` does not pick: a classifier when building qa_outputs)
+ * are ignored. A missing or mis-shaped encoder tensor is an error naming the tensor and the file.
  */
-export function resolveWeights(checkpoint: TensorMap, config: HfConfig, outputs: number, file: string): ResolvedWeights {
+export function resolveWeights(checkpoint: TensorMap, config: HfConfig, outputs: number, file: string, reads: HeadReads = 'sequence'): ResolvedWeights {
   const family = familyOf(config);
   const prefix = checkpointPrefix(checkpoint, config);
   const lookup = (name: string, withPrefix: boolean): NamedTensor | undefined => {
@@ -45,7 +45,7 @@ export function resolveWeights(checkpoint: TensorMap, config: HfConfig, outputs:
     tensors.set(spec.name, found);
   }
   const missingHead: string[] = [];
-  const head = headSpecs(config, outputs);
+  const head = headSpecs(config, outputs, reads);
   for (const spec of head) {
     // Base-model head layers (BERT's pooler) live under the family prefix, the classifier at the top level.
     const found = isTaskHeadTensor(family, spec.name) ? checkpoint.get(spec.name) : lookup(spec.name, true);
@@ -61,7 +61,7 @@ export function resolveWeights(checkpoint: TensorMap, config: HfConfig, outputs:
   return { tensors, missingHead: [...new Set(missingHead)] };
 }
 
-/** Outputs of the head a checkpoint holds (its last layer's rows), or null when it has none. */
-export function checkpointHeadOutputs(checkpoint: TensorMap, config: HfConfig): number | null {
-  return checkpoint.get(outputWeightName(familyOf(config)))?.shape[0] ?? null;
+/** Outputs of the `reads` head a checkpoint holds (its last layer's rows), or null when it has none. */
+export function checkpointHeadOutputs(checkpoint: TensorMap, config: HfConfig, reads: HeadReads = 'sequence'): number | null {
+  return checkpoint.get(outputWeightName(familyOf(config), reads))?.shape[0] ?? null;
 }

@@ -15,7 +15,8 @@ import {
 } from '../../shared/comparison-analysis';
 import { errorChanges, errorMargin, regressionErrors, type SeedPredictions } from '../../shared/regression-analysis';
 import type { ComparisonAnalysis } from '../../shared/comparison-analysis-schema';
-import { analysisKindOf, CURVE_METRICS, NOT_APPLICABLE, viewEvaluationText, type AnalysisKind } from '../../shared/comparison-views';
+import { decodeQaAnswers, type QaAnswers } from '../../shared/qa-answers';
+import { analysisKindOf, CURVE_METRICS, NOT_APPLICABLE, utilityMetrics, viewEvaluationText, type AnalysisKind } from '../../shared/comparison-views';
 import type { DatasetSummary, EvalSplit, Headline, LossKind, MetricPoint, RunSummary } from '../../shared/schemas';
 import type { ComparisonsRepo } from '../db/comparisons-repo';
 import type { DatasetTextsRepo } from '../db/dataset-texts-repo';
@@ -74,7 +75,7 @@ export class ComparisonAnalysisService {
       band: BAND_LABEL,
       ...this.evaluated(armRuns, dataset, headline),
       curves,
-      utility: this.utility(armRuns),
+      utility: this.utility(armRuns, kind),
       compute: this.compute(armRuns, dataset, curves, validation),
     };
   }
@@ -109,9 +110,11 @@ export class ComparisonAnalysisService {
     };
     const evaluationsOf = (arm: LossKind) => armRuns.filter((r) => r.arm === arm).flatMap((r) => (chosen.has(r.run.id) ? [chosen.get(r.run.id)!] : []));
     // Regression stores no per-class scores; multi-label stores one row per label and no matrix.
+    // Question answering has no classes: whatever per-class rows an evaluation holds are not shown.
+    const classes = kind !== 'qa';
     const perClass = perClassSideBySide(
-      evaluationsOf('baseline').map((e) => e.perClass),
-      evaluationsOf('comparative').map((e) => e.perClass),
+      classes ? evaluationsOf('baseline').map((e) => e.perClass) : [],
+      classes ? evaluationsOf('comparative').map((e) => e.perClass) : [],
     );
     const matrices = kind === 'single_label';
     const baselineConfusion = matrices ? sumConfusions(evaluationsOf('baseline').map((e) => e.confusion)) : [];
@@ -137,6 +140,7 @@ export class ComparisonAnalysisService {
    */
   private examples(dataset: DatasetSummary, kind: AnalysisKind, split: EvalSplit, predictions: SeedPredictions[]): ComparisonAnalysis['examples'] {
     const bySeed = (arm: LossKind) => new Map(predictions.filter((p) => p.arm === arm).map((p) => [p.seed, p.predictions]));
+    if (kind === 'qa') return this.answerExamples(dataset, split, bySeed('baseline'), bySeed('comparative'));
     if (kind !== 'single_label' && kind !== 'regression') {
       const note = kind === 'multilabel' ? NOT_APPLICABLE.examplesMultilabel : `Examples do not apply to a ${dataset.task} dataset.`;
       return { mode: 'none', limit: EXAMPLES_LIMIT, perSeed: [], fixedTotal: 0, brokenTotal: 0, fixed: [], broken: [], note };
@@ -160,6 +164,35 @@ export class ComparisonAnalysisService {
     };
   }
 
+  /**
+   * Question answering: questions whose exact match the comparative run gained (fixed) or lost
+   * (broken), each with its context and reference answers from the dataset rows, and both arms'
+   * answers, their probabilities and F1 (carried on the prediction rows).
+   */
+  private answerExamples(
+    dataset: DatasetSummary,
+    split: EvalSplit,
+    baseline: Map<number, SeedPredictions['predictions']>,
+    comparative: Map<number, SeedPredictions['predictions']>,
+  ): ComparisonAnalysis['examples'] {
+    const changed = fixedAndBroken(baseline, comparative, () => '', EXAMPLES_LIMIT);
+    const rows = this.texts.splitQaRows(dataset.id, split, [...changed.fixed, ...changed.broken].map((e) => e.index));
+    const withAnswers = (list: typeof changed.fixed) =>
+      list.map((e) => {
+        const row = rows.get(e.index);
+        if (!row) return { ...e, text: '' };
+        let answers: QaAnswers;
+        try {
+          answers = decodeQaAnswers(row.label, row.context);
+        } catch {
+          // A legacy label whose text is not in its context: show the text, draw no gold mark.
+          answers = { text: [row.label], answer_start: [-1] };
+        }
+        return { ...e, text: row.question, context: row.context, answers };
+      });
+    return { mode: 'answers', limit: EXAMPLES_LIMIT, ...changed, fixed: withAnswers(changed.fixed), broken: withAnswers(changed.broken) };
+  }
+
   /** Seeded comparisons pair by (loss, seed); ad-hoc ones by the arm and seed stored when they were made. */
   private assignArms(id: string, kind: string | undefined, runs: RunSummary[]): ArmRun[] {
     if (kind === 'adhoc') {
@@ -169,19 +202,21 @@ export class ComparisonAnalysisService {
     return runs.map((run) => ({ run, arm: run.loss, seed: run.seed }));
   }
 
-  private utility(armRuns: ArmRun[]): ComparisonAnalysis['utility'] {
+  private utility(armRuns: ArmRun[], analysisKind: AnalysisKind): ComparisonAnalysis['utility'] {
     const points = new Map(armRuns.map((r) => [r.run.id, this.evaluations.utility(r.run.id)]));
     const all = [...points.values()].flat();
     return (['drop', 'crop'] as const).flatMap((kind) => {
       const ofKind = all.filter((p) => p.kind === kind);
       if (ofKind.length === 0) return [];
-      // The task's headline metric: accuracy, Pearson r or micro F1, else whatever the levels carry.
-      const metric = ['accuracy', 'pearson', 'micro_f1', 'macro_f1'].find((m) => ofKind.some((p) => m in p.metrics)) ?? Object.keys(ofKind[0].metrics)[0];
+      // The task's headline metric (accuracy, Pearson r or micro F1; question answering: F1 and exact match), else whatever the levels carry.
+      const metrics = utilityMetrics(analysisKind, (m) => ofKind.some((p) => m in p.metrics), Object.keys(ofKind[0].metrics)[0]);
+      return metrics.map((metric) => {
       const series = armRuns.map((r) => {
         const levels = points.get(r.run.id)!.filter((p) => p.kind === kind && metric in p.metrics);
         return { arm: r.arm, seed: r.seed, x: levels.map((p) => p.k), y: levels.map((p) => p.metrics[metric]) };
       });
-      return [{ kind, metric, curves: meanBandCurves(series) }];
+      return { kind, metric, curves: meanBandCurves(series) };
+      });
     });
   }
 

@@ -141,6 +141,7 @@ export class ComparisonService {
         headline: plan.headline,
         runArms,
         coverage: adhocCoverage(assignments, runs, rows),
+        task: dataset.task,
       };
     }
     const dataset = this.datasets.get(comparison.datasetId);
@@ -152,6 +153,7 @@ export class ComparisonService {
       ...readAgainstReference(this.references(dataset.id), rows, plan.headline, dataset),
       headline: plan.headline,
       coverage: seededCoverage(comparison.seeds, runs),
+      task: dataset.task,
     };
   }
 

@@ -24,10 +24,14 @@ import { toTrainingData, type TrainingData } from './training-data';
 export const VALIDATION_FRACTION = 0.2;
 export const SPLIT_SEED = 20230109;
 export const EMBEDDED_DATASET_FILE = 'imdb-reviews-2k.csv';
-/** The other embedded datasets, by the name the 'datasets.importEmbedded' request gives. */
-export const EMBEDDED_DATASETS: Record<string, string> = {
-  imdb: EMBEDDED_DATASET_FILE,
-  spam: 'spam-assassin-2k.csv',
+export const EMBEDDED_SQUAD_FILE = 'squad-v2-excerpt.json';
+/** The embedded datasets, by the name the 'datasets.importEmbedded' request gives: a file in assets/datasets/ and how it is imported. */
+export const EMBEDDED_DATASETS: Record<string, { file: string; options?: ImportOptions }> = {
+  imdb: { file: EMBEDDED_DATASET_FILE },
+  spam: { file: 'spam-assassin-2k.csv' },
+  // Question answering: the SQuAD 2.0 excerpt as it is, and its long-input form (each context plus 3 paragraphs of its article).
+  squad: { file: EMBEDDED_SQUAD_FILE },
+  'squad-long': { file: EMBEDDED_SQUAD_FILE, options: { qaDistractors: 3 } },
 };
 /** CSV/TSV and JSON Lines files above this size stream from disk instead of being read whole. */
 export const STREAM_THRESHOLD_BYTES = 32 * 1024 * 1024;
@@ -155,7 +159,7 @@ export class DatasetService {
   /** An upload's bytes: streamed through a temporary file when the in-memory reader could not hold it. */
   private async importBytes(fileName: string, bytes: Uint8Array, name: string, options: ImportOptions): Promise<DatasetSummary> {
     const big = bytes.length > this.streamThresholdBytes || countLines(bytes, this.streamThresholdRows) > this.streamThresholdRows;
-    if (!big || !STREAMABLE_FILE.test(fileName) || options.task === 'multilabel') return this.importFiles([{ name: fileName, bytes }], name, options);
+    if (!big || !STREAMABLE_FILE.test(fileName) || !streamsWith(options)) return this.importFiles([{ name: fileName, bytes }], name, options);
     const dir = await mkdtemp(join(tmpdir(), 'comparo-import-'));
     try {
       const file = join(dir, safeFileName(fileName));
@@ -238,9 +242,9 @@ export class DatasetService {
   }
 
   importEmbedded(which = 'imdb'): Promise<DatasetSummary> {
-    const file = EMBEDDED_DATASETS[which];
-    if (!file) throw new AppError('not_found', `No embedded dataset "${which}"; there are: ${Object.keys(EMBEDDED_DATASETS).join(', ')}`);
-    return this.importPath(join(this.assetsDir, file));
+    const embedded = Object.hasOwn(EMBEDDED_DATASETS, which) ? EMBEDDED_DATASETS[which] : undefined;
+    if (!embedded) throw new AppError('not_found', `No embedded dataset "${which}"; there are: ${Object.keys(EMBEDDED_DATASETS).join(', ')}`);
+    return this.importPath(join(this.assetsDir, embedded.file), embedded.options ?? {});
   }
 
   list(): DatasetSummary[] {
@@ -299,11 +303,20 @@ function refuseInMemory(file: string, size: string): never {
   );
 }
 
+/**
+ * Options the streamed path can honour: multi-label needs the whole dataset's labels, and QA
+ * distractors the whole article's paragraphs (main/services/import/qa-distractors.ts), so those
+ * imports read the file whole (up to MAX_IN_MEMORY_ROWS).
+ */
+function streamsWith(options: ImportOptions): boolean {
+  return options.task !== 'multilabel' && options.qaDistractors === undefined;
+}
+
 function isStreamable(path: string, options: ImportOptions, threshold: number): boolean {
   try {
     const stat = statSync(path);
     // The streamed path has no whole-dataset label merging or task choices beyond single-file tables.
-    return stat.isFile() && stat.size > threshold && STREAMABLE_FILE.test(path) && options.task !== 'multilabel';
+    return stat.isFile() && stat.size > threshold && STREAMABLE_FILE.test(path) && streamsWith(options);
   } catch {
     return false;
   }

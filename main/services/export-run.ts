@@ -7,6 +7,7 @@ import { isAbsolute } from 'node:path';
 import type { RunConfig, Task } from '../../shared/schemas';
 import type { ExportFormat } from '../../shared/vocabulary';
 import { modelFamilies } from '../models/registry';
+import { taskHead } from '../tasks/registry';
 import { readCheckpoint } from '../training/checkpoint';
 import { type ExportableEncoder, exportHuggingFace, exportTfjs } from '../pretrained/export';
 import type { TensorMap } from '../pretrained/safetensors';
@@ -43,7 +44,9 @@ function checkTarget(folder: string): void {
 export async function exportRunModel(run: RunModelFiles, format: ExportFormat, folder: string): Promise<ExportResult> {
   checkTarget(folder);
   const checkpoint = readCheckpoint(run.checkpointPath);
-  const outputs = run.task === 'regression' ? 1 : run.labelNames.length;
+  // The head the run trained: its width and what it reads (question answering: qa_outputs per token).
+  const head = taskHead(run.task);
+  const outputs = head.outputWidth(run.labelNames.length);
   const source = checkpoint.header.pretrained;
   if (!source) {
     if (format === 'huggingface') {
@@ -62,9 +65,9 @@ export async function exportRunModel(run: RunModelFiles, format: ExportFormat, f
     });
     return { folder, format, files: ['model.json', 'weights.bin'] };
   }
-  const { config, weights } = checkpointTensors(checkpoint, outputs);
+  const { config, weights } = checkpointTensors(checkpoint, outputs, head.reads);
   const tokenizer = await loadTokenizer(source);
-  const exportable: ExportableEncoder = { config, weights, labels: run.labelNames, task: run.task, tokenizerFiles: tokenizer.files };
+  const exportable: ExportableEncoder = { config, weights, labels: run.labelNames, task: run.task, reads: head.reads, tokenizerFiles: tokenizer.files };
   const files = format === 'huggingface' ? exportHuggingFace(exportable, folder) : exportTfjs(exportable, folder);
   return { folder, format, files };
 }

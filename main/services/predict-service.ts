@@ -48,6 +48,7 @@ export class PredictService {
           labels: result.labelNames,
           logits: p.logits,
           ...(p.value !== undefined ? { value: p.value } : {}),
+          ...(p.answer ? { answer: p.answer } : {}),
           ms: result.predictMs,
           loadMs: result.loadMs,
           backend: this.client.backend,

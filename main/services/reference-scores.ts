@@ -16,6 +16,8 @@ export interface Reference {
 interface Split {
   labels: number[];
   labelSets?: number[][];
+  /** Question answering: each question's reference answers ([] = unanswerable). */
+  answers?: { text: string[] }[];
 }
 
 export interface ReferenceInput {
@@ -79,10 +81,24 @@ function multilabel({ labelNames, train, evaluated }: ReferenceInput): Record<st
   };
 }
 
+/**
+ * Question answering: always answering "no answer", what a reader that learned nothing scores on
+ * SQuAD 2.0 (right on exactly the unanswerable questions; 0 on SQuAD 1.1, where every question has one).
+ */
+function questionAnswering({ evaluated }: ReferenceInput): Record<string, Reference> {
+  const answers = evaluated.answers ?? [];
+  const unanswerable = answers.filter((a) => a.text.length === 0).length / Math.max(1, answers.length);
+  const rule = 'always “no answer”';
+  const scores: Record<string, Reference> = { exact_match: { value: unanswerable, rule }, f1: { value: unanswerable, rule } };
+  if (unanswerable > 0 && unanswerable < 1) Object.assign(scores, { has_answer_f1: { value: 0, rule }, no_answer_f1: { value: 1, rule } });
+  return scores;
+}
+
 /** Reference scores by metric name (the table's base metrics); empty when the split is empty. */
 export function referenceScores(input: ReferenceInput): Record<string, Reference> {
   if (input.evaluated.labels.length === 0 || input.train.labels.length === 0) return {};
   if (input.task === 'regression') return regression(input);
   if (input.task === 'multilabel') return multilabel(input);
+  if (input.task === 'qa') return questionAnswering(input);
   return classification(input);
 }

@@ -23,6 +23,7 @@ export function softmax(output: readonly number[]): number[] {
 
 export const classificationHead: TaskHead = {
   task: 'classification',
+  reads: 'sequence',
   outputWidth: (numLabels) => numLabels,
   defaultSelectionMetric: 'accuracy',
   tableMetrics: ['accuracy', 'macro_f1', 'mcc', 'loss'],

@@ -9,6 +9,7 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 export const multilabelHead: TaskHead = {
   task: 'multilabel',
+  reads: 'sequence',
   outputWidth: (numLabels) => numLabels,
   defaultSelectionMetric: 'micro_f1',
   tableMetrics: ['micro_f1', 'macro_f1', 'loss'],

@@ -3,6 +3,7 @@
 import type { Task } from '../../shared/schemas';
 import { classificationHead } from './classification';
 import { multilabelHead } from './multilabel';
+import { questionAnsweringHead } from './question-answering';
 import { regressionHead } from './regression';
 import type { TaskHead } from './task-head';
 
@@ -10,6 +11,7 @@ const HEADS: Readonly<Record<Task, TaskHead>> = {
   classification: classificationHead,
   regression: regressionHead,
   multilabel: multilabelHead,
+  qa: questionAnsweringHead,
 };
 
 export function taskHead(task: Task): TaskHead {
@@ -17,4 +19,5 @@ export function taskHead(task: Task): TaskHead {
 }
 
 export const TASK_HEADS: readonly TaskHead[] = Object.values(HEADS);
-export type { BatchTargets, RowTargets, ScoredExample, TaskEvaluation, TaskHead } from './task-head';
+export type { AnswerWindow, BatchTargets, RowTargets, ScoredExample, ScoreOptions, SpanTarget, TaskEvaluation, TaskHead } from './task-head';
+export { disposeRowTargets } from './task-head';

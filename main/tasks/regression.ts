@@ -7,6 +7,7 @@ import { meanOf, repeatRows, type TaskHead } from './task-head';
 
 export const regressionHead: TaskHead = {
   task: 'regression',
+  reads: 'sequence',
   outputWidth: () => 1,
   defaultSelectionMetric: 'pearson',
   tableMetrics: ['pearson', 'spearman', 'mse', 'mae', 'loss'],

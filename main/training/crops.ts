@@ -18,6 +18,18 @@ export function splitSegments(text: string): string[] {
   return text.split(SENTENCE_END).map((s) => s.trim()).filter(Boolean);
 }
 
+/**
+ * Where splitSegments' segments begin in `text` (character indices, ascending, the first 0): the
+ * same paragraph / sentence rule, for inputs tokenized with offsets (question answering contexts).
+ */
+export function segmentStarts(text: string): number[] {
+  const starts = [0];
+  const paragraphBreaks = [...text.matchAll(/\n\s*\n/g)];
+  const breaks = paragraphBreaks.length > 0 ? paragraphBreaks : [...text.matchAll(new RegExp(SENTENCE_END.source, 'gu'))];
+  for (const match of breaks) starts.push(match.index! + match[0].length);
+  return starts;
+}
+
 export interface SegmentedInput {
   /** The full input: the concatenation of `segments`, at most maxLength ids. */
   ids: number[];

@@ -5,6 +5,7 @@ import type { Task } from '../../shared/schemas';
 import { taskHead } from '../tasks/registry';
 import { encodeSegmented, randomCrops, cropIds, type SegmentedInput } from './crops';
 import type { EvalExample } from './evaluation';
+import { cropSpan } from './qa-encoding';
 import type { LabelledTexts } from './protocol';
 import type { WordTokenizer } from './tokenizer';
 import type { StepInput } from './training-step';
@@ -58,13 +59,19 @@ export function epochOrder(size: number, seed: number, epoch: number): number[] 
  */
 export function trainingInput(examples: readonly EvalExample[], crops: number, seed: number, microIndex: number): StepInput {
   const inputs: number[][][] = [examples.map((e) => e.input.ids)];
+  // Question answering: each crop level moves the answer (cropSpan), so its targets are its own.
+  const spans = examples[0]?.span ? [examples.map((e) => e.span!)] : undefined;
   if (crops > 0) {
     const kept = examples.map((e, i) => randomCrops(e.input, crops, mulberry32(mixSeed(seed, 0xc409, microIndex, i))));
-    for (let c = 0; c < crops; c++) inputs.push(examples.map((e, i) => cropIds(e.input, kept[i][c])));
+    for (let c = 0; c < crops; c++) {
+      inputs.push(examples.map((e, i) => cropIds(e.input, kept[i][c])));
+      spans?.push(examples.map((e, i) => cropSpan(e.input, kept[i][c], e.span!)));
+    }
   }
   return {
     inputs,
     labels: examples.map((e) => e.label),
     multiHot: examples[0]?.multiHot ? examples.map((e) => e.multiHot!) : undefined,
+    spans,
   };
 }

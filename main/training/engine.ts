@@ -12,6 +12,7 @@ import type { TrainerStartMessage, TrainerToParent } from './protocol';
 import { mixSeed } from '../../shared/random';
 import { taskHead } from '../tasks/registry';
 import { buildRunModel } from './run-model';
+import { encodeQaSplit } from './qa-encoding';
 import {
   CheckpointCallback,
   HeldOutTestCallback,
@@ -73,12 +74,18 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
   // The built-in model with a word vocabulary fitted on the training texts, or a pretrained
   // encoder with its own tokenizer (config.model.pretrained); a resumed run rebuilds the same one.
   const trainTexts = () => trainIndices.map((i) => (start.train.textPairs?.[i] == null ? start.train.texts[i] : `${start.train.texts[i]}\n${start.train.textPairs[i]}`));
-  const setup = await buildRunModel(config, taskHead(task).outputWidth(labelNames.length), mixSeed(config.seed, 0x1417), trainTexts, resumed?.header ?? null);
+  const head = taskHead(task);
+  const setup = await buildRunModel(config, { outputs: head.outputWidth(labelNames.length), reads: head.reads }, mixSeed(config.seed, 0x1417), trainTexts, resumed?.header ?? null);
   const model = setup.model;
   const all = (split: typeof start.train) => split.texts.map((_, i) => i);
-  const train = encodeSplitWith(start.train, trainIndices, labelNames.length, setup.encodeRow);
-  const validation = encodeSplitWith(start.validation, all(start.validation), labelNames.length, setup.encodeRow);
-  const testExamples = test ? encodeSplitWith(test, all(test), labelNames.length, setup.encodeRow) : [];
+  // Question answering trains and scores windows of each question (qa-encoding.ts); others one example per row.
+  const qa = setup.qaTokenizer;
+  const windows = { maxLength: setup.maxLength, stride: config.qaStride > 0 ? config.qaStride : Math.floor(setup.maxLength / 3) };
+  const encode = (split: typeof start.train, indices: number[]) =>
+    qa ? encodeQaSplit(split, indices, qa, windows) : encodeSplitWith(split, indices, labelNames.length, setup.encodeRow);
+  const train = encode(start.train, trainIndices);
+  const validation = encode(start.validation, all(start.validation));
+  const testExamples = test ? encode(test, all(test)) : [];
   const cropsOn = config.loss === 'comparative' ? config.crops : 0;
 
   const microBatches = Math.ceil(train.length / config.batchSize);

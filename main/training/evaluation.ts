@@ -2,7 +2,7 @@
 // confusion matrix and per-example predictions (so later views can diff runs example by example).
 import type { Task } from '../../shared/schemas';
 import { metricIsLowerBetter } from '../../shared/verdict';
-import { type TaskEvaluation, taskHead } from '../tasks/registry';
+import { type AnswerWindow, type ScoreOptions, type SpanTarget, type TaskEvaluation, taskHead } from '../tasks/registry';
 import type { SegmentedInput } from './crops';
 import type { StepInput } from './training-step';
 
@@ -12,6 +12,9 @@ export interface EvalExample {
   input: SegmentedInput;
   label: number;
   multiHot?: number[];
+  /** Question answering: the answer's positions in `input` (the window), and what decoding needs. */
+  span?: SpanTarget;
+  window?: AnswerWindow;
 }
 
 export type EvaluationResult = TaskEvaluation;
@@ -28,6 +31,7 @@ export function stepInputOf(examples: readonly EvalExample[], ids: (example: Eva
     inputs: [examples.map(ids)],
     labels: examples.map((e) => e.label),
     multiHot: examples[0]?.multiHot ? examples.map((e) => e.multiHot!) : undefined,
+    spans: examples[0]?.span ? [examples.map((e) => e.span!)] : undefined,
   };
 }
 
@@ -37,6 +41,6 @@ export function outputProbabilities(task: Task, output: readonly number[]): numb
 }
 
 /** Scores raw outputs (logits; regression: one value) against the examples, in the same order. */
-export function scoreOutputs(task: Task, examples: readonly EvalExample[], outputs: readonly number[][], losses: readonly number[], labelNames: readonly string[]): EvaluationResult {
-  return taskHead(task).score(examples, outputs, losses, labelNames);
+export function scoreOutputs(task: Task, examples: readonly EvalExample[], outputs: readonly number[][], losses: readonly number[], labelNames: readonly string[], options?: ScoreOptions): EvaluationResult {
+  return taskHead(task).score(examples, outputs, losses, labelNames, options);
 }

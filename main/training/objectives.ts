@@ -57,14 +57,26 @@ export interface ObjectiveTerms {
  * to every l_i leaves it unchanged), so alone it would never lower the task loss.
  */
 export function objectiveTerms(taskLosses: tf.Tensor2D, settings: ObjectiveSettings): ObjectiveTerms {
+  return partsObjectiveTerms([taskLosses], settings);
+}
+
+/**
+ * A loss made of parts ranked separately (question answering's start and end losses, each
+ * [B, 1 + C]), as the reference's CmpQA: each part's ranking term on its own, then their mean;
+ * the primary term (other objectives) reads the parts' mean table, the copies' task losses
+ * ((start + end) / 2 for QA). One part: the objective of that table.
+ */
+export function partsObjectiveTerms(parts: readonly tf.Tensor2D[], settings: ObjectiveSettings): ObjectiveTerms {
   return tf.tidy(() => {
+    const mean = <T extends tf.Tensor>(values: T[]): T => (values.length === 1 ? values[0] : (tf.div(tf.addN(values), values.length) as T));
     if (settings.objective === 'comparative') {
-      const lcmp = comparativeLoss(taskLosses, { target: settings.target, temperature: settings.temperature });
+      const lcmp = mean(parts.map((part) => comparativeLoss(part, { target: settings.target, temperature: settings.temperature })));
       return { total: lcmp, comparative: tf.clone(lcmp) };
     }
-    const ranking = settings.objective === 'listmle' ? listMle(taskLosses, settings.temperature) : pairwiseHinge(taskLosses, settings.temperature);
+    const rank = (part: tf.Tensor2D) => (settings.objective === 'listmle' ? listMle(part, settings.temperature) : pairwiseHinge(part, settings.temperature));
+    const ranking = mean(parts.map(rank));
     const comparative = tf.mul(tf.mean(ranking), settings.hingeWeight) as tf.Scalar;
-    const total = tf.add(tf.mean(primaryLoss(taskLosses, settings.primary)), comparative) as tf.Scalar;
+    const total = tf.add(tf.mean(primaryLoss(mean([...parts]), settings.primary)), comparative) as tf.Scalar;
     return { total, comparative };
   });
 }

@@ -15,6 +15,7 @@ import type { RunModel } from './run-model';
 import { evaluationBatch } from './training-step';
 import { neuronalUtility } from './utility';
 import type { RunConfig, Task } from '../../shared/schemas';
+import type { ScoreOptions } from '../tasks/registry';
 
 const EVAL_BATCH_SIZE = 64;
 
@@ -78,7 +79,7 @@ export function restoreWeights(model: SequenceClassifier, weights: Float32Array[
 }
 
 /** Full model (dropout off) over a split in length-sorted batches; results in split order. null: cancelled. */
-export async function evaluateSplit(loop: TrainingLoop, examples: EvalExample[]): Promise<EvaluationResult | null> {
+export async function evaluateSplit(loop: TrainingLoop, examples: EvalExample[], options: ScoreOptions = {}): Promise<EvaluationResult | null> {
   // Sorted by length so each batch pads little; reported in split order.
   const batches = chunk([...examples].sort((a, b) => a.input.ids.length - b.input.ids.length), EVAL_BATCH_SIZE);
   const seen: EvalExample[] = [];
@@ -92,7 +93,8 @@ export async function evaluateSplit(loop: TrainingLoop, examples: EvalExample[])
     if (!(await loop.yieldControl())) return null;
   }
   const order = seen.map((_, i) => i).sort((a, b) => seen[a].index - seen[b].index);
-  return scoreOutputs(loop.task, order.map((i) => seen[i]), order.map((i) => outputs[i]), order.map((i) => losses[i]), loop.start.labelNames);
+  const scoring = { maxAnswerLength: loop.config.qaMaxAnswerLength, ...options };
+  return scoreOutputs(loop.task, order.map((i) => seen[i]), order.map((i) => outputs[i]), order.map((i) => losses[i]), loop.start.labelNames, scoring);
 }
 
 /** Everything needed to continue the run identically from this point. */
@@ -233,7 +235,9 @@ export class CheckpointCallback implements TrainerCallback {
 export class HeldOutTestCallback implements TrainerCallback {
   async onTrainEnd(loop: TrainingLoop): Promise<boolean> {
     if (loop.test.length === 0) return true;
-    const result = await evaluateSplit(loop, loop.test);
+    // SQuAD 2.0's no-answer threshold is the one validation chose for this checkpoint, never tuned on test.
+    const threshold = (loop.state.best?.metrics ?? loop.state.lastMetrics)?.no_answer_threshold;
+    const result = await evaluateSplit(loop, loop.test, threshold === undefined ? {} : { noAnswerThreshold: threshold });
     if (!result) return false;
     const step = loop.state.best?.step ?? loop.state.step;
     loop.state.testMetrics = result.metrics;
@@ -250,6 +254,7 @@ export class UtilityCallback implements TrainerCallback {
     for (const kind of ['drop', 'crop'] as const) {
       const utility = await neuronalUtility(loop.model, loop.validation, kind, {
         task: loop.task, labelNames: loop.start.labelNames, levels: config.utilityLevels, draws: config.utilityDraws, dropout: config.dropout, seed: config.seed,
+        scoring: { maxAnswerLength: config.qaMaxAnswerLength, noAnswerThreshold: loop.state.best?.metrics.no_answer_threshold },
         yieldControl: () => loop.yieldControl(),
       });
       if (!utility) return false;

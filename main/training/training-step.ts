@@ -5,11 +5,11 @@
 // hence the same nested masks: both give the same loss and gradients (test/unit/ablation-passes).
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig, Task } from '../../shared/schemas';
-import { type RowTargets, type TaskHead, taskHead } from '../tasks/registry';
+import { type BatchTargets, disposeRowTargets, type TaskHead, taskHead } from '../tasks/registry';
 import { padRows } from './batching';
 import { ablationRates } from './comparative-loss';
 import type { SequenceClassifier } from '../models/sequence-classifier';
-import { objectiveTerms } from './objectives';
+import { partsObjectiveTerms } from './objectives';
 
 export type LossSettings = Pick<
   RunConfig,
@@ -43,10 +43,10 @@ export function copySpecs(settings: Pick<LossSettings, 'loss' | 'ablations' | 'c
   return specs;
 }
 
-export interface StepInput {
+export interface StepInput extends BatchTargets {
   /** inputs[c][i]: example i's token ids at crop level c (0 = the full input). */
   inputs: number[][][];
-  /** Class id (classification) or target value (regression); unused for multilabel. */
+  /** Class id (classification) or target value (regression); unused for multilabel and QA. */
   labels: number[];
   /** Multilabel: 0/1 per label per example. */
   multiHot?: number[][];
@@ -61,11 +61,6 @@ export interface StepOutcome {
   cmpLoss: number | null;
 }
 
-function disposeTargets(targets: RowTargets): void {
-  targets.labels?.dispose();
-  targets.multiHot?.dispose();
-}
-
 /** Copies in order, split into runs of one crop level (copySpecs never returns to a lower one). */
 function runsOfSameCrop(specs: CopySpec[]): CopySpec[][] {
   const runs: CopySpec[][] = [];
@@ -77,29 +72,34 @@ function runsOfSameCrop(specs: CopySpec[]): CopySpec[][] {
   return runs;
 }
 
+/** The head's loss parts per row (one part for most heads; QA's start and end). */
+function lossParts(head: TaskHead, outputs: tf.Tensor2D, targets: ReturnType<TaskHead['rowTargets']>): tf.Tensor1D[] {
+  return head.perExampleLossParts ? head.perExampleLossParts(outputs, targets) : [head.perExampleLoss(outputs, targets)];
+}
+
 /**
- * Per-row task losses [copies * B] of every copy, batched or sequential. Each copy is padded to
+ * Per-row task losses [copies * B] of every copy, one tensor per loss part, batched or sequential. Each copy is padded to
  * its own crop level's longest input, not the full input's: cropped copies are shorter, and
  * padding them to full length was wasted work (docs/benchmarks.md). Batched, the copies of one
  * crop level run as ONE forward sharing the embedding lookup; sequential, one forward per copy.
  * Both draw the same masks (per site, one uniform shaped like one copy at that length), so they
  * give the same loss and gradients.
  */
-function copyLossRows(model: SequenceClassifier, input: StepInput, specs: CopySpec[], head: TaskHead, stepSeed: number, batched: boolean): tf.Tensor1D {
+function copyLossRows(model: SequenceClassifier, input: StepInput, specs: CopySpec[], head: TaskHead, stepSeed: number, batched: boolean): tf.Tensor1D[] {
   const groups = batched ? runsOfSameCrop(specs) : specs.map((spec) => [spec]);
   const perGroup = groups.map((group) => {
     const rows = input.inputs[group[0].crop];
     const { ids, mask } = padRows(rows, Math.max(1, ...rows.map((row) => row.length)));
-    const targets = head.rowTargets(input, group.length);
+    const targets = head.rowTargets(input, group.length, group[0].crop);
     try {
-      return head.perExampleLoss(model.logits(ids, mask, group.map((spec) => spec.rate), stepSeed), targets);
+      return lossParts(head, model.logits(ids, mask, group.map((spec) => spec.rate), stepSeed), targets);
     } finally {
       ids.dispose();
       mask.dispose();
-      disposeTargets(targets);
+      disposeRowTargets(targets);
     }
   });
-  return perGroup.length === 1 ? perGroup[0] : (tf.concat(perGroup) as tf.Tensor1D);
+  return perGroup[0].map((_, part) => (perGroup.length === 1 ? perGroup[0][part] : (tf.concat(perGroup.map((parts) => parts[part])) as tf.Tensor1D)));
 }
 
 export interface StepGradients {
@@ -122,12 +122,15 @@ export function stepGradients(
   const head = taskHead(task);
   const kept: { copyMeans?: tf.Tensor; cmp?: tf.Scalar } = {};
   const { value, grads } = tf.variableGrads(() => {
-    const perRow = copyLossRows(model, input, specs, head, stepSeed, batched);
-    const taskLosses = tf.transpose(tf.reshape(perRow, [specs.length, batchSize])) as tf.Tensor2D; // [B, copies]
+    const parts = copyLossRows(model, input, specs, head, stepSeed, batched);
+    const tables = parts.map((perRow) => tf.transpose(tf.reshape(perRow, [specs.length, batchSize])) as tf.Tensor2D); // [B, copies] each
+    // The task loss is the parts' mean (QA: (start + end) / 2).
+    const taskLosses = tables.length === 1 ? tables[0] : (tf.div(tf.addN(tables), tables.length) as tf.Tensor2D);
     // Kept past variableGrads' internal tidy so the per-copy means and the comparative term can be reported.
     kept.copyMeans = tf.keep(tf.mean(taskLosses, 0));
-    if (!comparative) return tf.mean(perRow) as tf.Scalar;
-    const terms = objectiveTerms(taskLosses, settings);
+    if (!comparative) return tf.mean(parts.length === 1 ? parts[0] : taskLosses) as tf.Scalar;
+    // Each part is ranked on its own and the objectives averaged (the reference's CmpQA for start and end).
+    const terms = partsObjectiveTerms(tables, settings);
     kept.cmp = tf.keep(terms.comparative);
     return terms.total;
   }, model.variables);
@@ -161,7 +164,7 @@ export function evaluationBatch(model: SequenceClassifier, input: StepInput, tas
   });
   ids.dispose();
   mask.dispose();
-  disposeTargets(targets);
+  disposeRowTargets(targets);
   const width = logits.shape[1];
   const flat = logits.dataSync();
   const result = {

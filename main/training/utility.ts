@@ -11,12 +11,15 @@ import type { Task } from '../../shared/schemas';
 import { chunk, padRows } from './batching';
 import { ablationRates } from './comparative-loss';
 import { cropIds, shareCrops } from './crops';
-import { taskHead } from '../tasks/registry';
+import { disposeRowTargets, type ScoreOptions, type SpanTarget, taskHead } from '../tasks/registry';
+import { cropPositions, cropSpan } from './qa-encoding';
 import { type EvalExample, scoreOutputs, stepInputOf } from './evaluation';
 import type { SequenceClassifier } from '../models/sequence-classifier';
 import type { UtilityLevel } from './protocol';
 
 const UTILITY_BATCH = 32;
+// A removed token's logit in a crop's outputs put back on the full window: below any real logit.
+const REMOVED_TOKEN = -1e9;
 
 export interface UtilityOptions {
   task: Task;
@@ -27,6 +30,8 @@ export interface UtilityOptions {
   seed: number;
   /** Called between batches: lets the loop yield (pause/cancel); false aborts. */
   yieldControl: () => Promise<boolean>;
+  /** How every level is scored (question answering: the threshold validation chose, kept for all levels). */
+  scoring?: ScoreOptions;
 }
 
 export interface UtilityResult {
@@ -42,12 +47,15 @@ export function cropShares(levels: number): number[] {
  * Runs every level of one batch as copies stacked on the batch axis. Returns per-level
  * per-example losses and outputs ([level][example]).
  */
-function levelPass(model: SequenceClassifier, examples: EvalExample[], rowsPerLevel: number[][][], rates: number[], task: Task, seed: number) {
+function levelPass(model: SequenceClassifier, examples: EvalExample[], rowsPerLevel: number[][][], rates: number[], task: Task, seed: number, spansPerLevel?: SpanTarget[][]) {
   const levels = rowsPerLevel.length;
   const length = Math.max(1, ...examples.map((e) => e.input.ids.length));
   const { ids, mask } = padRows(rowsPerLevel.flat(), length);
   const head = taskHead(task);
-  const targets = head.rowTargets(stepInputOf(examples), levels);
+  // Question answering: each crop level has its own answer positions, so the rows' targets are listed, not repeated.
+  const targets = spansPerLevel
+    ? head.rowTargets({ labels: spansPerLevel.flat().map(() => 0), spans: [spansPerLevel.flat()] }, 1)
+    : head.rowTargets(stepInputOf(examples), levels);
   const [losses, logits] = tf.tidy(() => {
     const out = model.stackedLogits(ids, mask, rates, seed);
     return [head.perExampleLoss(out, targets), out];
@@ -60,8 +68,24 @@ function levelPass(model: SequenceClassifier, examples: EvalExample[], rowsPerLe
     losses: Array.from(lossValues.subarray(k * b, (k + 1) * b)),
     outputs: Array.from({ length: b }, (_, i) => Array.from(flat.subarray((k * b + i) * width, (k * b + i + 1) * width))),
   }));
-  for (const t of [ids, mask, losses, logits, targets.labels, targets.multiHot]) t?.dispose();
+  for (const t of [ids, mask, losses, logits]) t.dispose();
+  disposeRowTargets(targets);
   return result;
+}
+
+/**
+ * A crop's per-token outputs ([2T]: start logits, then end logits) put back at the full window's
+ * positions, the removed tokens at a logit no answer can take: decoding then reads the window's
+ * own offsets, whatever the crop kept.
+ */
+function onFullWindow(output: readonly number[], positions: readonly number[], fullLength: number): number[] {
+  const padded = output.length / 2;
+  const full = new Array<number>(2 * fullLength).fill(REMOVED_TOKEN);
+  positions.forEach((position, j) => {
+    full[position] = output[j];
+    full[fullLength + position] = output[padded + j];
+  });
+  return full;
 }
 
 /** kind 'drop' or 'crop'; null when aborted. */
@@ -83,16 +107,25 @@ export async function neuronalUtility(
       const examples = batches[b];
       const seed = mixSeed(options.seed, 0x7717, kind === 'drop' ? 1 : 2, draw, b);
       let rows: number[][][];
+      let kept: number[][][] | null = null;
       if (kind === 'drop') {
         rows = rates.map(() => examples.map((e) => e.input.ids));
       } else {
         const crops = examples.map((e, i) => shareCrops(e.input, shares.slice(1), mulberry32(mixSeed(seed, i))));
+        const all = (e: EvalExample) => e.input.segments.map((_, s) => s);
+        kept = shares.map((_, k) => examples.map((e, i) => (k === 0 ? all(e) : crops[i][k - 1])));
         rows = shares.map((_, k) => examples.map((e, i) => (k === 0 ? e.input.ids : cropIds(e.input, crops[i][k - 1]))));
       }
-      const pass = levelPass(model, examples, rows, rates, task, seed);
+      const spans = examples[0]?.span
+        ? rows.map((_, k) => examples.map((e, i) => (kept && k > 0 ? cropSpan(e.input, kept[k][i], e.span!) : e.span!)))
+        : undefined;
+      const pass = levelPass(model, examples, rows, rates, task, seed, spans);
       pass.forEach((level, k) => {
         losses[draw][k].push(...level.losses);
-        outputs[draw][k].push(...level.outputs);
+        const tokenOutputs = spans !== undefined && kept !== null && k > 0;
+        outputs[draw][k].push(
+          ...(tokenOutputs ? level.outputs.map((o, i) => onFullWindow(o, cropPositions(examples[i].input, kept![k][i]), examples[i].input.ids.length)) : level.outputs),
+        );
       });
       if (!(await options.yieldControl())) return null;
     }
@@ -101,7 +134,7 @@ export async function neuronalUtility(
   for (let k = 0; k <= levels; k++) {
     const sums: Record<string, number> = {};
     for (let draw = 0; draw < draws; draw++) {
-      const { metrics } = scoreOutputs(task, validation, outputs[draw][k], losses[draw][k], labelNames);
+      const { metrics } = scoreOutputs(task, validation, outputs[draw][k], losses[draw][k], labelNames, options.scoring);
       for (const [name, value] of Object.entries(metrics)) sums[name] = (sums[name] ?? 0) + value / draws;
     }
     result.push({ k, rate: kind === 'drop' ? rates[k] : shares[k], metrics: sums });

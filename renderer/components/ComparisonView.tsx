@@ -126,7 +126,7 @@ export function ComparisonView({ comparisonId, tab, datasetName, datasetTask, on
         running={running}
         refreshKey={statusesKey}
         arms={armsOfRuns}
-        task={datasetTask}
+        task={detail.task ?? datasetTask}
         overview={
           <>
             {finished && table.length > 0 && (

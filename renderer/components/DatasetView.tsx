@@ -6,6 +6,7 @@ import type { PresetName } from '../../shared/vocabulary';
 import { estimateText } from '../../shared/durations';
 import type { AppErrorValue } from '../../shared/errors';
 import { getApi } from '../api';
+import { withTaskDefaults } from '../../shared/task-run-defaults';
 import { withTrainingBudget } from '../../shared/training-budget';
 import { buildStartRequest, draftFromDefaults, type SettingsDraft } from '../lib/settings';
 import { useApiQuery } from '../lib/useApiQuery';
@@ -33,23 +34,26 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
 
   const [presetName, setPresetName] = useState<PresetName | null>(null);
   const preset = useMemo(() => (info ? presetOf(info, presetName ?? info.preset ?? 'default') : null), [info, presetName]);
-  const estimate = useTimeEstimate(datasetId, info, preset, draft);
+  // The preset as it applies to this dataset's task (question answering reads longer windows, shared/task-run-defaults.ts).
+  const task = preview.data?.dataset.task;
+  const fitted = useMemo(() => (preset && preview.data ? { ...preset, defaults: withTaskDefaults(preset.defaults, {}, task) } : null), [preset, preview.data, task]);
+  const estimate = useTimeEstimate(datasetId, info, fitted, draft);
 
-  // The draft starts from the server's defaults once they are known.
+  // The draft starts from the server's defaults once they and the dataset's task are known.
   useEffect(() => {
-    if (preset && !draft) setDraft(draftFromDefaults(preset.defaults, preset.seeds));
-  }, [preset, draft]);
+    if (fitted && !draft) setDraft(draftFromDefaults(fitted.defaults, fitted.seeds));
+  }, [fitted, draft]);
 
   const choosePreset = (name: PresetName) => {
     if (!info) return;
     const chosen = presetOf(info, name);
     setPresetName(name);
-    setDraft(draftFromDefaults(chosen.defaults, chosen.seeds));
+    setDraft(draftFromDefaults(withTaskDefaults(chosen.defaults, {}, task), chosen.seeds));
   };
 
   const start = async () => {
-    if (!info || !draft || !preset) return;
-    const built = startRequest(datasetId, info, preset, draft);
+    if (!info || !draft || !fitted) return;
+    const built = startRequest(datasetId, info, fitted, draft);
     if (!built.ok) {
       setStartError(built.message);
       return;
@@ -62,11 +66,11 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
     else setStartError(result.error);
   };
 
-  const seeds = draft ? Number(draft.seeds) : preset?.seeds;
-  const draftEpochs = draft ? Number(draft.epochs) : preset?.defaults.epochs;
+  const seeds = draft ? Number(draft.seeds) : fitted?.seeds;
+  const draftEpochs = draft ? Number(draft.epochs) : fitted?.defaults.epochs;
   // Left at the default, the server sizes epochs to the data: show what it will train.
-  const sized = preset?.epochsSizedToData && preview.data && draftEpochs === preset.defaults.epochs;
-  const epochs = sized ? withTrainingBudget(preset.defaults, {}, preview.data!.dataset).epochs : draftEpochs;
+  const sized = fitted?.epochsSizedToData && preview.data && draftEpochs === fitted.defaults.epochs;
+  const epochs = sized ? withTrainingBudget(fitted.defaults, {}, preview.data!.dataset).epochs : draftEpochs;
   const heldOut = preview.data?.dataset.splits.test ? 'the held-out test split' : 'validation';
 
   return (
@@ -89,7 +93,7 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
             <p className="muted">
               Trains a baseline and a comparative-loss model on <strong>{preview.data.dataset.name}</strong> for each of {seeds ?? '…'} seed
               {seeds === 1 ? '' : 's'}, {epochs ?? '…'} epoch{epochs === 1 ? '' : 's'} each
-              {sized && epochs !== preset?.defaults.epochs ? ' (sized to the data, stopping early once validation stops improving)' : ''}, on the same split, then
+              {sized && epochs !== fitted?.defaults.epochs ? ' (sized to the data, stopping early once validation stops improving)' : ''}, on the same split, then
               compares them on {heldOut}.
             </p>
           </div>
@@ -114,12 +118,13 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
               onSelect={(model) => setDraft({ ...draft, model: model.source, learningRate: String(model.recommendedLearningRate) })}
             />
           )}
-          {info && draft && preset && (
+          {info && draft && fitted && (
             <SettingsPanel
               draft={draft}
-              defaults={preset.defaults}
+              defaults={fitted.defaults}
+              task={task}
               onChange={setDraft}
-              onReset={() => preset && setDraft(draftFromDefaults(preset.defaults, preset.seeds))}
+              onReset={() => setDraft(draftFromDefaults(fitted.defaults, fitted.seeds))}
             />
           )}
           <ErrorMessage title="Could not start" error={startError} onDismiss={() => setStartError(null)} />

@@ -83,14 +83,14 @@ export function Playground({ history, comparisonId }: PlaygroundProps) {
                   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void predict();
                 }}
                 rows={4}
-                placeholder="Type or paste a text to classify"
+                placeholder="Type or paste a text to classify (for a question answering run: the question)"
                 data-testid="playground-text"
               />
               <textarea
                 value={textPair}
                 onChange={(e) => setTextPair(e.target.value)}
                 rows={2}
-                placeholder="Second text (optional, for sentence-pair datasets)"
+                placeholder="Second text (optional, for sentence-pair datasets; for question answering: the context to answer from)"
                 data-testid="playground-text-pair"
               />
               <button type="submit" className="button primary" disabled={busy || chosen.length === 0 || text.trim() === ''} data-testid="playground-predict">
@@ -99,7 +99,7 @@ export function Playground({ history, comparisonId }: PlaygroundProps) {
             </form>
             <ErrorMessage title="Could not predict" error={error} />
           </section>
-          {results.length > 0 && <PlaygroundResults results={results} />}
+          {results.length > 0 && <PlaygroundResults results={results} context={textPair} />}
           <PlaygroundFile runs={runs.filter((run) => chosen.includes(run.id))} />
         </>
       )}

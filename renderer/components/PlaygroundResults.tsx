@@ -14,7 +14,39 @@ function predictedLabels(result: RunPrediction): Set<string> {
   return new Set(result.labels.includes(result.label) ? [result.label] : result.label.split('|'));
 }
 
-export function PlaygroundResults({ results }: { results: RunPrediction[] }) {
+function Timing({ result }: { result: Extract<RunPrediction, { ok: true }> }) {
+  return (
+    <p className="muted playground-timing">
+      {result.ms.toFixed(1)} ms{result.backend ? ` on ${result.backend}` : ''}{result.loadMs > 1 ? ` · model loaded in ${Math.round(result.loadMs)} ms` : ''}
+    </p>
+  );
+}
+
+/** A reader's answer: the context with the span marked, or "no answer" with how sure the model was. */
+function AnswerResult({ result, context }: { result: Extract<RunPrediction, { ok: true }>; context: string }) {
+  const answer = result.answer!;
+  const start = answer.start;
+  return (
+    <>
+      <p className="playground-label">
+        <span className="muted">Answer </span>
+        <strong data-testid="playground-label">{result.label === '' ? 'no answer' : result.label}</strong>
+      </p>
+      {start !== null && result.label !== '' && (
+        <p className="playground-context" data-testid="playground-answer-context">
+          {context.slice(Math.max(0, start - 200), start)}
+          <mark className="answer-span">{context.slice(start, start + result.label.length)}</mark>
+          {context.slice(start + result.label.length, start + result.label.length + 200)}
+        </p>
+      )}
+      <p className="muted">
+        Probability of no answer {percent(answer.noAnswerProbability)} (it answers “no answer” above {percent(answer.noAnswerThreshold)}, the threshold chosen on validation)
+      </p>
+    </>
+  );
+}
+
+export function PlaygroundResults({ results, context = '' }: { results: RunPrediction[]; context?: string }) {
   return (
     <div className="playground-results" data-testid="playground-results">
       {results.map((result) => {
@@ -24,7 +56,12 @@ export function PlaygroundResults({ results }: { results: RunPrediction[] }) {
           <h3 className="playground-run-name" title={result.runName}>
             {result.runName}
           </h3>
-          {result.ok ? (
+          {result.ok && result.answer ? (
+            <>
+              <AnswerResult result={result} context={context} />
+              <Timing result={result} />
+            </>
+          ) : result.ok ? (
             <>
               <p className="playground-label">
                 <span className="muted">Prediction </span>
@@ -43,9 +80,7 @@ export function PlaygroundResults({ results }: { results: RunPrediction[] }) {
                   </li>
                 ))}
               </ul>
-              <p className="muted playground-timing">
-                {result.ms.toFixed(1)} ms{result.backend ? ` on ${result.backend}` : ''}{result.loadMs > 1 ? ` · model loaded in ${Math.round(result.loadMs)} ms` : ''}
-              </p>
+              <Timing result={result} />
             </>
           ) : (
             <ErrorMessage error={result.error} />

@@ -1,11 +1,14 @@
 // Collapsed by default: the defaults are meant to be good enough for a first comparison.
 import { GLOSSARY } from '../../shared/glossary';
 import type { RunConfig } from '../../shared/schemas';
+import type { DatasetTask } from '../../shared/tasks';
 import { fieldLabel, OBJECTIVE_OPTIONS, TARGET_OPTIONS, type SettingsDraft } from '../lib/settings';
 
 interface SettingsPanelProps {
   draft: SettingsDraft;
   defaults: RunConfig;
+  /** The dataset's task: question answering says how its windows are cut. */
+  task?: DatasetTask;
   onChange: (draft: SettingsDraft) => void;
   onReset: () => void;
 }
@@ -22,7 +25,7 @@ const NUMERIC_FIELDS: Array<{ field: NumericField; min: number; max: number; ste
   { field: 'keepCheckpoints', min: 0, max: 1000, step: '1', hint: 'latest checkpoints kept per run, besides the best (0 = all)' },
 ];
 
-export function SettingsPanel({ draft, defaults, onChange, onReset }: SettingsPanelProps) {
+export function SettingsPanel({ draft, defaults, task, onChange, onReset }: SettingsPanelProps) {
   const model = defaults.model;
   return (
     <details className="settings-panel">
@@ -68,6 +71,7 @@ export function SettingsPanel({ draft, defaults, onChange, onReset }: SettingsPa
       </div>
       <p className="muted settings-fixed">
         Fixed for now: batch {defaults.batchSize}, max length {defaults.maxLength} tokens
+        {task === 'qa' ? `, long contexts in windows sharing ${defaults.qaStride || Math.floor(defaults.maxLength / 3)} tokens, answers up to ${defaults.qaMaxAnswerLength} tokens` : ''}
         {defaults.maxTrainExamples > 0 ? `, first ${defaults.maxTrainExamples} training rows` : ''};{' '}
         {draft.model === 'builtin' ? `model ${model.layers} layer × ${model.dim} dims, ${model.heads} heads, vocabulary ${model.vocabSize}` : `model ${draft.model} (see Model above)`}; backend{' '}
         {defaults.backend}.

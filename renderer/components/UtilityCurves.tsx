@@ -3,7 +3,10 @@
 // neurons well loses more when they are switched off; the paper's claim is that the comparative
 // loss makes that curve fall faster from the same start.
 import { useEffect, useMemo, useState } from 'react';
+import { analysisKindOf, utilityMetrics } from '../../shared/comparison-views';
 import type { RunSummary, UtilityPoint } from '../../shared/schemas';
+import type { DatasetTask } from '../../shared/tasks';
+import { metricLabel } from '../lib/format';
 import { getApi } from '../api';
 import { armColor, seedDash } from '../lib/colors';
 import { LineChart } from './LineChart';
@@ -13,9 +16,11 @@ interface UtilityCurvesProps {
   seeds: number[];
   /** Changes when runs finish, so utility is fetched again. */
   refreshKey: string;
+  /** The dataset's task: question answering draws F1 and exact match (shared/comparison-views.ts#utilityMetrics). */
+  task?: DatasetTask;
 }
 
-export function UtilityCurves({ runs, seeds, refreshKey }: UtilityCurvesProps) {
+export function UtilityCurves({ runs, seeds, refreshKey, task }: UtilityCurvesProps) {
   const [utility, setUtility] = useState<Map<string, UtilityPoint[]>>(new Map());
   useEffect(() => {
     let live = true;
@@ -33,36 +38,54 @@ export function UtilityCurves({ runs, seeds, refreshKey }: UtilityCurvesProps) {
   if (kinds.length === 0) return <p className="muted">Measured on the final model of each run once it completes.</p>;
   return (
     <div className="chart-pair">
-      {kinds.map((kind) => (
-        <UtilityChart key={kind} kind={kind} runs={runs} seeds={seeds} utility={utility} />
-      ))}
+      {kinds.flatMap((kind) => {
+        const points = [...utility.values()].flat().filter((p) => p.kind === kind);
+        const metrics = utilityMetrics(analysisKindOf(task), (m) => points.some((p) => m in p.metrics), Object.keys(points[0]?.metrics ?? {})[0]);
+        return metrics.map((metric, i) => (
+          <UtilityChart key={`${kind}-${metric}`} kind={kind} metric={metric} testId={i === 0 ? `utility-${kind}-chart` : `utility-${kind}-${metric}-chart`} runs={runs} seeds={seeds} utility={utility} />
+        ));
+      })}
     </div>
   );
 }
 
-function UtilityChart({ kind, runs, seeds, utility }: { kind: 'drop' | 'crop'; runs: RunSummary[]; seeds: number[]; utility: Map<string, UtilityPoint[]> }) {
+function UtilityChart({
+  kind,
+  metric,
+  testId,
+  runs,
+  seeds,
+  utility,
+}: {
+  kind: 'drop' | 'crop';
+  metric: string;
+  testId: string;
+  runs: RunSummary[];
+  seeds: number[];
+  utility: Map<string, UtilityPoint[]>;
+}) {
   const { series, data } = useMemo(() => {
     const ordered = [...runs].sort((a, b) => a.loss.localeCompare(b.loss) || a.seed - b.seed);
     const levels = [...new Set(ordered.flatMap((run) => (utility.get(run.id) ?? []).filter((p) => p.kind === kind).map((p) => p.k)))].sort((a, b) => a - b);
     const value = (run: RunSummary, k: number) => {
       const point = (utility.get(run.id) ?? []).find((p) => p.kind === kind && p.k === k);
-      return point?.metrics.accuracy ?? point?.metrics.pearson ?? point?.metrics.macro_f1 ?? null;
+      return point?.metrics[metric] ?? null;
     };
     return {
       series: ordered.map((run) => ({ label: `${run.loss} · seed ${run.seed}`, color: armColor(run.loss), dash: seedDash(Math.max(0, seeds.indexOf(run.seed))), width: 2 })),
       data: [levels, ...ordered.map((run) => levels.map((k) => value(run, k)))] as [number[], ...Array<Array<number | null>>],
     };
-  }, [kind, runs, seeds, utility]);
+  }, [kind, metric, runs, seeds, utility]);
   return (
     <LineChart
-      title={kind === 'drop' ? 'Metric vs dropout ablation level k' : 'Metric vs input crop level k'}
+      title={`${metricLabel(metric)} vs ${kind === 'drop' ? 'dropout ablation' : 'input crop'} level k`}
       series={series}
       data={data}
       xLabel="ablation level k"
-      yLabel="accuracy"
+      yLabel={metric}
       height={220}
       emptyText=""
-      testId={`utility-${kind}-chart`}
+      testId={testId}
     />
   );
 }

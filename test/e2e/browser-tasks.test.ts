@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparisonViews } from '../../shared/comparison-views';
 import type { DatasetTask } from '../../shared/tasks';
-import { BrowserModeServer, launchChromium, pixelStats, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
+import { BrowserModeServer, launchChromium, pixelStats, prepareBrowserTest, ROOT, watchErrors } from '../helpers/browser-mode';
 import { writeMultilabelJsonl, writeRegressionCsv, writeSplitFolder } from '../helpers/task-datasets';
 
 const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
@@ -49,15 +49,6 @@ async function waitForCompletion(ids: string[]): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
-}
-
-function watchErrors(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  return problems;
 }
 
 /** Ticks exactly these runs in the Playground's run list (after its default choice has been made). */

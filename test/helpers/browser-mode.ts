@@ -158,3 +158,13 @@ export async function pixelStats(page: Page, png: Buffer): Promise<{ width: numb
     return { width: canvas.width, height: canvas.height, colours: counts.size, foreground: (pixels - background) / pixels };
   }, `data:image/png;base64,${png.toString('base64')}`);
 }
+
+/** Collects the page's uncaught errors and console errors, to assert there were none. */
+export function watchErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  return problems;
+}

@@ -35,7 +35,7 @@ it('six processes opening a new data folder at once all succeed, and the schema 
     cleanups.push(dir.cleanup);
     const startAt = Date.now() + 6000;
     const results = await Promise.all(Array.from({ length: 6 }, () => openAt(dir.path, startAt)));
-    expect(results.map((r) => `${r.code} ${r.stderr.split('\n')[0]}`)).toEqual(Array(6).fill('0 '));
+    expect(results.map((r) => `${r.code} ${r.stderr.trim().split('\n')[0] ?? ''}`), results.map((r) => r.stderr).join('\n---\n').slice(0, 4000)).toEqual(Array(6).fill('0 '));
     const db = new Database(join(dir.path, DATABASE_FILE), { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(migrations[migrations.length - 1].version);
     db.close();

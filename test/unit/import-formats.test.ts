@@ -80,8 +80,13 @@ describe('JSON', () => {
 
   it('reads SQuAD (v2, with an unanswerable question) as question answering', () => {
     const d = parse('squad.json');
-    expect([d.format, d.task, d.textColumn, d.textPairColumn, d.labelColumn]).toEqual(['squad', 'qa', 'question', 'context', 'answer']);
-    expect(d.rows.map((r) => r.label)).toEqual(['France', 'The Normans', '']);
+    expect([d.format, d.task, d.textColumn, d.textPairColumn, d.labelColumn]).toEqual(['squad', 'qa', 'question', 'context', 'answers']);
+    // Every reference answer with its start (shared/qa-answers.ts); unanswerable: empty lists.
+    expect(d.rows.map((r) => JSON.parse(r.label))).toEqual([
+      { text: ['Normandy', 'Normandy.'], answer_start: [82, 82] },
+      { text: ['The Normans'], answer_start: [0] },
+      { text: [], answer_start: [] },
+    ]);
     expect(d.rows[0].textPair).toContain('Normandy');
   });
 

@@ -130,7 +130,7 @@ describe('identity, storage and migration', () => {
     expect(service.preview(first.id, 1).rows[0]).toMatchObject({ text: 'A plane is taking off.', textPair: 'An air plane is taking off.', label: '5' });
   });
 
-  it('gives the trainer pairs apart (textPairs), regression targets as numbers, and refuses question answering', async () => {
+  it('gives the trainer pairs apart (textPairs), regression targets as numbers, and question answering with its answers', async () => {
     const pair = await service.importPath(join(FIXTURES, 'glue-mrpc.tsv'));
     const data = service.trainingData(pair.id);
     for (const split of [data.train, data.validation]) {
@@ -143,7 +143,9 @@ describe('identity, storage and migration', () => {
     expect([...targets.train.labels, ...targets.validation.labels].every(Number.isFinite)).toBe(true);
     expect([...targets.train.labels, ...targets.validation.labels]).toContain(5);
     const qa = await service.importPath(join(FIXTURES, 'squad.json'));
-    expect(() => service.trainingData(qa.id)).toThrow(/question answering dataset; Comparo cannot train that task yet/);
+    const answers = service.trainingData(qa.id);
+    expect(answers.task).toBe('qa');
+    expect([...answers.train.answers!, ...answers.validation.answers!]).toContainEqual({ text: ['The Normans'], start: [0] });
   });
 
   it('migration 003 keeps rows stored under schema 2 and allows the test split', () => {

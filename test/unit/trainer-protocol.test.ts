@@ -110,19 +110,19 @@ describe('predictor protocol schemas', () => {
 
   it('parses a result and names the field of a malformed one', () => {
     expect(PredictorToParentSchema.parse(result)).toEqual(result);
-    const checked = checkPredictorMessage({ ...result, task: 'qa' });
+    const checked = checkPredictorMessage({ ...result, task: 'ranking' });
     expect(checked.ok ? null : checked.problem).toMatch(/^The predictor sent an invalid 'result' message: task: /);
   });
 });
 
 describe('task vocabulary', () => {
-  it('maps each dataset task to the head it trains, none for qa, and names each for people', () => {
+  it('maps each dataset task to the head it trains and names each for people', () => {
     expect(DatasetTaskSchema.options.map((t) => [t, trainerTaskOf(t)])).toEqual([
       ['classification', 'classification'],
       ['pair_classification', 'classification'],
       ['regression', 'regression'],
       ['multilabel', 'multilabel'],
-      ['qa', null],
+      ['qa', 'qa'],
     ]);
     for (const t of DatasetTaskSchema.options) expect(DATASET_TASK_LABELS[t]).toMatch(/^[A-Z]/);
   });

@@ -3,11 +3,16 @@
 // no token type embeddings, no pooler, LayerNorm epsilon fixed at 1e-12 in the code, and no
 // dropout between out_lin and the residual (MultiHeadSelfAttention drops the attention weights
 // only). Head (DistilBertForSequenceClassification): pre_classifier over the first token, ReLU,
-// dropout(seq_classif_dropout), classifier. config.json has its own names (dim, n_layers, ...),
+// dropout(seq_classif_dropout), classifier. DistilBertForQuestionAnswering: dropout(qa_dropout)
+// on every token's hidden state, then qa_outputs. config.json has its own names (dim, n_layers, ...),
 // which HF's attribute_map maps to hidden_size, num_hidden_layers, ...: we do the same.
 import { z } from 'zod';
 import { headConfigFields, positiveInt, probability } from './config-fields';
 import type { BlockNames, HfConfig, ModelFamily } from './family';
+import { questionAnsweringHead, sequenceClassificationHead } from './heads';
+
+/** DistilBertConfig's qa_dropout default. */
+const QA_DROPOUT = 0.1;
 
 const configSchema = z
   .object({
@@ -23,6 +28,8 @@ const configSchema = z
     dropout: probability.default(0.1),
     attention_dropout: probability.default(0.1),
     seq_classif_dropout: probability.default(0.2),
+    // No default here: an export writes back only the keys the source config had.
+    qa_dropout: probability.optional(),
     initializer_range: z.number().positive().default(0.02),
     pad_token_id: z.number().int().min(0).default(0),
     // Sinusoidal positions are frozen in the original; fine-tuning here would train them.
@@ -75,7 +82,6 @@ function block(index: number): BlockNames {
 export const distilbert: ModelFamily = {
   modelType: 'distilbert',
   label: 'DistilBERT',
-  architecture: 'DistilBertForSequenceClassification',
   prefix: 'distilbert',
   tokenizer: 'wordpiece',
   configSchema,
@@ -83,8 +89,11 @@ export const distilbert: ModelFamily = {
   embeddings: { tokenTypes: false, positionsAfterPadding: false, projected: false },
   block,
   attentionOutputDropout: false,
-  head: [
-    { name: 'pre_classifier', dropoutBefore: false, activation: 'relu' },
-    { name: 'classifier', dropoutBefore: true },
-  ],
+  heads: {
+    sequence: sequenceClassificationHead('DistilBertForSequenceClassification', [
+      { name: 'pre_classifier', dropoutBefore: false, activation: 'relu' },
+      { name: 'classifier', dropoutBefore: true },
+    ]),
+    tokens: questionAnsweringHead('DistilBertForQuestionAnswering', (config) => (config.qa_dropout as number | undefined) ?? QA_DROPOUT),
+  },
 };

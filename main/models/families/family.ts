@@ -1,7 +1,7 @@
 // What a pretrained model family is, as data over the one shared encoder (../encoder.ts), in the
 // manner of Hugging Face's modeling_<family>.py files registered by model_type: how its config.json
-// reads, what its tensors are called, how its embeddings and its sequence-classification head
-// differ. Adding a family is one file in this folder plus its line in ../registry.ts.
+// reads, what its tensors are called, how its embeddings
+// and task heads differ. Adding a family is one file in this folder plus its line in ../registry.ts.
 import type { z } from 'zod';
 
 /**
@@ -56,11 +56,17 @@ export interface BlockNames {
 
 export type HeadActivation = 'tanh' | 'gelu' | 'relu';
 
-/** One linear layer of a sequence-classification head; the last one has one row per output. */
+/**
+ * What a task head reads (main/tasks/task-head.ts's reads): the first token's final hidden state
+ * ('sequence', *ForSequenceClassification) or every token's ('tokens', *ForQuestionAnswering).
+ */
+export type HeadReads = 'sequence' | 'tokens';
+
+/** One linear layer of a task head; the last one has one row per output. */
 export interface HeadLayer {
   /** Our tensor name without .weight/.bias ('pooler.dense', 'classifier.out_proj'). */
   name: string;
-  /** Nested dropout on this layer's input, at the head's dropout probability. */
+  /** Nested dropout on this layer's input, at the head's dropout probability (FamilyHead.dropout). */
   dropoutBefore: boolean;
   activation?: HeadActivation;
   /**
@@ -70,14 +76,21 @@ export interface HeadLayer {
   inBaseModel?: boolean;
 }
 
+/** One of the original's task heads over the encoder, and the transformers class that has it. */
+export interface FamilyHead {
+  /** The transformers class an export of this head loads as (config.json's architectures). */
+  readonly architecture: string;
+  readonly layers: readonly HeadLayer[];
+  /** Probability of the dropout before each layer marked dropoutBefore. */
+  dropout(config: HfConfig): number;
+}
+
 export interface ModelFamily {
   /** config.json's model_type. */
   readonly modelType: string;
   /** As people write it: 'DistilBERT'. */
   readonly label: string;
-  /** The transformers class an export loads as (config.json's architectures). */
-  readonly architecture: string;
-  /** HF's base_model_prefix: encoder tensors of a *ForSequenceClassification checkpoint start with it. */
+  /** HF's base_model_prefix: encoder tensors of a *ForSequenceClassification / *ForQuestionAnswering checkpoint start with it. */
   readonly prefix: string;
   /** The tokenizer the original ships: WordPiece (vocab.txt) or byte-level BPE (vocab.json + merges.txt). */
   readonly tokenizer: 'wordpiece' | 'bpe';
@@ -97,6 +110,9 @@ export interface ModelFamily {
   block(index: number): BlockNames;
   /** Dropout between the attention output projection and its residual add (all but DistilBERT). */
   readonly attentionOutputDropout: boolean;
-  /** The original's sequence-classification head over the first token's final hidden state. */
-  readonly head: readonly HeadLayer[];
+  /**
+   * The original's heads, by what they read: 'sequence' the *ForSequenceClassification head over
+   * the first token, 'tokens' the *ForQuestionAnswering one (qa_outputs) over every token.
+   */
+  readonly heads: Readonly<Record<HeadReads, FamilyHead>>;
 }

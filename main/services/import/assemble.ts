@@ -7,7 +7,8 @@ import type { ParsedDataset, SkippedRow } from './index';
 import { buildReport, type ReportRow } from './report';
 import { mergeHtmlFindings } from './html';
 import { MAX_LISTED_SKIPPED } from './source-text';
-import { heldOutSplit, labelCounts, type SplitShares } from './split';
+import { addDistractors, type DistractorRow } from './qa-distractors';
+import { groupedHeldOutSplit, heldOutSplit, labelCounts, type SplitShares } from './split';
 
 export type StoredSplit = 'train' | 'validation' | 'test';
 
@@ -81,17 +82,34 @@ export function assemble(
   const stratifyBy = (label: string) => (isSingleLabelTask(first.task) ? label : '');
   // A test share is only carved from a single file: a folder says itself which rows are test.
   const shares = parts.length === 1 ? { ...split, testFraction: options.testFraction ?? 0 } : { ...split, testFraction: 0 };
-  const carved = needsValidation ? heldOutSplit(trainRows.map((r) => stratifyBy(r.label)), shares) : [];
+  // QA splits by context: questions on one paragraph stay together (./split.ts groupedHeldOutSplit).
+  const qa = first.task === 'qa';
+  const carved = !needsValidation ? [] : qa ? groupedHeldOutSplit(trainRows.map((r) => r.textPair ?? ''), shares) : heldOutSplit(trainRows.map((r) => stratifyBy(r.label)), shares);
+  const distractors = options.qaDistractors;
+  if (distractors !== undefined && !qa) {
+    throw new AppError('bad_input', `qaDistractors adds paragraphs to question-answering contexts, but this is a ${first.task} dataset`, { file: parts[0].fileName, line: 1, column: 1 });
+  }
+  const placed: Array<AssembledRow & DistractorRow> = [];
   let trainIndex = 0;
   for (const { fileName, parsed } of parts) {
     const fileSplit = splitOf.get(parsed) ?? 'train';
     for (const row of parsed.rows) {
       const s: StoredSplit = fileSplit === 'train' && needsValidation ? carved[trainIndex++] : fileSplit;
-      const stored: AssembledRow = { text: row.text, label: row.label, split: s, sourceLine: row.line };
+      const stored: AssembledRow & DistractorRow = { text: row.text, label: row.label, split: s, sourceLine: row.line, file: fileName, line: row.line };
       if (row.textPair !== undefined) stored.textPair = row.textPair;
-      rows.push(stored);
-      reportRows.push({ ...stored, file: fileName, line: row.line });
+      if (distractors !== undefined) {
+        if (row.id !== undefined) stored.id = row.id;
+        if (row.title !== undefined) stored.title = row.title;
+      }
+      placed.push(stored);
     }
+  }
+  const shortOfDistractors = distractors === undefined ? undefined : addDistractors(placed, distractors);
+  for (const { text, textPair, label, split: s, sourceLine, file } of placed) {
+    const stored: AssembledRow = { text, label, split: s, sourceLine };
+    if (textPair !== undefined) stored.textPair = textPair;
+    rows.push(stored);
+    reportRows.push({ ...stored, file, line: sourceLine });
   }
   if (parts.length > 1) refuseLabelsUnseenInTrain(reportRows, first.task);
   const skipped: SkippedRow[] = parts.flatMap(({ parsed }) => parsed.skipped);
@@ -100,6 +118,7 @@ export function assemble(
   const mapping: ColumnMapping = { textColumn: first.textColumn, labelColumn: first.labelColumn };
   if (first.textPairColumn !== undefined) mapping.textPairColumn = first.textPairColumn;
   if (first.idColumn !== undefined) mapping.idColumn = first.idColumn;
+  if (first.titleColumn !== undefined) mapping.titleColumn = first.titleColumn;
   const assembled: AssembledDataset = {
     format: first.format,
     columns: first.columns,
@@ -119,6 +138,17 @@ export function assemble(
       html: mergeHtmlFindings(parts.map(({ parsed }) => parsed.html)),
     }),
   };
+  if (shortOfDistractors && shortOfDistractors.short.length > 0) {
+    const { short, fewest } = shortOfDistractors;
+    // Said, not silent: these contexts are shorter than the option asked for.
+    assembled.report.issues.push({
+      severity: 'warning',
+      kind: 'qa_distractors',
+      message: `${short.length} question(s) got fewer than the ${distractors} other paragraphs asked for (as few as ${fewest}): their article has no more paragraphs they may draw from (a train question draws from train paragraphs only, a held-out one from its split and train)`,
+      count: short.length,
+      locations: short.slice(0, 20).map((r) => ({ file: r.file, line: r.line, column: 1 })),
+    });
+  }
   if (first.encoding) assembled.encoding = first.encoding;
   return assembled;
 }

@@ -28,6 +28,8 @@ export interface ColumnChoice {
   labelColumn: string;
   textPairColumn?: string;
   idColumn?: string;
+  /** QA only: the article a question's paragraph belongs to (SQuAD's data[].title, Hugging Face's `title`). */
+  titleColumn?: string;
 }
 
 export interface RequestedColumns {

@@ -4,6 +4,7 @@
 import { isSingleLabelTask, type DatasetTask } from '../../../shared/tasks';
 import type { ColumnChoice } from './detect-columns';
 import { normaliseLabels } from './labels';
+import { readQaAnswerCell } from './qa-answer-cell';
 import { readCell, type RawRecord, type RawTable } from './raw-table';
 import type { SourceText, TextPosition } from './source-text';
 
@@ -16,11 +17,16 @@ export interface ParsedRow {
   line: number;
   /** Second text of a pair (pair classification) or the context (QA). */
   textPair?: string;
+  /** QA only: the question's id and its article's title (distractor paragraphs come from the same article). */
+  id?: string;
+  title?: string;
 }
 
 /** The task follows from the columns and the label values; a person may name it instead. */
 export function inferTask(table: RawTable, choice: ColumnChoice, squad: boolean): DatasetTask {
   if (squad) return 'qa';
+  // Hugging Face's squad / squad_v2 layout by its names, whatever the answers cells hold (a CSV cell is a string).
+  if (/^answers?$/i.test(choice.labelColumn.trim()) && choice.textPairColumn !== undefined && /^context$/i.test(choice.textPairColumn.trim())) return 'qa';
   const sample = table.records.length > 5000 ? table.records.slice(0, 5000) : table.records;
   const values = sample.map((r) => r.get(choice.labelColumn)).filter((v) => v !== undefined && v !== null);
   if (values.some((v) => Array.isArray(v))) return 'multilabel';
@@ -32,6 +38,19 @@ export function inferTask(table: RawTable, choice: ColumnChoice, squad: boolean)
   // that row an error (extractRecord) instead of turning every distinct score into a class.
   if (numbers.length > 0 && numbers.every((n) => n !== undefined) && numbers.some((n) => Number.isFinite(n) && !Number.isInteger(n))) return 'regression';
   return choice.textPairColumn !== undefined ? 'pair_classification' : 'classification';
+}
+
+/**
+ * A QA dataset's columns, checked: the context column is required (answers are located in it), and
+ * a `title` column, where there is one, names each question's article.
+ */
+export function withQaColumns(source: SourceText, table: RawTable, choice: ColumnChoice): ColumnChoice {
+  if (choice.textPairColumn === undefined) {
+    source.failAt(table.columnsPosition, `question answering needs a context column beside the question ("${choice.textColumn}") and the answers ("${choice.labelColumn}"); columns found: ${table.columns.map((c) => `"${c}"`).join(', ')}; name it with the text pair column option`);
+  }
+  const taken = [choice.textColumn, choice.textPairColumn, choice.labelColumn, choice.idColumn];
+  const title = choice.titleColumn ?? table.columns.find((c) => c.trim().toLowerCase() === 'title' && !taken.includes(c));
+  return title === undefined ? choice : { ...choice, titleColumn: title };
 }
 
 /** A label value read as a number: finite, or NaN / ±Infinity for the spellings of those; undefined when it is not numeric at all. */
@@ -93,17 +112,34 @@ export function extractRows(source: SourceText, table: RawTable, choice: ColumnC
 /** One record as a row, or undefined when it was skipped (a problem without skipBadRows throws). */
 export function extractRecord(source: SourceText, record: RawRecord, choice: ColumnChoice, task: DatasetTask): ParsedRow | undefined {
   const { textColumn, labelColumn, textPairColumn } = choice;
+  if (task === 'qa') return extractQaRecord(source, record, choice);
   // Text is kept exactly as written (unless the person asked to strip HTML); labels are normalised (per dataset, by the caller).
   const text = readText(source, record, textColumn, 'text');
   if (text === undefined) return undefined;
   let textPair: string | undefined;
   if (textPairColumn !== undefined) {
-    textPair = readText(source, record, textPairColumn, task === 'qa' ? 'context' : 'second text');
+    textPair = readText(source, record, textPairColumn, 'second text');
     if (textPair === undefined) return undefined;
   }
   const label = readLabel(source, record, labelColumn, task);
   if (label === undefined) return undefined;
   return textPair === undefined ? { text, label, line: record.line } : { text, label, line: record.line, textPair };
+}
+
+/** A question with its context and every reference answer (./qa-answer-cell.ts), plus its id and title. */
+function extractQaRecord(source: SourceText, record: RawRecord, choice: ColumnChoice): ParsedRow | undefined {
+  const text = readText(source, record, choice.textColumn, 'question');
+  if (text === undefined || choice.textPairColumn === undefined) return undefined;
+  const context = readText(source, record, choice.textPairColumn, 'context');
+  if (context === undefined) return undefined;
+  const label = readQaAnswerCell(source, record, choice.labelColumn, context);
+  if (label === undefined) return undefined;
+  const row: ParsedRow = { text, label, line: record.line, textPair: context };
+  const id = choice.idColumn === undefined ? undefined : readCell(record.get(choice.idColumn));
+  if (id?.kind === 'text' && id.text !== '') row.id = id.text;
+  const title = choice.titleColumn === undefined ? undefined : readCell(record.get(choice.titleColumn));
+  if (title?.kind === 'text' && title.text !== '') row.title = title.text;
+  return row;
 }
 
 /** A required text, counted for HTML markup and stripped of it when asked. */
@@ -125,12 +161,6 @@ function readLabel(source: SourceText, record: RawRecord, column: string, task: 
     if (labels.length !== value.length || labels.some((l) => l === '')) return reject(source, record.locate(column), `every label in the list in "${column}" must be a non-empty string or number`);
     // Sorted and de-duplicated, so ["b","a"] and ["a","b","a"] are the same label set.
     return JSON.stringify([...new Set(labels)].sort());
-  }
-  if (task === 'qa') {
-    const answers = value as { text?: unknown } | undefined;
-    if (answers && typeof answers === 'object' && Array.isArray(answers.text)) return String(answers.text[0] ?? '');
-    if (value === undefined || value === null) return reject(source, record.locate(column), `missing answer: this question has no "${column}"`);
-    return readCell(value).kind === 'text' ? String(value) : reject(source, record.locate(column), `answer in "${column}" must be text, found ${describe(value)}`);
   }
   const label = readRequired(source, record, column, 'label');
   if (label === undefined) return undefined;

@@ -5,7 +5,7 @@
 import { chooseColumns, type ColumnChoice, type RequestedColumns } from './detect-columns';
 import { detectFormat, isParquet, type DatasetFormat } from './detect-format';
 import { decodeBytes, type TextEncodingName } from './decode';
-import { extractRows, inferTask, refuseNonFiniteNumericLabels, type DatasetTask, type ParsedRow } from './extract-rows';
+import { extractRows, inferTask, refuseNonFiniteNumericLabels, withQaColumns, type DatasetTask, type ParsedRow } from './extract-rows';
 import { isSingleLabelTask } from '../../../shared/tasks';
 import { parseDelimited } from './parse-delimited';
 import { parseJsonDocument } from './parse-json';
@@ -28,6 +28,8 @@ export interface ParsedDataset {
   labelColumn: string;
   textPairColumn?: string;
   idColumn?: string;
+  /** QA: the column naming each question's article. */
+  titleColumn?: string;
   task: DatasetTask;
   delimiter?: string;
   encoding?: TextEncodingName;
@@ -83,10 +85,11 @@ export async function parseDatasetAsync(fileName: string, content: Uint8Array, o
 
 function finish(source: SourceText, table: RawTable, format: DatasetFormat, options: ParseDatasetOptions): ParsedDataset {
   const squad = format === 'squad';
-  const choice: ColumnChoice = squad
-    ? { textColumn: 'question', textPairColumn: 'context', labelColumn: 'answer', idColumn: 'id' }
+  const detected: ColumnChoice = squad
+    ? { textColumn: 'question', textPairColumn: 'context', labelColumn: 'answers', idColumn: 'id', titleColumn: 'title' }
     : chooseColumns(source, table, options);
-  const task = options.task ?? inferTask(table, choice, squad);
+  const task = options.task ?? inferTask(table, detected, squad);
+  const choice = task === 'qa' ? withQaColumns(source, table, detected) : detected;
   if (options.task === undefined && isSingleLabelTask(task)) refuseNonFiniteNumericLabels(source, table.records, choice.labelColumn);
   const rows = extractRows(source, table, choice, task);
   // Parsing finds some problems before others; the person reads them best in file order.

@@ -2,6 +2,8 @@
 // object holding one such array ({"data": [...]}, {"rows": [...]}), or SQuAD (data -> paragraphs
 // -> qas), flattened to one record per question. JSON.parse does the parsing; a light scan of the
 // text finds where each record starts, which JSON.parse cannot tell us, for file:line:column.
+import { formatJsonPath, readSquadQuestion, SquadFormatError } from '../../../shared/squad-format';
+import { arrayElementOffsets, locateJsonPath } from './json-locate';
 import { locateKeyValue, parseJsonLine } from './parse-jsonl';
 import type { RawRecord, RawTable } from './raw-table';
 import type { SourceText } from './source-text';
@@ -21,7 +23,7 @@ export function parseJsonDocument(source: SourceText): { table: RawTable; shape:
     source.fail(text.search(/\S/), 'a JSON dataset must be an array of objects, an object holding one, or JSON Lines');
   }
   const object = document as Record<string, unknown>;
-  if (isSquad(object)) return { table: squadTable(source, object.data as unknown[]), shape: 'squad' };
+  if (isSquad(object)) return { table: squadTable(source, object.data as unknown[], locateJsonPath(text, text.search(/\S/), ['data'])), shape: 'squad' };
   const arrays = Object.entries(object).filter(([, v]) => Array.isArray(v) && v.length > 0 && v.every(isPlainObject));
   if (arrays.length !== 1) {
     source.fail(text.search(/\S/), `expected an array of records, or an object with exactly one array of records (found ${arrays.length}: ${arrays.map(([k]) => `"${k}"`).join(', ') || 'none'})`);
@@ -100,41 +102,80 @@ function objectRecord(source: SourceText, object: Record<string, unknown>, start
   };
 }
 
-/** One record per question: question, context, first answer (text and start) and the question id. */
-function squadTable(source: SourceText, data: unknown[]): RawTable {
+/**
+ * One record per question: id, title (the article's), question, context (the paragraph's) and
+ * answers, every reference answer in Hugging Face's shape ({text: [...], answer_start: [...]}, the
+ * starts as the file counts them: code points). Each question is checked by shared/squad-format.ts
+ * (answers where their answer_start says, is_impossible agreeing with the answers); a problem is
+ * refused at its own file:line:column (an answer_start that misses its answer: at that number), or
+ * under "skip bad rows" that question (or paragraph, or article) is left out and listed.
+ */
+function squadTable(source: SourceText, data: unknown[], dataOpen: number): RawTable {
+  const text = source.text;
   const records: RawRecord[] = [];
-  let searchFrom = 0;
-  for (const article of data) {
-    if (!isPlainObject(article) || !Array.isArray(article.paragraphs)) continue;
-    for (const paragraph of article.paragraphs as unknown[]) {
-      if (!isPlainObject(paragraph) || !Array.isArray(paragraph.qas)) continue;
-      for (const qa of paragraph.qas as unknown[]) {
-        if (!isPlainObject(qa)) continue;
-        const answers = Array.isArray(qa.answers) ? (qa.answers as unknown[]).filter(isPlainObject) : [];
-        const first = answers[0];
-        // SQuAD 2.0 marks unanswerable questions; their answer is the empty string by convention.
-        const answer = first ? first.text : qa.is_impossible === true ? '' : undefined;
+  const seen = new Map<string, string>();
+  const articleOffsets = arrayElementOffsets(text, dataOpen);
+  const refuse = (offset: number, error: unknown): void => {
+    if (!(error instanceof SquadFormatError)) throw error;
+    source.reject(source.position(offset), error.message);
+  };
+  data.forEach((article, a) => {
+    const articleAt = articleOffsets[a] ?? dataOpen;
+    const articlePath = ['data', a];
+    if (!isPlainObject(article)) return refuse(articleAt, new SquadFormatError(articlePath, 'expected an article object with "paragraphs"'));
+    if (article.title !== undefined && typeof article.title !== 'string') return refuse(locateJsonPath(text, articleAt, ['title']), new SquadFormatError([...articlePath, 'title'], 'expected a string'));
+    const title = (article.title as string | undefined) ?? '';
+    if (!Array.isArray(article.paragraphs)) return refuse(locateJsonPath(text, articleAt, ['paragraphs']), new SquadFormatError([...articlePath, 'paragraphs'], 'expected an array of paragraphs'));
+    const paragraphsAt = locateJsonPath(text, articleAt, ['paragraphs']);
+    const paragraphOffsets = arrayElementOffsets(text, paragraphsAt);
+    (article.paragraphs as unknown[]).forEach((paragraph, p) => {
+      const paragraphAt = paragraphOffsets[p] ?? paragraphsAt;
+      const paragraphPath = [...articlePath, 'paragraphs', p];
+      if (!isPlainObject(paragraph)) return refuse(paragraphAt, new SquadFormatError(paragraphPath, 'expected a paragraph object with "context" and "qas"'));
+      if (typeof paragraph.context !== 'string') return refuse(locateJsonPath(text, paragraphAt, ['context']), new SquadFormatError([...paragraphPath, 'context'], paragraph.context === undefined ? 'missing; expected the passage text' : 'expected the passage text (a string)'));
+      if (!Array.isArray(paragraph.qas)) return refuse(locateJsonPath(text, paragraphAt, ['qas']), new SquadFormatError([...paragraphPath, 'qas'], paragraph.qas === undefined ? 'missing; expected an array of questions' : 'expected an array of questions'));
+      const context = paragraph.context;
+      const qasAt = locateJsonPath(text, paragraphAt, ['qas']);
+      const qaOffsets = arrayElementOffsets(text, qasAt);
+      (paragraph.qas as unknown[]).forEach((qa, q) => {
+        const qaAt = qaOffsets[q] ?? qasAt;
+        const qaPath = [...paragraphPath, 'qas', q];
+        try {
+          readSquadQuestion(qa, context, title, qaPath);
+        } catch (error) {
+          // The path below the question names the field at fault; point at it in the file.
+          return refuse(error instanceof SquadFormatError ? locateJsonPath(text, qaAt, error.path.slice(qaPath.length)) : qaAt, error);
+        }
+        const object = qa as Record<string, unknown>;
+        const id = object.id as string;
+        const earlier = seen.get(id);
+        if (earlier) return refuse(locateJsonPath(text, qaAt, ['id']), new SquadFormatError([...qaPath, 'id'], `duplicate id ${JSON.stringify(id)} (first at ${earlier})`));
+        seen.set(id, formatJsonPath(qaPath));
+        const answers = (object.answers as Array<{ text: string; answer_start: number }>);
         const record: Record<string, unknown> = {
-          id: qa.id,
-          question: qa.question,
-          context: paragraph.context,
-          answer,
-          answer_start: first?.answer_start,
+          id,
+          title,
+          question: object.question,
+          context,
+          answers: { text: answers.map((x) => x.text), answer_start: answers.map((x) => x.answer_start) },
         };
-        // Questions appear in document order, so the search for each id moves forward.
-        const idAt = typeof qa.id === 'string' ? source.text.indexOf(JSON.stringify(qa.id), searchFrom) : -1;
-        const start = idAt === -1 ? searchFrom : idAt;
-        searchFrom = Math.max(searchFrom, start);
-        const line = source.position(start);
-        records.push({ line: line.line, get: (c) => (Object.hasOwn(record, c) ? record[c] : undefined), locate: () => line });
-      }
-    }
-  }
-  if (records.length === 0) source.fail(0, 'SQuAD file holds no questions (data[].paragraphs[].qas[])');
+        const position = source.position(qaAt);
+        records.push({
+          line: position.line,
+          get: (c) => (Object.hasOwn(record, c) ? record[c] : undefined),
+          locate: (c) => source.position(locateJsonPath(text, qaAt, [c === 'context' || c === 'title' ? 'id' : c])),
+        });
+      });
+    });
+  });
+  if (records.length === 0) source.fail(dataOpen, 'SQuAD file holds no usable questions (data[].paragraphs[].qas[])');
   return {
-    columns: ['id', 'question', 'context', 'answer', 'answer_start'],
+    columns: [...SQUAD_COLUMNS],
     records,
-    columnsPosition: { line: 1, column: 1 },
+    columnsPosition: source.position(dataOpen),
     locateColumn: () => records[0].locate('id'),
   };
 }
+
+/** The columns of a SQuAD file's records, as Hugging Face's squad_v2 names them. */
+export const SQUAD_COLUMNS = ['id', 'title', 'question', 'context', 'answers'] as const;

@@ -80,3 +80,49 @@ function compareStrings(a: string, b: string): number {
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
+
+/**
+ * Train / validation / test by whole groups (QA: the questions of one context), so that no group
+ * is in two splits: a question scored on validation must not have its paragraph trained on, or the
+ * score measures memory of the paragraph. Groups are shuffled (seeded) and taken in that order
+ * while the split stays nearest its share of the rows; test first (its own seed), as heldOutSplit.
+ * A single group cannot be split without sharing it: then all of it is train.
+ */
+export function groupedHeldOutSplit(groups: string[], shares: SplitShares): HeldOutSplitName[] {
+  const testFraction = shares.testFraction ?? 0;
+  if (!(shares.validationFraction > 0 && shares.validationFraction < 1)) {
+    throw new AppError('invalid_request', `validation fraction must be between 0 and 1 (exclusive), got ${shares.validationFraction}`);
+  }
+  if (testFraction !== 0 && !(testFraction > 0 && testFraction + shares.validationFraction < 1)) {
+    throw new AppError('invalid_request', `test share must be above 0 and leave rows to train on (with validation ${shares.validationFraction}), got ${testFraction}`);
+  }
+  if (!Number.isInteger(shares.seed)) throw new AppError('invalid_request', `split seed must be an integer, got ${shares.seed}`);
+  const members = new Map<string, number[]>();
+  groups.forEach((group, row) => {
+    const rows = members.get(group);
+    if (rows) rows.push(row);
+    else members.set(group, [row]);
+  });
+  const out: HeldOutSplitName[] = groups.map(() => 'train');
+  // Sorted before the shuffle, so the draw does not depend on the order of the file.
+  let left = [...members.keys()].sort(compareStrings);
+  const carve = (name: SplitName | 'test', share: number, seed: number) => {
+    if (left.length < 2) return;
+    const target = Math.round(groups.length * share);
+    const chosen = new Set<string>();
+    let taken = 0;
+    for (const group of shuffleInPlace([...left], mulberry32(seed))) {
+      if (taken >= target || chosen.size >= left.length - 1) break;
+      const size = members.get(group)!.length;
+      // At least one group; after it, a group only when it brings the count nearer the target.
+      if (chosen.size > 0 && Math.abs(target - taken - size) >= Math.abs(target - taken)) continue;
+      chosen.add(group);
+      taken += size;
+      for (const row of members.get(group)!) out[row] = name;
+    }
+    left = left.filter((g) => !chosen.has(g));
+  };
+  if (testFraction > 0) carve('test', testFraction, mixSeed(shares.seed, 0x7e57));
+  carve('validation', shares.validationFraction, shares.seed);
+  return out;
+}

@@ -12,7 +12,7 @@ import { ChunkDecoder, DecodeFailure } from './chunk-decoder';
 import { detectEncoding, PositionCounter, type TextEncodingName } from './decode';
 import { chooseColumns, type ColumnChoice, type RequestedColumns } from './detect-columns';
 import { sniffDelimiter } from './detect-format';
-import { extractRecord, inferTask, refuseNonFiniteNumericLabels, type ParsedRow } from './extract-rows';
+import { extractRecord, inferTask, refuseNonFiniteNumericLabels, withQaColumns, type ParsedRow } from './extract-rows';
 import { cleanLabel } from './labels';
 import type { RawRecord, RawTable } from './raw-table';
 import { SourceText } from './source-text';
@@ -147,10 +147,11 @@ export async function streamDelimitedFile(path: string, onRows: (rows: ParsedRow
       // As on the in-memory path: a column is pointed at in the first record that has it.
       locateColumn: (column) => (jsonl ? (records.find((r) => r.get(column) !== undefined) ?? records[0]).locate(column) : { line: header!.line, column: 1 }),
     };
-    const choice = chooseColumns(source, table, options);
-    setup = { choice, task: options.task ?? inferTask(table, choice, false) };
+    const detected = chooseColumns(source, table, options);
+    const task = options.task ?? inferTask(table, detected, false);
+    setup = { choice: task === 'qa' ? withQaColumns(source, table, detected) : detected, task };
     // On the sample, as the columns are: later rows of a regression are checked one by one (extractRecord).
-    if (options.task === undefined && isSingleLabelTask(setup.task)) refuseNonFiniteNumericLabels(source, records, choice.labelColumn);
+    if (options.task === undefined && isSingleLabelTask(setup.task)) refuseNonFiniteNumericLabels(source, records, setup.choice.labelColumn);
     for (const record of pending.splice(0)) {
       if (record.object) emitObject(record.object, record.line, record.lineText!);
       else emit(record.cells, record.line);

@@ -8,7 +8,7 @@ import type { DatasetSummary } from '../../../shared/schemas';
 import { isSingleLabelTask } from '../../../shared/tasks';
 import type { DatasetsRepo, StoredRow } from '../../db/datasets-repo';
 import { DEFAULT_MAX_LENGTH } from './assemble';
-import { heldOutSplit, labelCounts, type SplitShares } from './split';
+import { groupedHeldOutSplit, heldOutSplit, labelCounts, type SplitShares } from './split';
 import { streamDelimitedFile, type StreamProgress } from './stream-file';
 import { readingIssues, type ReadingNotes } from './report';
 
@@ -48,6 +48,8 @@ export async function importStreamed(
     const hashes = new Column(new Float64Array(1024));
     const lines = new Column(new Uint32Array(1024));
     const lengths = new Column(new Uint32Array(1024));
+    // QA splits by context (./split.ts groupedHeldOutSplit): a hash of each row's context.
+    const contexts = new Column(new Float64Array(1024));
     let stored = 0;
     const result = await streamDelimitedFile(
       path,
@@ -62,6 +64,7 @@ export async function importStreamed(
           hashes.push(hash53(r.textPair === undefined ? r.text : `${r.text}\u0000${r.textPair}`));
           lines.push(r.line);
           lengths.push(wordCount(r.text) + (r.textPair === undefined ? 0 : wordCount(r.textPair)));
+          contexts.push(r.textPair === undefined ? 0 : hash53(r.textPair));
         }
       },
       options,
@@ -71,7 +74,8 @@ export async function importStreamed(
     const names = [...labelIds.keys()];
     if (classes) await mergeCaseVariants(repo, summary.id, names, labelOf, stored);
     const allLabels = Array.from({ length: stored }, (_, i) => (classes ? names[labelOf.get(i)] : ''));
-    const splits = heldOutSplit(allLabels, { ...split, testFraction: options.testFraction ?? 0 });
+    const shares = { ...split, testFraction: options.testFraction ?? 0 };
+    const splits = task === 'qa' ? groupedHeldOutSplit(Array.from({ length: stored }, (_, i) => String(contexts.get(i))), shares) : heldOutSplit(allLabels, shares);
     await repo.setSplit(summary.id, 'validation', splits.flatMap((s, i) => (s === 'validation' ? [i] : [])));
     await repo.setSplit(summary.id, 'test', splits.flatMap((s, i) => (s === 'test' ? [i] : [])));
     const counts = classes ? labelCounts(allLabels) : {};

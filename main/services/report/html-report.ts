@@ -10,6 +10,7 @@ import { BAND_LABEL, type MeanBandCurve } from '../../../shared/comparison-analy
 import { analysisKindOf, CURVE_METRICS, headlineCheckpointText, headlineSplitText, LIVE_TEXT, TRAJECTORY_TEXT, UTILITY_TEXT } from '../../../shared/comparison-views';
 import { MIN_BOOTSTRAP_SEEDS } from '../../../shared/paired-stats';
 import { evaluationSections } from './evaluation-sections';
+import { QA_REPORT_CSS, qaExamplesSection } from './qa-examples-section';
 import { analyseReport, type ReportData } from './report-data';
 import { ARM_COLORS, esc, lineChartSvg, type BandSeries } from './svg';
 
@@ -163,7 +164,7 @@ export function renderHtmlReport(data: ReportData): string {
   );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} — Comparo report</title><style>${CSS}</style></head>
+<title>${esc(title)} — Comparo report</title><style>${CSS}${QA_REPORT_CSS}</style></head>
 <body>
 <header><h1>${esc(title)}</h1>
 <p class="muted">Comparo ${esc(data.appVersion)} report · comparison <code>${esc(comparison.id)}</code> (${esc(comparison.kind ?? 'seeded')}, ${esc(comparison.status)}) · created ${esc(comparison.createdAt)} · generated ${esc(data.generatedAt)}</p></header>
@@ -180,6 +181,7 @@ export function renderHtmlReport(data: ReportData): string {
 <section id="curves"><h2>Curves</h2><p class="split">${esc(TRAJECTORY_TEXT)}</p><div class="grid">${charts.join('')}</div></section>
 <section id="utility"><h2>Neuronal utility</h2>${utility.length ? `<p class="split">${esc(UTILITY_TEXT)}</p><div class="grid">${utility.join('')}</div><p class="muted">Metric of the final model with k nested ablations; a flatter curve means the model relies less on any one part of itself.</p>` : '<p class="muted">No utility measurement was stored.</p>'}</section>
 ${evaluationSections(data, (arm) => armName(data, arm))}
+${qaExamplesSection(data, (arm) => armName(data, arm))}
 <section id="runs-section"><h2>Runs</h2>${runsTable(data)}</section>
 </body></html>
 `;

@@ -1,7 +1,7 @@
 // Everything a report shows, gathered once from the services, so the HTML, JSON and CSV renderings
 // are pure functions of one value (and tests can build reports from seeded rows).
 import { meanBandCurves, type MeanBandCurve } from '../../../shared/comparison-analysis';
-import { analysisKindOf, CURVE_METRICS } from '../../../shared/comparison-views';
+import { analysisKindOf, CURVE_METRICS, utilityMetrics } from '../../../shared/comparison-views';
 import type { ComparisonDetail, DatasetSummary, LossKind, RunDetail } from '../../../shared/schemas';
 import type { EvaluatedViews } from '../comparison-analysis-service';
 
@@ -26,9 +26,6 @@ export interface ReportAnalysis {
   utility: Array<{ kind: 'drop' | 'crop'; metric: string; curves: MeanBandCurve[] }>;
 }
 
-/** The utility metric: the task's headline one where the levels carry it. */
-const UTILITY_METRICS = ['accuracy', 'pearson', 'micro_f1', 'macro_f1'];
-
 function armOf(data: ReportData, d: RunDetail): LossKind {
   return data.arms.get(d.run.id) ?? d.run.loss;
 }
@@ -47,11 +44,14 @@ export function analyseReport(data: ReportData): ReportAnalysis {
     const points = completed.map((d) => ({ d, levels: d.utility.filter((u) => u.kind === kind) })).filter((x) => x.levels.length > 0);
     if (points.length === 0) return [];
     const first = points[0].levels[0].metrics;
-    const metric = UTILITY_METRICS.find((m) => m in first) ?? Object.keys(first)[0];
-    const curves = meanBandCurves(
-      points.map(({ d, levels }) => ({ arm: armOf(data, d), seed: d.run.seed, x: levels.map((l) => l.k), y: levels.map((l) => l.metrics[metric] ?? Number.NaN) })),
-    );
-    return [{ kind, metric, curves }];
+    // The same metrics the app's Utility view draws (F1 and exact match for question answering).
+    return utilityMetrics(analysisKindOf(data.dataset.task), (m) => m in first, Object.keys(first)[0]).map((metric) => ({
+      kind,
+      metric,
+      curves: meanBandCurves(
+        points.map(({ d, levels }) => ({ arm: armOf(data, d), seed: d.run.seed, x: levels.map((l) => l.k), y: levels.map((l) => l.metrics[metric] ?? Number.NaN) })),
+      ),
+    }));
   });
   return { validation, trainingLoss: meanBandCurves(seriesOf('train', 'loss')), utility };
 }

@@ -118,7 +118,7 @@ export function ComparisonTabs({ comparisonId, view: chosen, onView, overview, r
             <UtilityPanel analysis={a} />
             <section className="card" aria-labelledby="per-seed-utility-heading">
               <h2 id="per-seed-utility-heading">Every seed</h2>
-              <UtilityCurves runs={runs} seeds={seeds} refreshKey={refreshKey} />
+              <UtilityCurves runs={runs} seeds={seeds} refreshKey={refreshKey} task={loadedTask ?? task} />
             </section>
           </>
         );

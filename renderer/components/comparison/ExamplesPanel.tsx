@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import type { ComparisonAnalysis } from '../../../shared/comparison-analysis-schema';
 import { ERROR_MARGIN_SHARE } from '../../../shared/regression-analysis';
 import { capitalise } from '../../lib/arm-labels';
+import { QaExampleCard, QaMarkLegend } from './QaExampleCard';
 import { NotApplicablePanel, SplitNote } from './ViewNotes';
 
 type Kind = 'fixed' | 'broken';
@@ -14,6 +15,7 @@ type Example = ComparisonAnalysis['examples']['fixed'][number];
 const KIND_LABEL = {
   correctness: { fixed: 'fixed', broken: 'broken' },
   error: { fixed: 'smaller error', broken: 'larger error' },
+  answers: { fixed: 'fixed', broken: 'broken' },
 } as const;
 
 const value = (v: number) => String(Number(v.toPrecision(4)));
@@ -110,6 +112,13 @@ export function ExamplesPanel({ analysis }: { analysis: ComparisonAnalysis }) {
         <p className="muted" data-testid="examples-empty">
           No “{names[kind]}” examples{seed === 'all' ? '' : ` for seed ${seed}`}.
         </p>
+      ) : examples.mode === 'answers' ? (
+        <div data-testid="qa-examples">
+          <QaMarkLegend armLabels={armLabels} />
+          {shown.map((e) => (
+            <QaExampleCard key={`${e.seed}-${e.index}`} example={e} armLabels={armLabels} />
+          ))}
+        </div>
       ) : (
         <div className="table-scroll analysis-scroll">
           <table className="analysis-table examples-table" data-testid="examples-table">

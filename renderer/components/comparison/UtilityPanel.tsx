@@ -21,13 +21,13 @@ export function UtilityPanel({ analysis }: { analysis: ComparisonAnalysis }) {
         <div className="chart-pair">
           {analysis.utility.map((u) => (
             <MeanBandChart
-              key={u.kind}
+              key={`${u.kind}-${u.metric}`}
               title={`${metricLabel(u.metric)} vs ${u.kind === 'drop' ? 'dropout' : 'input crop'} level k`}
               curves={u.curves}
               armLabels={analysis.armLabels}
               xLabel="ablation level k"
               yLabel={u.metric}
-              testId={`utility-${u.kind}-band-chart`}
+              testId={analysis.utility.findIndex((o) => o.kind === u.kind) === analysis.utility.indexOf(u) ? `utility-${u.kind}-band-chart` : `utility-${u.kind}-${u.metric}-band-chart`}
             />
           ))}
         </div>
