@@ -1,6 +1,7 @@
 // First screen: bring a dataset in by dropping it, picking it, or using the bundled sample.
 import { useRef, useState } from 'react';
 import type { AppErrorValue } from '../../shared/errors';
+import type { RequestOf } from '../../shared/contract';
 import type { DatasetSummary } from '../../shared/schemas';
 import { getApi, uploadDataset } from '../api';
 import { DATASET_EXTENSIONS, looksLikeDataset } from '../lib/droppedFiles';
@@ -114,10 +115,10 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
     else setPartlyImported(lastImported);
   };
 
-  const importSample = async (name?: 'spam') => {
+  const importSample = async (name?: RequestOf<'datasets.importEmbedded'>['name']) => {
     setFailures([]);
     setPartlyImported(null);
-    setBusy('Importing the sample dataset…');
+    setBusy(name?.startsWith('squad') ? 'Importing the SQuAD sample…' : 'Importing the sample dataset…');
     const result = await getApi().invoke('datasets.importEmbedded', name ? { name } : {});
     setBusy(null);
     if (result.ok) onImported(result.value);
@@ -164,6 +165,12 @@ export function ImportView({ embeddedDatasetName, onImported }: ImportViewProps)
         </button>
         <button type="button" className="button" data-testid="use-spam-sample" disabled={busy !== null} onClick={() => void importSample('spam')}>
           Spam vs ham e-mail
+        </button>
+        <button type="button" className="button" data-testid="use-squad-sample" disabled={busy !== null} onClick={() => void importSample('squad')} title="952 real SQuAD 2.0 questions on 109 Wikipedia paragraphs, unanswerable ones included (CC BY-SA 4.0)">
+          Questions and answers (SQuAD 2.0)
+        </button>
+        <button type="button" className="button" data-testid="use-squad-long-sample" disabled={busy !== null} onClick={() => void importSample('squad-long')} title="The same questions, each context with 3 other paragraphs of its article shuffled in: long inputs, where cropping matters">
+          Long-input questions
         </button>
         <label className="inline-toggle">
           <input type="checkbox" data-testid="review-first" checked={reviewFirst} onChange={(event) => setReviewFirst(event.target.checked)} /> Review

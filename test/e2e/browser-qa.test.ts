@@ -35,7 +35,17 @@ describe('browser mode: question answering, every view', () => {
     // The default preset: the quick one's 256 examples x 1 epoch leave every answer "no answer".
     server = await BrowserModeServer.start({ dataDir, preset: 'default' });
     browser = await launchChromium();
-    const dataset = await invoke<{ id: string; task: string }>('datasets.importEmbedded', { name: 'squad' });
+    // As a person would: the import screen's SQuAD sample button.
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(server.pageUrl);
+    await page.click('[data-testid=use-squad-sample]');
+    const datasets = await pollFor('the SQuAD sample to import', async () => {
+      const list = await invoke<Array<{ id: string; name: string; task: string }>>('datasets.list', {});
+      return list.length > 0 ? list : undefined;
+    }, 60_000, 250);
+    await page.close();
+    const dataset = datasets[0];
+    expect(dataset.name).toBe('squad-v2-excerpt');
     expect(dataset.task).toBe('qa');
     const started = await invoke<{ id: string; runIds: string[] }>('comparisons.start', { datasetId: dataset.id, seeds: 2 });
     comparisonId = started.id;
