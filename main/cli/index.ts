@@ -12,6 +12,8 @@ import type { PresetName } from '../services/presets';
 import { forkTrainerLauncher } from '../training/node-launcher';
 import { comparisonText, datasetText, runDetailText, utilityText } from './format';
 import { PREDICT_USAGE, predictCommand } from './predict-command';
+import { PRETRAIN_USAGE, pretrainCommand } from './pretrain-command';
+import { AppError } from '../../shared/errors';
 import { MODELS_USAGE, modelsCommand } from './models-command';
 import { HISTORY_COMMANDS, HISTORY_OPTIONS, HISTORY_USAGE, historyCommand, runIdList } from './history-commands';
 import { RUN_CONTROL_COMMANDS, RUN_CONTROL_USAGE, runControlCommand, type RunControlCommand } from './run-control-commands';
@@ -40,6 +42,7 @@ ${RUN_CONTROL_USAGE}
 ${COMPARISON_SEED_USAGE}
 ${HISTORY_USAGE}
 ${PREDICT_USAGE}
+${PRETRAIN_USAGE}
   export <run-id> --format huggingface|tfjs [--out <folder>]
                                          a run's best model: a Hugging Face folder (pretrained runs) or TF.js
                                          (default folder: <data dir>/exports/<run-id>-<format>)
@@ -237,6 +240,11 @@ async function main(argv: string[]): Promise<number> {
       model: { type: 'string' },
       input: { type: 'string' },
       revision: { type: 'string' },
+      steps: { type: 'string' },
+      texts: { type: 'string' },
+      'sequence-length': { type: 'string' },
+      'mask-probability': { type: 'string' },
+      'whole-word': { type: 'boolean', default: false },
       ...HISTORY_OPTIONS,
     },
   });
@@ -245,7 +253,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
-  if (!['import', 'train', 'compare', 'show', 'predict', 'models', 'export', ...HISTORY_COMMANDS, ...RUN_CONTROL_COMMANDS, ...COMPARISON_SEED_COMMANDS].includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  if (!['import', 'train', 'compare', 'show', 'predict', 'pretrain', 'models', 'export', ...HISTORY_COMMANDS, ...RUN_CONTROL_COMMANDS, ...COMPARISON_SEED_COMMANDS].includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const preset = (values.preset ?? 'default') as PresetName;
   if (preset !== 'default' && preset !== 'quick') throw new UsageError('--preset must be default or quick');
   const out = (value: unknown, text: string) => process.stdout.write(values.json ? JSON.stringify(value, null, 2) + '\n' : text);
@@ -260,6 +268,24 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', interrupt);
   try {
     if (command === 'predict') return await predictCommand(services, { run: values.run, model: values.model, input: values.input, json: values.json, backend: values.backend });
+    if (command === 'pretrain') {
+      const dataset = values.dataset === undefined ? undefined : await resolveDataset(services, values.dataset === 'imdb' ? 'embedded' : values.dataset, importOptions(values));
+      return await pretrainCommand({
+        model: values.model,
+        texts: values.texts,
+        datasetId: dataset?.id,
+        out: typeof values.out === 'string' ? values.out : undefined,
+        dataDir: services.dataDir,
+        json: values.json,
+        values,
+        usage: (message) => {
+          throw new UsageError(message);
+        },
+        print: out,
+      }).catch((e: unknown) => {
+        throw e instanceof AppError ? new CliFailure(e.toValue()) : e;
+      });
+    }
     if (command === 'models') {
       return await modelsCommand({
         call: (channel, request) => call(services, channel, request),

@@ -119,6 +119,21 @@ export class PretrainedEncoderClassifier extends CopiesClassifier {
     });
   }
 
+  /**
+   * Final hidden states [B * T, hidden] of one copy, for heads outside this class (the
+   * masked-language-model head of masked-lm.ts): every dropout site at the model's own
+   * probability when `train`, none otherwise.
+   */
+  hiddenStates(ids: tf.Tensor2D, mask: tf.Tensor2D, stepSeed: number, train: boolean): tf.Tensor2D {
+    const sites = new DropoutSites([train ? this.reference : 0], stepSeed, this.reference);
+    return this.encode(ids, mask, sites, alreadyStacked);
+  }
+
+  /** One of the model's tensors by our name (tensor-specs.ts), e.g. the word embeddings a tied decoder reads. */
+  tensor(name: string): tf.Variable {
+    return this.w(name);
+  }
+
   override dispose(): void {
     super.dispose();
     this.byName.clear();

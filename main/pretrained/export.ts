@@ -96,3 +96,32 @@ export function exportTfjs(model: ExportableEncoder, folder: string): string[] {
   copyTokenizer(model, folder);
   return ['model.json', 'weights.bin', ...model.tokenizerFiles.map((f) => basename(f))];
 }
+
+export interface ExportableMaskedLm {
+  config: HfConfig;
+  /** Under their checkpoint names (main/models/masked-lm.ts checkpointTensors). */
+  tensors: TensorMap;
+  /** Absolute paths of the tokenizer files to copy. */
+  tokenizerFiles: string[];
+  /** Written beside the model as pretraining.json: what it was trained on and its loss curve. */
+  report: Record<string, unknown>;
+}
+
+/**
+ * A pretrained encoder as a BertForMaskedLM folder (config.json, model.safetensors, the
+ * tokenizer, pretraining.json): `--model` and the model picker take it like any downloaded
+ * folder, and transformers' from_pretrained loads it (the decoder weight is tied to the
+ * embeddings, so the file holds it once, as transformers saves it).
+ */
+export function exportMaskedLanguageModel(model: ExportableMaskedLm, architecture: string, folder: string): string[] {
+  mkdirSync(folder, { recursive: true });
+  const config: Record<string, unknown> = { ...familyOf(model.config).configJson(model.config), architectures: [architecture] };
+  // A pretrained encoder has no task head: labels of a checkpoint it continued from do not apply.
+  for (const key of ['id2label', 'label2id', 'problem_type', 'num_labels', 'finetuning_task']) delete config[key];
+  if ('torch_dtype' in config) config.torch_dtype = 'float32';
+  writeSafetensors(join(folder, 'model.safetensors'), model.tensors, { format: 'pt' });
+  writeFileSync(join(folder, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  writeFileSync(join(folder, 'pretraining.json'), JSON.stringify(model.report, null, 2) + '\n');
+  for (const file of model.tokenizerFiles) copyFileSync(file, join(folder, basename(file)));
+  return ['config.json', 'model.safetensors', 'pretraining.json', ...model.tokenizerFiles.map((f) => basename(f))];
+}

@@ -35,6 +35,12 @@ export interface PretrainedTokenizer {
   readonly padId: number;
   readonly clsId: number;
   readonly sepId: number;
+  /** [MASK] / <mask>, for masked-language-model pretraining; null when the vocabulary has none. */
+  readonly maskId: number | null;
+  /** Ids of the special tokens ([CLS], [SEP], [PAD], [MASK], ...): never masked for prediction. */
+  readonly specialIds: ReadonlySet<number>;
+  /** The vocabulary entry of an id ("##ing"), for whole-word masking; undefined outside it. */
+  tokenOf(id: number): string | undefined;
   /** With special tokens; truncated to maxLength (special tokens included) when given. */
   encode(text: string, pair?: string, options?: EncodeOptions): EncodedText;
   /** No special tokens (for crop segments). */
@@ -110,6 +116,8 @@ class LibraryTokenizer implements PretrainedTokenizer {
   readonly padId: number;
   readonly clsId: number;
   readonly sepId: number;
+  readonly maskId: number | null;
+  readonly specialIds: ReadonlySet<number>;
   private readonly specialsSingle: number;
   private readonly specialsPair: number;
 
@@ -126,8 +134,20 @@ class LibraryTokenizer implements PretrainedTokenizer {
     this.padId = findId(library, [tokenName(settings.pad_token), '[PAD]', '<pad>'], 'padding', folder);
     this.clsId = findId(library, [tokenName(settings.cls_token), tokenName(settings.bos_token), '[CLS]', '<s>'], 'start ([CLS])', folder);
     this.sepId = findId(library, [tokenName(settings.sep_token), tokenName(settings.eos_token), '[SEP]', '</s>'], 'separator ([SEP])', folder);
+    const mask = [tokenName(settings.mask_token), '[MASK]', '<mask>'].map((name) => (name === undefined ? undefined : library.token_to_id(name))).find((id) => id !== undefined);
+    this.maskId = mask ?? null;
+    const specials = [this.padId, this.clsId, this.sepId, ...(mask === undefined ? [] : [mask])];
+    for (const name of [tokenName(settings.unk_token), '[UNK]', '<unk>']) {
+      const id = name === undefined ? undefined : library.token_to_id(name);
+      if (id !== undefined) specials.push(id);
+    }
+    this.specialIds = new Set(specials);
     this.specialsSingle = this.withSpecialTokens([]).ids.length;
     this.specialsPair = this.withSpecialTokens([], []).ids.length;
+  }
+
+  tokenOf(id: number): string | undefined {
+    return this.library.id_to_token(id);
   }
 
   tokenize(text: string): number[] {

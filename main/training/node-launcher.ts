@@ -10,16 +10,18 @@ import type { ParentToTrainer, TrainerHandle, TrainerLauncher, TrainerToParent }
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * The trainer entry next to this file: a built trainer-process.js when there is one, otherwise
- * the TypeScript source, which then needs tsx loaded into the child.
+ * A process entry next to this file ('trainer-process', 'pretrain-process'): the built .js when
+ * there is one, otherwise the TypeScript source, which then needs tsx loaded into the child.
  */
-function defaultEntry(): { entry: string; execArgv: string[] } {
-  const built = path.join(here, 'trainer-process.js');
+export function processEntry(name: string): { entry: string; execArgv: string[] } {
+  const built = path.join(here, `${name}.js`);
   if (existsSync(built)) return { entry: built, execArgv: [] };
   // Resolved to an absolute URL so the child finds tsx whatever its working directory.
   const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { entry: path.join(here, 'trainer-process.ts'), execArgv: ['--import', tsxLoader] };
+  return { entry: path.join(here, `${name}.ts`), execArgv: ['--import', tsxLoader] };
 }
+
+const defaultEntry = () => processEntry('trainer-process');
 
 export interface ForkLauncherOptions {
   /** Path of the trainer entry; defaults to trainer-process.(js|ts) beside this module. */

@@ -1,0 +1,123 @@
+// Masked-language-model pretraining of an encoder on unlabeled text: BERT's objective (the
+// masked-LM half; no next-sentence prediction, as RoBERTa showed it does not help), AdamW with
+// linear warmup and decay and global-norm clipping as fine-tuning uses (optimizer.ts,
+// trainer-step.ts), a validation loss on held-out blocks with fixed masks. Dropout masks and MLM
+// masks come from (seed, step) alone, so a rerun with the same inputs gives the same weights.
+import * as tf from '@tensorflow/tfjs';
+import type { MaskedLanguageModel } from '../models/masked-lm';
+import { dropoutStepSeed } from '../models/nested-dropout';
+import { maskedLmLoss } from './mlm-loss';
+import { AdamW, clipGradients, globalNorm } from './optimizer';
+import { type Block, disposeBatch, maskedBatch, maskRandom, type MaskSettings, type PretrainCorpus, type PretrainTokenizer, stepBlocks } from './pretrain-data';
+import { learningRateAt } from './trainer-step';
+
+export interface PretrainSettings extends MaskSettings {
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  warmupFraction: number;
+  weightDecay: number;
+  clipNorm: number;
+  seed: number;
+  /** Evaluate on the held-out blocks every this many steps (and after the last). */
+  evaluateEvery: number;
+}
+
+export interface PretrainStep {
+  step: number;
+  loss: number;
+  learningRate: number;
+}
+
+export interface PretrainEvaluation {
+  step: number;
+  /** Mean masked-LM cross-entropy on the held-out blocks (nats); perplexity is its exp. */
+  loss: number;
+}
+
+export interface PretrainHooks {
+  step?(sample: PretrainStep): void;
+  evaluation?(evaluation: PretrainEvaluation): void;
+  /** Called between steps; resolves false to stop (cancel). Lets messages in. */
+  continue?(): Promise<boolean>;
+}
+
+export interface PretrainResult {
+  steps: PretrainStep[];
+  evaluations: PretrainEvaluation[];
+  /** Steps run: `settings.steps` unless stopped. */
+  completed: number;
+}
+
+/** Cross-entropy of one masked batch, as a tensor (the step differentiates it). */
+function batchLoss(model: MaskedLanguageModel, batch: ReturnType<typeof maskedBatch>, stepSeed: number, train: boolean): tf.Scalar {
+  const logits = model.logitsAt(batch, stepSeed, train);
+  const predicted = logits.shape[0];
+  return maskedLmLoss(tf.reshape(logits, [1, predicted, logits.shape[1]]) as tf.Tensor3D, [Array.from(batch.targets)]).batch;
+}
+
+/** Mean held-out loss, weighted by predicted positions, over batches of `batchSize` blocks. */
+export function validationLoss(model: MaskedLanguageModel, blocks: readonly Block[], tokenizer: PretrainTokenizer, settings: PretrainSettings): number {
+  let total = 0;
+  let count = 0;
+  for (let start = 0; start < blocks.length; start += settings.batchSize) {
+    const chunk = blocks.slice(start, start + settings.batchSize);
+    // One fixed generator per chunk start: the same masks at every evaluation, so the curve compares like with like.
+    const batch = maskedBatch(chunk, tokenizer, settings, maskRandom(settings.seed, 'validation', start));
+    try {
+      if (batch.positions.length === 0) continue;
+      const loss = tf.tidy(() => batchLoss(model, batch, 0, false));
+      total += loss.dataSync()[0] * batch.positions.length;
+      count += batch.positions.length;
+      loss.dispose();
+    } finally {
+      disposeBatch(batch);
+    }
+  }
+  return count === 0 ? Number.NaN : total / count;
+}
+
+export async function pretrain(model: MaskedLanguageModel, corpus: PretrainCorpus, tokenizer: PretrainTokenizer, settings: PretrainSettings, hooks: PretrainHooks = {}): Promise<PretrainResult> {
+  const optimizer = new AdamW(model.variables, { weightDecay: settings.weightDecay });
+  const steps: PretrainStep[] = [];
+  const evaluations: PretrainEvaluation[] = [];
+  const evaluate = (step: number) => {
+    const evaluation = { step, loss: validationLoss(model, corpus.validation, tokenizer, settings) };
+    evaluations.push(evaluation);
+    hooks.evaluation?.(evaluation);
+  };
+  try {
+    evaluate(0);
+    for (let step = 0; step < settings.steps; step++) {
+      if (hooks.continue && !(await hooks.continue())) return { steps, evaluations, completed: step };
+      const batch = maskedBatch(stepBlocks(corpus.train, step, settings.batchSize, settings.seed), tokenizer, settings, maskRandom(settings.seed, 'train', step));
+      try {
+        // A batch with nothing to predict (tiny inputs) has no gradient; the schedule still advances.
+        if (batch.positions.length === 0) continue;
+        const { value, grads } = tf.variableGrads(() => batchLoss(model, batch, dropoutStepSeed(settings.seed, step), true), model.variables);
+        const loss = value.dataSync()[0];
+        value.dispose();
+        const ordered = model.variables.map((v) => grads[v.name]);
+        const norm = globalNorm(ordered);
+        if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+          ordered.forEach((g) => g.dispose());
+          throw new Error(`Pretraining diverged at step ${step + 1}: loss ${loss}, gradient norm ${norm}. Try a lower learning rate.`);
+        }
+        const clipped = clipGradients(ordered, norm, settings.clipNorm);
+        const lr = learningRateAt(step, settings.steps, settings.learningRate, settings.warmupFraction);
+        optimizer.apply(clipped, lr);
+        for (const t of [...ordered, ...clipped]) t.dispose();
+        const sample = { step: step + 1, loss, learningRate: lr };
+        steps.push(sample);
+        hooks.step?.(sample);
+      } finally {
+        disposeBatch(batch);
+      }
+      if ((step + 1) % settings.evaluateEvery === 0 && step + 1 < settings.steps) evaluate(step + 1);
+    }
+    evaluate(settings.steps);
+    return { steps, evaluations, completed: settings.steps };
+  } finally {
+    optimizer.dispose();
+  }
+}

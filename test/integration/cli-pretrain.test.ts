@@ -1,0 +1,155 @@
+// Continued masked-language-model pretraining through the real CLI and its pretraining process:
+// a BERT fixture adapted to the embedded IMDB reviews' training texts. The held-out loss falls,
+// the same seed rebuilds the same bytes, the folder loads back exactly (its held-out loss
+// recomputed here equals the one it reports), a classifier fine-tunes from it, Ctrl+C writes
+// nothing, and bad input exits 2 with the reason.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MaskedLanguageModel } from '../../main/models/masked-lm';
+import { loadPretrainedClassifier } from '../../main/pretrained/load';
+import { readSafetensors } from '../../main/pretrained/safetensors';
+import { loadTokenizer } from '../../main/pretrained/tokenizer';
+import { validationLoss } from '../../main/training/pretrain';
+import { buildCorpus } from '../../main/training/pretrain-data';
+import { PRETRAIN_DEFAULTS } from '../../main/cli/pretrain-command';
+import { selectBackend } from '../../main/kernels/backends';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'comparo-cli-pretrain-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const FIXTURE = 'test/fixtures/pretrained/bert';
+const texts = join(dataDir, 'reviews.txt');
+// Real text: the first 300 reviews of the embedded IMDB sample, one per line.
+const reviews = Papa.parse<{ text: string }>(readFileSync('assets/datasets/imdb-reviews-2k.csv', 'utf8'), { header: true, skipEmptyLines: true }).data;
+writeFileSync(texts, reviews.slice(0, 300).map((row) => row.text.replace(/\s+/g, ' ')).join('\n') + '\n');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 240_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SHORT = ['--steps', '16', '--batch-size', '8', '--sequence-length', '32', '--lr', '0.002'];
+
+interface Report {
+  corpus: { documents: number; trainBlocks: number; validationBlocks: number; sha256: string };
+  settings: typeof PRETRAIN_DEFAULTS;
+  trainLoss: [number, number][];
+  validationLoss: [number, number][];
+}
+
+describe('cli: pretrain (continued masked-language-model pretraining)', () => {
+  const first = join(dataDir, 'adapted-a');
+  const again = join(dataDir, 'adapted-b');
+  const otherSeed = join(dataDir, 'adapted-c');
+
+  it('adapts the BERT fixture to a text file: a BertForMaskedLM folder whose held-out loss fell', () => {
+    const r = cli('pretrain', '--model', FIXTURE, '--texts', texts, ...SHORT, '--out', first, '--json');
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const done = JSON.parse(r.stdout) as { folder: string; files: string[]; validationLoss: number };
+    expect(done.folder).toBe(first);
+    expect(done.files).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'pretraining.json', 'vocab.txt']));
+    const config = JSON.parse(readFileSync(join(first, 'config.json'), 'utf8'));
+    expect(config.architectures).toEqual(['BertForMaskedLM']);
+    // The fixture's classifier labels do not describe a pretrained encoder.
+    expect(config.id2label).toBeUndefined();
+    const tensors = readSafetensors(join(first, 'model.safetensors'));
+    expect(tensors.get('cls.predictions.bias')?.shape).toEqual([144]);
+    expect(tensors.has('bert.encoder.layer.1.output.LayerNorm.weight')).toBe(true);
+    // BertForMaskedLM has no pooler, and the tied decoder weight is the embedding table, stored once.
+    expect([...tensors.keys()].some((name) => name.includes('pooler') || name === 'cls.predictions.decoder.weight')).toBe(false);
+    const report = JSON.parse(readFileSync(join(first, 'pretraining.json'), 'utf8')) as Report;
+    expect(report.corpus.documents).toBe(300);
+    expect(report.trainLoss).toHaveLength(16);
+    const losses = report.validationLoss.map(([, loss]) => loss);
+    expect(report.validationLoss[0][0]).toBe(0);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0] - 0.1);
+    expect(done.validationLoss).toBe(losses[losses.length - 1]);
+  });
+
+  it('rebuilds the same bytes from the same seed, and other bytes from another seed', () => {
+    expect(cli('pretrain', '--model', FIXTURE, '--texts', texts, ...SHORT, '--out', again).code).toBe(0);
+    expect(cli('pretrain', '--model', FIXTURE, '--texts', texts, ...SHORT, '--seed', '2', '--out', otherSeed).code).toBe(0);
+    const bytes = (folder: string) => readFileSync(join(folder, 'model.safetensors'));
+    expect(bytes(again).equals(bytes(first))).toBe(true);
+    expect(bytes(otherSeed).equals(bytes(first))).toBe(false);
+  });
+
+  it('loads back exactly: the held-out loss recomputed from the folder is the one it reports', async () => {
+    const report = JSON.parse(readFileSync(join(first, 'pretraining.json'), 'utf8')) as Report;
+    await selectBackend('auto');
+    const tokenizer = await loadTokenizer(first);
+    const corpus = buildCorpus(readFileSync(texts, 'utf8').split('\n').filter((line) => line.trim()), tokenizer, { sequenceLength: 32, validationShare: report.settings.validationShare, seed: 1 });
+    expect(corpus.validation).toHaveLength(report.corpus.validationBlocks);
+    const loaded = loadPretrainedClassifier(first, { outputs: 2, seed: 1, sepId: tokenizer.sepId });
+    // The pooler and classifier are new (BertForMaskedLM has neither); the MLM head is read back.
+    expect(loaded.initialisedHead).toEqual(expect.arrayContaining(['pooler.dense.weight', 'classifier.weight']));
+    const model = new MaskedLanguageModel(loaded.model, loaded.checkpoint.tensors, 99);
+    const recomputed = validationLoss(model, corpus.validation, tokenizer, { ...report.settings });
+    model.dispose();
+    const reported = report.validationLoss[report.validationLoss.length - 1][1];
+    expect(Math.abs(recomputed - reported)).toBeLessThan(1e-5);
+  });
+
+  it('fine-tunes a classifier from the adapted folder (train --model)', () => {
+    const r = cli('train', '--model', first, '--loss', 'baseline', '--preset', 'quick', '--json');
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const out = JSON.parse(r.stdout) as { run: { status: string; config: { model: unknown } } };
+    expect(out.run.status).toBe('completed');
+  });
+
+  it('pretrains on a dataset: its training texts only', () => {
+    const out = join(dataDir, 'from-dataset');
+    const r = cli('pretrain', '--model', FIXTURE, '--dataset', 'spam', '--steps', '2', '--batch-size', '4', '--sequence-length', '32', '--out', out, '--json');
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'pretraining.json'), 'utf8')) as Report;
+    // The embedded spam sample holds 2,000 e-mails, 1,600 of them in its training split.
+    expect(report.corpus.documents).toBe(1600);
+    // The texts file handed to the pretraining process is removed afterwards.
+    expect(existsSync(join(dataDir, 'tmp')) ? readdirSync(join(dataDir, 'tmp')) : []).toEqual([]);
+  });
+
+  it('Ctrl+C stops it and writes no folder', async () => {
+    const out = join(dataDir, 'cancelled');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', dataDir, 'pretrain', '--model', FIXTURE, '--texts', texts, '--steps', '100000', '--batch-size', '4', '--sequence-length', '32', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let interrupted = false;
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const deadline = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`no progress within 60 s: ${stderr}`));
+      }, 60_000);
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        // The first held-out evaluation (step 0) is printed once training has begun.
+        if (!interrupted && stderr.includes('step 0/')) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
+      });
+      child.on('exit', (exitCode) => {
+        clearTimeout(deadline);
+        resolve(exitCode);
+      });
+    });
+    expect(code, stderr).toBe(130);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses bad input with exit 2 and the reason', () => {
+    const missing = cli('pretrain', '--model', join(dataDir, 'nope'), '--texts', texts);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such model folder');
+    const both = cli('pretrain', '--model', FIXTURE);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--dataset');
+    const tiny = join(dataDir, 'tiny.txt');
+    writeFileSync(tiny, 'too short\n');
+    const short = cli('pretrain', '--model', FIXTURE, '--texts', tiny, '--sequence-length', '32', '--out', join(dataDir, 'tiny-out'));
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('at least 2');
+    expect(existsSync(join(dataDir, 'tiny-out'))).toBe(false);
+  });
+});
