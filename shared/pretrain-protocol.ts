@@ -8,8 +8,29 @@ import { BackendNameSchema, BackendRequestSchema } from './vocabulary';
 const positiveInt = z.number().int().positive();
 const probability = z.number().gt(0).lt(1);
 
-/** Where the starting weights come from: a model folder (continued pretraining). */
-export const PretrainSourceSchema = z.object({ kind: z.literal('folder'), folder: z.string().min(1) }).strict();
+/** The size of a BERT trained from scratch (BERT-mini: 4 layers of 256, 4 heads, 1024 inner). */
+export const NewEncoderSchema = z
+  .object({
+    vocabSize: z.number().int().min(64).max(200_000),
+    hiddenSize: positiveInt.max(4096),
+    layers: positiveInt.max(48),
+    heads: positiveInt.max(64),
+    intermediateSize: positiveInt.max(16384),
+    maxPositions: z.number().int().min(8).max(8192),
+  })
+  .strict()
+  .refine((s) => s.hiddenSize % s.heads === 0, { message: 'the hidden size must be a multiple of the heads', path: ['heads'] });
+export type NewEncoder = z.infer<typeof NewEncoderSchema>;
+
+/**
+ * Where the starting weights come from: a model folder (continued pretraining), or a new BERT
+ * whose WordPiece vocabulary is learned from the same text first.
+ */
+export const PretrainSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('folder'), folder: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('new'), encoder: NewEncoderSchema }).strict(),
+]);
+export type PretrainSource = z.infer<typeof PretrainSourceSchema>;
 
 export const PretrainSettingsSchema = z
   .object({

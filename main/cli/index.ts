@@ -245,6 +245,8 @@ async function main(argv: string[]): Promise<number> {
       'sequence-length': { type: 'string' },
       'mask-probability': { type: 'string' },
       'whole-word': { type: 'boolean', default: false },
+      'from-scratch': { type: 'string' },
+      'vocab-size': { type: 'string' },
       ...HISTORY_OPTIONS,
     },
   });

@@ -7,18 +7,31 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { checkPretrainerMessage, type PretrainerToParent, type PretrainSettingsMessage, type PretrainStart } from '../../shared/pretrain-protocol';
+import { checkPretrainerMessage, type NewEncoder, type PretrainerToParent, type PretrainSettingsMessage, type PretrainSource, type PretrainStart } from '../../shared/pretrain-protocol';
 import { BackendRequestSchema } from '../../shared/vocabulary';
 import { openDatabase } from '../db/connection';
 import { DatasetsRepo } from '../db/datasets-repo';
 import { processEntry } from '../training/node-launcher';
 
-export const PRETRAIN_USAGE = `  pretrain --model <folder> (--dataset <id|file|imdb|spam> | --texts <file.txt>) [--steps N] [--out <folder>]
+export const PRETRAIN_USAGE = `  pretrain (--model <folder> | --from-scratch tiny|mini|small [--vocab-size N])
+           (--dataset <id|file|imdb|spam> | --texts <file.txt>) [--steps N] [--out <folder>]
            [--batch-size N] [--sequence-length N] [--lr x] [--mask-probability p] [--whole-word] [--seed N]
-                                         continue masked-language-model pretraining of a BERT-layout folder on
-                                         a dataset's training texts (never its validation or test texts) or on a
-                                         plain-text file (one document per line); writes a model folder
-                                         (default <data dir>/models/<name>-adapted-<steps>) that --model takes`;
+                                         masked-language-model pretraining on a dataset's training texts (never
+                                         its validation or test texts) or a plain-text file (one document per
+                                         line): continued from a BERT-layout folder, or a new BERT (tiny 2x128,
+                                         mini 4x256, small 4x512) with a WordPiece vocabulary learned from the
+                                         same text; writes a model folder that --model takes (default
+                                         <data dir>/models/<name>-adapted-<steps> or bert-<size>-<steps>)`;
+
+/** The BERT sizes of Turc et al.'s "Well-Read Students Learn Better" (google/bert_uncased_L-*_H-*). */
+export const NEW_ENCODER_SIZES: Record<string, Omit<NewEncoder, 'vocabSize'>> = {
+  tiny: { hiddenSize: 128, layers: 2, heads: 2, intermediateSize: 512, maxPositions: 512 },
+  mini: { hiddenSize: 256, layers: 4, heads: 4, intermediateSize: 1024, maxPositions: 512 },
+  small: { hiddenSize: 512, layers: 4, heads: 8, intermediateSize: 2048, maxPositions: 512 },
+};
+
+/** A vocabulary a small corpus fills and a ~20 MB model affords (the embeddings are vocabulary x hidden). */
+export const DEFAULT_NEW_VOCABULARY = 6000;
 
 export interface PretrainOptions {
   model?: string;
@@ -99,18 +112,31 @@ function progressLine(message: PretrainerToParent, steps: number): string | null
 
 export async function pretrainCommand(options: PretrainOptions): Promise<number> {
   const { values, usage } = options;
-  if (!options.model) usage('pretrain needs --model <folder> (a BERT-layout model folder to continue from)');
-  const folder = resolve(options.model!);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new AppError('not_found', `${folder}: no such model folder`);
+  const scratch = values['from-scratch'];
+  if (!options.model === (scratch === undefined)) usage('pretrain needs one of --model <folder> (a BERT-layout folder to continue from) or --from-scratch tiny|mini|small');
+  let source: PretrainSource;
+  let defaultName: string;
+  if (typeof scratch === 'string') {
+    const size = NEW_ENCODER_SIZES[scratch];
+    if (!size) usage(`--from-scratch must be one of ${Object.keys(NEW_ENCODER_SIZES).join(', ')}`);
+    const vocabSize = numberOption(values, 'vocab-size', usage) ?? DEFAULT_NEW_VOCABULARY;
+    source = { kind: 'new', encoder: { ...size, vocabSize } };
+    defaultName = `bert-${scratch}`;
+  } else {
+    const folder = resolve(options.model!);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new AppError('not_found', `${folder}: no such model folder`);
+    source = { kind: 'folder', folder };
+    defaultName = `${basename(folder)}-adapted`;
+  }
   if (!options.texts === !options.datasetId) usage('pretrain needs one of --dataset <id|file|imdb|spam> or --texts <file.txt>');
   if (options.texts && !existsSync(options.texts)) throw new AppError('not_found', `${options.texts}: no such file`);
   const settings = pretrainSettings(values, usage);
   const backend = BackendRequestSchema.safeParse(values.backend ?? 'auto');
   if (!backend.success) usage('--backend must be auto, tensorflow, wasm+openblas, wasm or cpu');
-  const outFolder = resolve(options.out ?? join(options.dataDir, 'models', `${basename(folder)}-adapted-${settings.steps}`));
-  if (outFolder === folder) usage('--out must be another folder than --model: the source model is read while the new one is written');
+  const outFolder = resolve(options.out ?? join(options.dataDir, 'models', `${defaultName}-${settings.steps}`));
+  if (source.kind === 'folder' && outFolder === source.folder) usage('--out must be another folder than --model: the source model is read while the new one is written');
   const textsFile = options.texts ? resolve(options.texts) : writeDatasetTexts(options.dataDir, options.datasetId!);
-  const start: PretrainStart = { type: 'start', source: { kind: 'folder', folder }, textsFile, outFolder, settings, backend: backend.data! };
+  const start: PretrainStart = { type: 'start', source, textsFile, outFolder, settings, backend: backend.data! };
   try {
     return await runChild(start, options);
   } finally {

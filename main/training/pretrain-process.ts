@@ -7,12 +7,11 @@ import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { checkPretrainParentMessage, type PretrainerToParent, type PretrainStart } from '../../shared/pretrain-protocol';
 import { selectBackend } from '../kernels/backends';
-import { MASKED_LM_ARCHITECTURE, MaskedLanguageModel } from '../models/masked-lm';
+import { MASKED_LM_ARCHITECTURE } from '../models/masked-lm';
 import { exportMaskedLanguageModel } from '../pretrained/export';
-import { loadPretrainedClassifier } from '../pretrained/load';
-import { loadTokenizer } from '../pretrained/tokenizer';
 import { pretrain } from './pretrain';
 import { buildCorpus, readDocuments } from './pretrain-data';
+import { startingPoint } from './pretrain-start';
 
 let delivered: Promise<void> = Promise.resolve();
 
@@ -41,46 +40,57 @@ async function run(start: PretrainStart): Promise<void> {
   const began = Date.now();
   const backend = await selectBackend(start.backend);
   const { settings } = start;
-  const folder = resolve(start.source.folder);
-  const tokenizer = await loadTokenizer(folder);
   const text = readFileSync(start.textsFile);
   const documents = readDocuments(start.textsFile);
-  const corpus = buildCorpus(documents, tokenizer, { sequenceLength: settings.sequenceLength, validationShare: settings.validationShare, seed: settings.seed });
-  const loaded = loadPretrainedClassifier(folder, { outputs: 2, seed: settings.seed, sepId: tokenizer.sepId });
-  const model = new MaskedLanguageModel(loaded.model, loaded.checkpoint.tensors, settings.seed);
-  await send({ type: 'ready', backend, documents: corpus.documents, trainBlocks: corpus.train.length, validationBlocks: corpus.validation.length });
-  const result = await pretrain(model, corpus, tokenizer, settings, {
-    step: (s) => void send({ type: 'step', step: s.step, loss: s.loss, learningRate: s.learningRate }),
-    evaluation: (e) => {
-      if (Number.isFinite(e.loss)) void send({ type: 'evaluation', step: e.step, loss: e.loss });
-    },
-    // Yielding lets a 'cancel' message in between steps.
-    continue: () => new Promise((next) => setImmediate(() => next(!cancelled))),
-  });
-  if (result.completed < settings.steps) {
+  const { model, tokenizer, description, cleanUp } = await startingPoint(start.source, documents, settings.seed);
+  let outcome: PretrainerToParent | null = null;
+  try {
+    const corpus = buildCorpus(documents, tokenizer, { sequenceLength: settings.sequenceLength, validationShare: settings.validationShare, seed: settings.seed });
+    await send({ type: 'ready', backend, documents: corpus.documents, trainBlocks: corpus.train.length, validationBlocks: corpus.validation.length });
+    const result = await pretrain(model, corpus, tokenizer, settings, {
+      step: (s) => void send({ type: 'step', step: s.step, loss: s.loss, learningRate: s.learningRate }),
+      evaluation: (e) => {
+        if (Number.isFinite(e.loss)) void send({ type: 'evaluation', step: e.step, loss: e.loss });
+      },
+      // Yielding lets a 'cancel' message in between steps.
+      continue: () => new Promise((next) => setImmediate(() => next(!cancelled))),
+    });
+    if (result.completed < settings.steps) {
+      model.dispose();
+      outcome = { type: 'cancelled', step: result.completed };
+      return;
+    }
+    const last = result.evaluations[result.evaluations.length - 1];
+    const report = {
+      objective: 'masked language model (BERT: 80% [MASK], 10% random token, 10% unchanged)',
+      source: description,
+      corpus: {
+        sha256: createHash('sha256').update(text).digest('hex'),
+        documents: corpus.documents,
+        tokens: corpus.tokens,
+        trainBlocks: corpus.train.length,
+        validationBlocks: corpus.validation.length,
+      },
+      settings,
+      backend,
+      // Median step time: what a longer schedule on this machine would take per step.
+      msPerStep: median(result.steps.map((s) => s.ms)),
+      trainLoss: result.steps.map((s) => [s.step, s.loss]),
+      validationLoss: result.evaluations.map((e) => [e.step, e.loss]),
+    };
+    const files = exportMaskedLanguageModel({ config: model.config, tensors: model.checkpointTensors(), tokenizerFiles: tokenizer.files, report }, MASKED_LM_ARCHITECTURE, start.outFolder);
     model.dispose();
-    return finish({ type: 'cancelled', step: result.completed }, 0);
+    outcome = { type: 'done', folder: start.outFolder, files, validationLoss: last.loss, seconds: (Date.now() - began) / 1000 };
+  } finally {
+    // Before exiting: process.exit would skip a finally that came after it.
+    cleanUp();
   }
-  const last = result.evaluations[result.evaluations.length - 1];
-  const report = {
-    objective: 'masked language model (BERT: 80% [MASK], 10% random token, 10% unchanged)',
-    source: { folder },
-    corpus: {
-      file: resolve(start.textsFile),
-      sha256: createHash('sha256').update(text).digest('hex'),
-      documents: corpus.documents,
-      tokens: corpus.tokens,
-      trainBlocks: corpus.train.length,
-      validationBlocks: corpus.validation.length,
-    },
-    settings,
-    backend,
-    trainLoss: result.steps.map((s) => [s.step, s.loss]),
-    validationLoss: result.evaluations.map((e) => [e.step, e.loss]),
-  };
-  const files = exportMaskedLanguageModel({ config: model.config, tensors: model.checkpointTensors(), tokenizerFiles: tokenizer.files, report }, MASKED_LM_ARCHITECTURE, start.outFolder);
-  model.dispose();
-  await finish({ type: 'done', folder: start.outFolder, files, validationLoss: last.loss, seconds: (Date.now() - began) / 1000 }, 0);
+  await finish(outcome, 0);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)];
 }
 
 function describe(error: unknown): string {

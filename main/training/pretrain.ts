@@ -27,6 +27,8 @@ export interface PretrainStep {
   step: number;
   loss: number;
   learningRate: number;
+  /** Wall time of this optimizer step (batch, masks, forward, backward, update), evaluation excluded. */
+  ms: number;
 }
 
 export interface PretrainEvaluation {
@@ -90,6 +92,7 @@ export async function pretrain(model: MaskedLanguageModel, corpus: PretrainCorpu
     evaluate(0);
     for (let step = 0; step < settings.steps; step++) {
       if (hooks.continue && !(await hooks.continue())) return { steps, evaluations, completed: step };
+      const began = performance.now();
       const batch = maskedBatch(stepBlocks(corpus.train, step, settings.batchSize, settings.seed), tokenizer, settings, maskRandom(settings.seed, 'train', step));
       try {
         // A batch with nothing to predict (tiny inputs) has no gradient; the schedule still advances.
@@ -107,7 +110,7 @@ export async function pretrain(model: MaskedLanguageModel, corpus: PretrainCorpu
         const lr = learningRateAt(step, settings.steps, settings.learningRate, settings.warmupFraction);
         optimizer.apply(clipped, lr);
         for (const t of [...ordered, ...clipped]) t.dispose();
-        const sample = { step: step + 1, loss, learningRate: lr };
+        const sample = { step: step + 1, loss, learningRate: lr, ms: performance.now() - began };
         steps.push(sample);
         hooks.step?.(sample);
       } finally {
