@@ -3,7 +3,8 @@
 // (chosen by path, found in the Hugging Face hub cache, or downloaded).
 import { z } from 'zod';
 
-export const ModelKindSchema = z.enum(['builtin', 'folder', 'cache']);
+/** 'shipped': a pretrained folder that comes with the app (assets/models/), chosen by its name. */
+export const ModelKindSchema = z.enum(['builtin', 'shipped', 'folder', 'cache']);
 export const SizeClassSchema = z.enum(['tiny', 'small', 'base']);
 export type SizeClass = z.infer<typeof SizeClassSchema>;
 

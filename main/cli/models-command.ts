@@ -29,7 +29,7 @@ function modelLine(m: ModelInfo): string {
 export function modelListText(list: ModelList): string {
   const section = (title: string, models: ModelInfo[], empty: string) => `${title}\n${models.length ? models.map(modelLine).join('') : `  ${empty}\n`}`;
   return [
-    section('Built-in', list.builtin, ''),
+    section('Ships with Comparo', list.builtin, ''),
     section(`Hub cache (${list.cacheDir})`, list.cached, 'none: `models download <org/name>`'),
     section('Recent folders', list.recent, 'none'),
   ].join('\n');

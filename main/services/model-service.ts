@@ -1,9 +1,10 @@
 // The models a run can start from: the built-in encoder, pretrained folders on disk, models in
 // the Hugging Face hub cache, and hub downloads. Resolves what a person typed (a folder path or a
 // hub id) to a local folder, since a trainer process only ever reads folders.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AppError } from '../../shared/errors';
 import { LEARNING_RATE_BY_SIZE, type ModelInfo, type ModelList } from '../../shared/models';
 import type { ModelConfig, RunConfig, RunConfigPatch } from '../../shared/schemas';
@@ -17,6 +18,15 @@ type Env = Record<string, string | undefined>;
 const RECENT_FILE = 'recent-models.json';
 const RECENT_LIMIT = 10;
 export const BUILTIN_SOURCE = 'builtin';
+/** Pretrained folders that ship with the app, each chosen by its folder name (assets/models/README.md). */
+const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../../assets/models', import.meta.url));
+
+/** The shipped model folders (name -> folder), those whose weights are present. */
+export function shippedModels(dir = SHIPPED_MODELS_DIR): Map<string, string> {
+  if (!existsSync(dir)) return new Map();
+  const names = readdirSync(dir).filter((name) => existsSync(join(dir, name, 'model.safetensors'))).sort();
+  return new Map(names.map((name) => [name, join(dir, name)]));
+}
 
 /**
  * Parameters of the built-in encoder (main/training/model.ts) apart from its classifier head, whose
@@ -36,6 +46,8 @@ export interface ModelServiceOptions {
   /** The preset's run config: the built-in model's shape and from-scratch learning rate. */
   defaults: RunConfig;
   env?: Env;
+  /** Where the shipped models are (default assets/models); tests point it elsewhere. */
+  shippedDir?: string;
 }
 
 export class ModelService {
@@ -85,6 +97,7 @@ export class ModelService {
 
   async list(): Promise<ModelList> {
     const cacheDir = this.cacheDir;
+    const shipped = await Promise.all([...shippedModels(this.options.shippedDir)].map(([name, folder]) => this.describe(folder, { source: name, kind: 'shipped', hubId: null })));
     const cached = await Promise.all(
       listCachedModels(cacheDir).map(({ id, folder }) => this.describe(folder, { source: id, kind: 'cache', hubId: id })),
     );
@@ -93,7 +106,8 @@ export class ModelService {
         .filter((folder) => existsSync(folder))
         .map((folder) => this.describe(folder, { source: folder, kind: 'folder', hubId: null })),
     );
-    return { builtin: [this.builtin()], cached, recent, cacheDir, canInspectPaths: this.canInspectPaths };
+    // Pretrained first: fine-tuning one is what a person who picks "the model that comes with it" expects.
+    return { builtin: [...shipped, this.builtin()], cached, recent, cacheDir, canInspectPaths: this.canInspectPaths };
   }
 
   async inspect(source: string): Promise<ModelInfo> {
@@ -146,8 +160,10 @@ export class ModelService {
   }
 
   /** Where a reference points: a cached hub model, else a folder on disk. */
-  private locate(reference: string): { folder: string; source: string; kind: 'folder' | 'cache'; hubId: string | null } {
+  private locate(reference: string): { folder: string; source: string; kind: 'shipped' | 'folder' | 'cache'; hubId: string | null } {
     const cacheDir = this.cacheDir;
+    const shipped = shippedModels(this.options.shippedDir).get(reference);
+    if (shipped) return { folder: shipped, source: reference, kind: 'shipped', hubId: null };
     if (isHubId(reference)) {
       const snapshot = cachedSnapshot(cacheDir, reference);
       if (snapshot) return { folder: snapshot, source: reference, kind: 'cache', hubId: reference };

@@ -60,7 +60,7 @@ function ModelOption({ model, checked, onChoose }: { model: ModelInfo; checked: 
   return (
     <label className={`model-option${model.usable ? '' : ' unusable'}`} data-testid="model-option" data-source={model.source}>
       <input type="radio" name="model" checked={checked} disabled={!model.usable} onChange={onChoose} />
-      <span className="model-name">{model.kind === 'builtin' ? 'Built-in (trained from scratch)' : model.source}</span>
+      <span className="model-name">{model.kind === 'builtin' ? 'Built-in (trained from scratch)' : model.kind === 'shipped' ? `${model.source} (pretrained, ships with Comparo)` : model.source}</span>
       <span className="muted">
         {modelSummary(model)}
         {model.sizeBytes !== null ? ` · ${formatBytes(model.sizeBytes)}` : ''}

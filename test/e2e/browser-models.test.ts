@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserModeServer, launchChromium, prepareBrowserTest, ROOT } from '../helpers/browser-mode';
 import { addToFakeHfCache } from '../helpers/fake-hf-cache';
 import { repoFromFolder, startFakeHub, type FakeHub } from '../helpers/fake-hub';
+import { shippedModels } from '../../main/services/model-service';
 
 const FIXTURES = join(ROOT, 'test/fixtures/pretrained');
 const SERVER_START_MS = 90_000;
@@ -71,7 +72,7 @@ describe('browser mode: the model picker', () => {
 
     const options = page.locator('[data-testid=model-option]');
     await options.first().waitFor();
-    expect(await options.evaluateAll((els) => els.map((el) => el.getAttribute('data-source')))).toEqual(['builtin', 'tiny-org/bert-tiny', 'tiny-org/electra-tiny']);
+    expect(await options.evaluateAll((els) => els.map((el) => el.getAttribute('data-source')))).toEqual([...shippedModels().keys(), 'builtin', 'tiny-org/bert-tiny', 'tiny-org/electra-tiny']);
     // A browser page gets no path box: only listed models (see ModelService.canInspectPaths).
     expect(await page.locator('input[name=model-folder]').count()).toBe(0);
     await expect.poll(() => picker.innerText()).toContain('npm run cli -- models inspect');

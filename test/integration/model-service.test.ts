@@ -52,7 +52,7 @@ describe('model sources', () => {
   it('lists the built-in model and the cached hub models with sizes and recommended rates', async () => {
     const list = value<ModelList>(await open('cli').dispatch('models.list', {}));
     expect(list.cacheDir).toBe(cacheDir);
-    expect(list.builtin[0]).toMatchObject({ source: 'builtin', family: 'builtin', usable: true, recommendedLearningRate: DEFAULT_RUN_CONFIG.learningRate });
+    expect(list.builtin.find((m) => m.kind === 'builtin')).toMatchObject({ source: 'builtin', family: 'builtin', usable: true, recommendedLearningRate: DEFAULT_RUN_CONFIG.learningRate });
     expect(list.cached.map((m) => m.hubId)).toEqual(['tiny-org/bert-tiny', 'tiny-org/electra-tiny']);
     // Parameters from the header shapes, worked out from config.json: embeddings 144*32 + 64*32
     // + 2*32 + norm 64 = 6784; per layer 4*(32*32+32) + (32*64+64) + (64*32+32) + 2 norms 128 =
@@ -75,6 +75,24 @@ describe('model sources', () => {
     // Size on disk: the blobs behind the snapshot's symlinks.
     expect(list.cached[0].sizeBytes).toBeGreaterThan(100_000);
     expect(list.canInspectPaths).toBe(true);
+  });
+
+  it('lists a shipped model first, by name, and a browser page may use it without naming a path', async () => {
+    const shippedDir = join(dir.path, 'shipped');
+    cpSync(join(FIXTURES, 'bert'), join(shippedDir, 'my-shipped-bert'), { recursive: true });
+    // A folder without weights (a build in progress) is not offered.
+    mkdirSync(join(shippedDir, 'half-built'), { recursive: true });
+    const models = new ModelService({ dataDir, transport: 'browser', events: new EventBus(), defaults: DEFAULT_RUN_CONFIG, shippedDir });
+    const list = await models.list();
+    expect(list.builtin.map((m) => [m.source, m.kind])).toEqual([
+      ['my-shipped-bert', 'shipped'],
+      ['builtin', 'builtin'],
+    ]);
+    expect(list.builtin[0]).toMatchObject({ family: 'bert', folder: join(shippedDir, 'my-shipped-bert'), usable: true, recommendedLearningRate: 2e-4 });
+    const patch = await models.resolveRunPatch({ model: { pretrained: 'my-shipped-bert' } });
+    expect(patch).toMatchObject({ learningRate: 2e-4, model: { pretrained: join(shippedDir, 'my-shipped-bert') } });
+    // Naming a path is still refused to a page; the shipped name is not a path.
+    await expect(models.inspect(join(shippedDir, 'my-shipped-bert'))).rejects.toThrow();
   });
 
   it('inspects a folder from the CLI and remembers it among the recent ones', async () => {

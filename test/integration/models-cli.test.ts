@@ -46,7 +46,7 @@ describe('models CLI', () => {
     expect(list.code).toBe(0);
     const models = JSON.parse(list.stdout) as ModelList;
     expect(models.cached.map((m) => m.hubId)).toEqual(['tiny-org/electra-tiny']);
-    expect(models.builtin[0].source).toBe('builtin');
+    expect(models.builtin.filter((m) => m.kind === 'builtin').map((m) => m.source)).toEqual(['builtin']);
 
     const text = await cli('models');
     expect(text.stdout).toMatch(/tiny-org\/electra-tiny\s+electra\s+2 layers x 32/);
