@@ -36,6 +36,7 @@ import {
 import { PredictFileRequestSchema, PredictFileResponseSchema, PredictProgressSchema, PredictTextRequestSchema, PredictTextResponseSchema } from './predict';
 import { ModelDownloadProgressSchema, ModelDownloadRequestSchema, ModelInfoSchema, ModelInspectRequestSchema, ModelListSchema } from './models';
 import { StepSampleSchema } from './trainer-protocol';
+import { PretrainProgressSchema, PretrainRequestSchema, PretrainStartedSchema } from './pretrain-protocol';
 import { ExportFormatSchema, PresetNameSchema, RunPhaseSchema } from './vocabulary';
 import { ComparisonAddSeedsSchema, ComparisonRerunSchema } from './comparison-seeds';
 
@@ -159,6 +160,13 @@ export const channels = {
   'models.inspect': { request: ModelInspectRequestSchema, response: ModelInfoSchema },
   /** Downloads a hub model into the hub cache (resumable, checksummed); sends 'model.downloadProgress'. */
   'models.download': { request: ModelDownloadRequestSchema, response: ModelInfoSchema },
+  /**
+   * Masked-language-model pretraining: a pretrained model adapted to a dataset's training texts (or
+   * a new BERT from text), written as a model folder the picker then lists; sends 'pretraining.progress'.
+   * textsFile and outFolder are for the desktop app and the CLI.
+   */
+  'pretraining.start': { request: PretrainRequestSchema, response: PretrainStartedSchema },
+  'pretraining.cancel': { request: Id, response: Empty },
 } as const;
 
 export type Channels = typeof channels;
@@ -187,6 +195,7 @@ export const events = {
   'dataset.importProgress': z.object({ path: z.string(), bytes: z.number(), totalBytes: z.number(), rows: z.number().int() }),
   'predict.progress': PredictProgressSchema,
   'model.downloadProgress': ModelDownloadProgressSchema,
+  'pretraining.progress': PretrainProgressSchema,
 } as const;
 
 export type Events = typeof events;

@@ -86,3 +86,74 @@ export function checkPretrainerMessage(raw: unknown): Checked<PretrainerToParent
 export function checkPretrainParentMessage(raw: unknown): Checked<ParentToPretrainer> {
   return checkMessage(ParentToPretrainerSchema, raw, 'parent');
 }
+
+/** BERT's continued-pretraining recipe at a size a laptop runs (Gururangan et al.'s domain-adaptive pretraining uses these rates). */
+export const PRETRAIN_DEFAULTS: PretrainSettingsMessage = {
+  steps: 200,
+  batchSize: 16,
+  sequenceLength: 128,
+  learningRate: 5e-5,
+  warmupFraction: 0.06,
+  weightDecay: 0.01,
+  clipNorm: 1,
+  probability: 0.15,
+  wholeWord: false,
+  seed: 1,
+  evaluateEvery: 20,
+  validationShare: 0.05,
+};
+
+/** The BERT sizes of Turc et al.'s "Well-Read Students Learn Better" (google/bert_uncased_L-*_H-*). */
+export const NEW_ENCODER_SIZES = {
+  tiny: { hiddenSize: 128, layers: 2, heads: 2, intermediateSize: 512, maxPositions: 512 },
+  mini: { hiddenSize: 256, layers: 4, heads: 4, intermediateSize: 1024, maxPositions: 512 },
+  small: { hiddenSize: 512, layers: 4, heads: 8, intermediateSize: 2048, maxPositions: 512 },
+} as const satisfies Record<string, Omit<NewEncoder, 'vocabSize'>>;
+export const NewEncoderSizeSchema = z.enum(['tiny', 'mini', 'small']);
+
+/** A vocabulary a small corpus fills and a ~20 MB model affords (the embeddings are vocabulary x hidden). */
+export const DEFAULT_NEW_VOCABULARY = 6000;
+
+/**
+ * 'pretraining.start': what to start from (a model by name, folder or hub id, or a new BERT), what
+ * to read (a dataset's training texts, or a plain-text file: desktop app and CLI only), and
+ * optional settings (PRETRAIN_DEFAULTS otherwise; the held-out curve gets about ten points).
+ */
+export const PretrainRequestSchema = z
+  .object({
+    model: z.string().min(1).max(4096).optional(),
+    fromScratch: NewEncoderSizeSchema.optional(),
+    vocabSize: z.number().int().min(64).max(200_000).optional(),
+    datasetId: z.string().min(1).max(200).optional(),
+    textsFile: z.string().min(1).max(4096).optional(),
+    outFolder: z.string().min(1).max(4096).optional(),
+    settings: PretrainSettingsSchema.partial().optional(),
+    backend: BackendRequestSchema.optional(),
+  })
+  .strict()
+  .refine((r) => (r.model === undefined) !== (r.fromScratch === undefined), { message: 'give one of model (to continue from) or fromScratch', path: ['model'] })
+  .refine((r) => (r.datasetId === undefined) !== (r.textsFile === undefined), { message: 'give one of datasetId or textsFile', path: ['datasetId'] });
+export type PretrainRequest = z.infer<typeof PretrainRequestSchema>;
+
+export const PretrainStartedSchema = z.object({ id: z.string(), folder: z.string(), steps: z.number().int() });
+
+export const PretrainStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled']);
+
+/** 'pretraining.progress': one per held-out evaluation and at every status change. */
+export const PretrainProgressSchema = z.object({
+  id: z.string(),
+  datasetId: z.string().nullable(),
+  status: PretrainStatusSchema,
+  step: z.number().int(),
+  steps: z.number().int(),
+  /** Held-out masked-LM loss at `step` (nats); null before the first evaluation. */
+  validationLoss: z.number().nullable(),
+  documents: z.number().int().nullable(),
+  backend: z.string().nullable(),
+  /** The model folder being written (complete once status is completed). */
+  folder: z.string(),
+  error: z.string().nullable(),
+  /** The failure is the input's (too little text, a folder without a tokenizer), not the process's. */
+  badInput: z.boolean(),
+});
+export type PretrainProgress = z.infer<typeof PretrainProgressSchema>;

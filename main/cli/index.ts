@@ -13,7 +13,6 @@ import { forkTrainerLauncher } from '../training/node-launcher';
 import { comparisonText, datasetText, runDetailText, utilityText } from './format';
 import { PREDICT_USAGE, predictCommand } from './predict-command';
 import { PRETRAIN_USAGE, pretrainCommand } from './pretrain-command';
-import { AppError } from '../../shared/errors';
 import { MODELS_USAGE, modelsCommand } from './models-command';
 import { HISTORY_COMMANDS, HISTORY_OPTIONS, HISTORY_USAGE, historyCommand, runIdList } from './history-commands';
 import { RUN_CONTROL_COMMANDS, RUN_CONTROL_USAGE, runControlCommand, type RunControlCommand } from './run-control-commands';
@@ -273,19 +272,15 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'pretrain') {
       const dataset = values.dataset === undefined ? undefined : await resolveDataset(services, values.dataset === 'imdb' ? 'embedded' : values.dataset, importOptions(values));
       return await pretrainCommand({
-        model: values.model,
-        texts: values.texts,
+        call: (channel, request) => call(services, channel, request),
+        services,
         datasetId: dataset?.id,
-        out: typeof values.out === 'string' ? values.out : undefined,
-        dataDir: services.dataDir,
         json: values.json,
         values,
         usage: (message) => {
           throw new UsageError(message);
         },
         print: out,
-      }).catch((e: unknown) => {
-        throw e instanceof AppError ? new CliFailure(e.toValue()) : e;
       });
     }
     if (command === 'models') {

@@ -82,6 +82,8 @@ export function createHandlers(s: ServiceSet): Handlers {
     'models.list': () => s.models.list(),
     'models.inspect': (r) => s.models.inspect(r.source),
     'models.download': (r) => s.models.download(r.id, r.revision),
+    'pretraining.start': (r) => s.pretraining.start(r),
+    'pretraining.cancel': (r) => s.pretraining.cancel(r.id),
     'runs.export': (r) => {
       // Writing to any local path is for the person at the terminal or in the desktop app; the
       // browser mode's page must not choose where files land on this machine. Without a folder the

@@ -266,6 +266,15 @@ export class DatasetService {
     return { dataset: this.get(id), rows: this.repo.rows(id, limit) };
   }
 
+  /**
+   * The texts of the training split (and their pairs), for masked-language-model pretraining:
+   * never validation or test, whose texts a model adapted to them would have seen.
+   */
+  trainingTexts(id: string): string[] {
+    this.get(id);
+    return this.repo.rows(id).filter((row) => row.split === 'train').flatMap((row) => [row.text, ...(row.textPair ? [row.textPair] : [])]);
+  }
+
   /** Training material in the trainer's shape (main/services/training-data.ts). */
   trainingData(id: string): TrainingData {
     return toTrainingData(this.get(id), this.repo.rows(id));

@@ -20,6 +20,7 @@ import { ComparisonService } from './comparison-service';
 import { DatasetService, EMBEDDED_DATASET_FILE } from './dataset-service';
 import { EventBus } from './event-bus';
 import { ModelService } from './model-service';
+import { PretrainService } from './pretrain-service';
 import { ExportService } from './export-service';
 import { RunHistoryRepo } from '../db/run-history-repo';
 import { HistoryService } from './history-service';
@@ -122,6 +123,7 @@ export function openServices(options: ServicesOptions): Services {
   const history = new HistoryService(new RunHistoryRepo(db), runs, comparisons, datasets, join(options.dataDir, 'checkpoints'));
   const reports = new ReportService(comparisons, runs, datasets, history, VERSION, analysis);
   const predictions = new PredictService(runs, datasets, events, new PredictorClient({ entry: options.predictorEntry }), options.dataDir);
+  const models = new ModelService({ dataDir: options.dataDir, transport: options.transport, events, defaults: preset.config });
   const set: ServiceSet = {
     datasets,
     runs,
@@ -130,7 +132,8 @@ export function openServices(options: ServicesOptions): Services {
     reports,
     analysis,
     predictions,
-    models: new ModelService({ dataDir: options.dataDir, transport: options.transport, events, defaults: preset.config }),
+    models,
+    pretraining: new PretrainService({ dataDir: options.dataDir, transport: options.transport, datasets, models, events }),
     exports: new ExportService(runs, datasets, options.dataDir, options.openFolder),
     preset,
     estimates: new TimeEstimator(stepFlops, () => runsRepo.list().filter((r) => r.status === 'completed'), (id) => datasetsRepo.get(id), maxParallel),
@@ -159,7 +162,7 @@ export function openServices(options: ServicesOptions): Services {
     dispatch: (channel, request) => dispatch(handlers, channel, request),
     onEvent: (listener) => events.on(listener),
     close: () =>
-      (closing ??= stopImports().then(() => (clearInterval(orphanWatch), runs.close())).then(() => {
+      (closing ??= stopImports().then(() => (clearInterval(orphanWatch), set.pretraining.close(), runs.close())).then(() => {
         predictions.close();
         db.close();
       })),

@@ -225,6 +225,11 @@ export class ModelService {
     }
   }
 
+  /** Lists a folder among the recent ones (a model this app just wrote: a page may then use it). */
+  rememberFolder(folder: string): void {
+    this.remember(resolve(folder));
+  }
+
   private remember(folder: string): void {
     const folders = [folder, ...this.recentFolders().filter((item) => item !== folder)].slice(0, RECENT_LIMIT);
     writeFileSync(join(this.options.dataDir, RECENT_FILE), JSON.stringify(folders, null, 2));

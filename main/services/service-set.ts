@@ -7,6 +7,7 @@ import type { ExportService } from './export-service';
 import type { HistoryService } from './history-service';
 import type { ReportService } from './report/report-service';
 import type { PredictService } from './predict-service';
+import type { PretrainService } from './pretrain-service';
 import type { Preset } from './presets';
 import type { RunService } from './run-service';
 import type { TimeEstimator } from './time-estimate';
@@ -21,6 +22,7 @@ export interface ServiceSet {
   analysis: ComparisonAnalysisService;
   predictions: PredictService;
   models: ModelService;
+  pretraining: PretrainService;
   exports: ExportService;
   preset: Preset;
   estimates: TimeEstimator;

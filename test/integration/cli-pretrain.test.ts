@@ -15,7 +15,7 @@ import { readSafetensors } from '../../main/pretrained/safetensors';
 import { loadTokenizer } from '../../main/pretrained/tokenizer';
 import { validationLoss } from '../../main/training/pretrain';
 import { buildCorpus } from '../../main/training/pretrain-data';
-import { PRETRAIN_DEFAULTS } from '../../main/cli/pretrain-command';
+import { PRETRAIN_DEFAULTS } from '../../shared/pretrain-protocol';
 import { selectBackend } from '../../main/kernels/backends';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'comparo-cli-pretrain-'));
@@ -48,9 +48,9 @@ describe('cli: pretrain (continued masked-language-model pretraining)', () => {
   it('adapts the BERT fixture to a text file: a BertForMaskedLM folder whose held-out loss fell', () => {
     const r = cli('pretrain', '--model', FIXTURE, '--texts', texts, ...SHORT, '--out', first, '--json');
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    const done = JSON.parse(r.stdout) as { folder: string; files: string[]; validationLoss: number };
-    expect(done.folder).toBe(first);
-    expect(done.files).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'pretraining.json', 'vocab.txt']));
+    const done = JSON.parse(r.stdout) as { status: string; folder: string; validationLoss: number; documents: number };
+    expect(done).toMatchObject({ status: 'completed', folder: first, documents: 300 });
+    for (const file of ['config.json', 'model.safetensors', 'pretraining.json', 'vocab.txt']) expect(existsSync(join(first, file)), file).toBe(true);
     const config = JSON.parse(readFileSync(join(first, 'config.json'), 'utf8'));
     expect(config.architectures).toEqual(['BertForMaskedLM']);
     // The fixture's classifier labels do not describe a pretrained encoder.
@@ -141,7 +141,7 @@ describe('cli: pretrain (continued masked-language-model pretraining)', () => {
   it('refuses bad input with exit 2 and the reason', () => {
     const missing = cli('pretrain', '--model', join(dataDir, 'nope'), '--texts', texts);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('no such model folder');
+    expect(missing.stderr).toContain('no such folder');
     const both = cli('pretrain', '--model', FIXTURE);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--dataset');

@@ -1,0 +1,149 @@
+// Masked-language-model pretraining as the app, the browser mode and the CLI start it
+// ('pretraining.start'): adapting a pretrained model to a dataset's training texts before
+// fine-tuning on them, or a new BERT from plain text. The work runs in its own process
+// (main/training/pretrain-process.ts); this service resolves the model and the texts, names the
+// output folder, relays progress as 'pretraining.progress', and lists the finished folder among
+// the models so the picker offers it. Nothing here touches SQLite: a pretraining run leaves a
+// model folder (with its pretraining.json), not a run in the history.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { AppError } from '../../shared/errors';
+import {
+  DEFAULT_NEW_VOCABULARY,
+  NEW_ENCODER_SIZES,
+  PRETRAIN_DEFAULTS,
+  type PretrainProgress,
+  type PretrainRequest,
+  type PretrainSettingsMessage,
+  type PretrainSource,
+} from '../../shared/pretrain-protocol';
+import { forkPretrainer, type PretrainHandle, type PretrainLauncher } from '../training/pretrain-launcher';
+import type { DatasetService } from './dataset-service';
+import type { EventBus } from './event-bus';
+import type { ModelService } from './model-service';
+
+const slug = (text: string) => text.toLowerCase().replace(/\.[a-z0-9]+$/, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'text';
+
+export interface PretrainServiceOptions {
+  dataDir: string;
+  transport: 'electron' | 'browser' | 'cli';
+  datasets: DatasetService;
+  models: ModelService;
+  events: EventBus;
+  launch?: PretrainLauncher;
+}
+
+export class PretrainService {
+  private readonly active = new Map<string, PretrainHandle>();
+
+  constructor(private readonly options: PretrainServiceOptions) {}
+
+  async start(request: PretrainRequest): Promise<{ id: string; folder: string; steps: number }> {
+    const { datasets, models, transport, dataDir } = this.options;
+    // Like runs.export's folder: a page must not choose which files are read or written on this machine.
+    if (transport === 'browser' && (request.textsFile !== undefined || request.outFolder !== undefined)) {
+      throw new AppError('invalid_request', 'a browser page pretrains on a dataset into the data folder; textsFile and outFolder are for the desktop app and the CLI');
+    }
+    const settings = this.settings(request.settings);
+    let source: PretrainSource;
+    let name: string;
+    if (request.fromScratch !== undefined) {
+      source = { kind: 'new', encoder: { ...NEW_ENCODER_SIZES[request.fromScratch], vocabSize: request.vocabSize ?? DEFAULT_NEW_VOCABULARY } };
+      name = `bert-${request.fromScratch}`;
+    } else {
+      if (request.model === 'builtin') {
+        throw new AppError('invalid_request', 'the built-in model has no pretraining to continue: choose a pretrained model (the one that ships with Comparo, a folder or a hub model) to adapt');
+      }
+      const resolved = await models.resolveRunPatch({ model: { pretrained: request.model! } });
+      const folder = resolved?.model?.pretrained;
+      if (!folder) throw new AppError('not_found', `${request.model}: no such model`);
+      source = { kind: 'folder', folder };
+      name = basename(folder);
+    }
+    const id = randomUUID();
+    let textsFile: string;
+    let temporary = false;
+    let datasetName: string;
+    if (request.datasetId !== undefined) {
+      const dataset = datasets.get(request.datasetId);
+      const texts = datasets.trainingTexts(request.datasetId);
+      if (texts.length === 0) throw new AppError('bad_input', `dataset ${dataset.name} has no training texts to pretrain on`);
+      const dir = join(dataDir, 'tmp');
+      mkdirSync(dir, { recursive: true });
+      textsFile = join(dir, `pretrain-${id}.txt`);
+      // One document per line: the pretraining process's input format.
+      writeFileSync(textsFile, texts.map((text) => text.replace(/\s+/g, ' ').trim()).join('\n') + '\n');
+      temporary = true;
+      datasetName = dataset.name;
+    } else {
+      textsFile = resolve(request.textsFile!);
+      if (!existsSync(textsFile)) throw new AppError('not_found', `${textsFile}: no such file`);
+      datasetName = basename(textsFile);
+    }
+    // A folder of our naming is reserved at once (two starts never pick the same one) and removed again unless the run completes.
+    const reserved = request.outFolder === undefined;
+    const folder = resolve(request.outFolder ?? this.reserveFolder(`${name}-${slug(datasetName)}-${settings.steps}`));
+    if (!reserved && source.kind === 'folder' && folder === resolve(source.folder)) {
+      throw new AppError('invalid_request', 'the output folder must differ from the model folder: the source model is read while the new one is written');
+    }
+    const handle = (this.options.launch ?? forkPretrainer)({ type: 'start', source, textsFile, outFolder: folder, settings, backend: request.backend ?? 'auto' });
+    this.active.set(id, handle);
+    const progress: PretrainProgress = { id, datasetId: request.datasetId ?? null, status: 'running', step: 0, steps: settings.steps, validationLoss: null, documents: null, backend: null, folder, error: null, badInput: false };
+    const emit = (patch: Partial<PretrainProgress>) => {
+      Object.assign(progress, patch);
+      this.options.events.emit('pretraining.progress', { ...progress });
+    };
+    emit({});
+    handle.onMessage((message) => {
+      if (message.type === 'ready') emit({ documents: message.documents, backend: message.backend });
+      else if (message.type === 'evaluation') emit({ step: message.step, validationLoss: message.loss });
+    });
+    handle.onFinished((outcome) => {
+      this.active.delete(id);
+      if (temporary) rmSync(textsFile, { force: true });
+      if (reserved && outcome.type !== 'done') rmSync(folder, { recursive: true, force: true });
+      if (outcome.type === 'done') {
+        // Listed among the models (a browser page may then pick it, as any folder used before).
+        models.rememberFolder(folder);
+        emit({ status: 'completed', step: settings.steps, validationLoss: outcome.validationLoss });
+      } else if (outcome.type === 'cancelled') emit({ status: 'cancelled' });
+      else emit({ status: 'failed', error: outcome.message, badInput: outcome.badInput === true });
+    });
+    return { id, folder, steps: settings.steps };
+  }
+
+  cancel(id: string): Record<string, never> {
+    const handle = this.active.get(id);
+    if (!handle) throw new AppError('not_found', `no pretraining ${id} is running`);
+    handle.cancel();
+    return {};
+  }
+
+  /** Stops every pretraining process (the services are closing). */
+  close(): void {
+    for (const handle of this.active.values()) handle.cancel();
+  }
+
+  private settings(patch: Partial<PretrainSettingsMessage> | undefined): PretrainSettingsMessage {
+    const merged = { ...PRETRAIN_DEFAULTS, ...patch };
+    // About ten points on the held-out curve, whatever the length, unless asked otherwise.
+    return patch?.evaluateEvery === undefined ? { ...merged, evaluateEvery: Math.max(1, Math.round(merged.steps / 10)) } : merged;
+  }
+
+  /** Creates <data dir>/models/<name>, or <name>-2, -3... when a model of that name exists. */
+  private reserveFolder(name: string): string {
+    const base = join(this.options.dataDir, 'models', name);
+    mkdirSync(join(this.options.dataDir, 'models'), { recursive: true });
+    for (let n = 1; ; n++) {
+      const folder = n === 1 ? base : `${base}-${n}`;
+      try {
+        // Not recursive: fails when the folder exists, so the name is ours alone.
+        mkdirSync(folder);
+        return folder;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+  }
+}
