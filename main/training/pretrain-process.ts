@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { checkPretrainParentMessage, type PretrainerToParent, type PretrainStart } from '../../shared/pretrain-protocol';
 import { selectBackend } from '../kernels/backends';
+import { maxSequenceLength } from '../models/hf-config';
 import { MASKED_LM_ARCHITECTURE } from '../models/masked-lm';
 import { exportMaskedLanguageModel } from '../pretrained/export';
 import { pretrain } from './pretrain';
@@ -39,10 +40,12 @@ let started = false;
 async function run(start: PretrainStart): Promise<void> {
   const began = Date.now();
   const backend = await selectBackend(start.backend);
-  const { settings } = start;
+  const requested = start.settings;
   const text = readFileSync(start.textsFile);
   const documents = readDocuments(start.textsFile);
-  const { model, tokenizer, description, cleanUp } = await startingPoint(start.source, documents, settings.seed);
+  const { model, tokenizer, description, cleanUp } = await startingPoint(start.source, documents, requested.seed);
+  // Blocks no longer than the model's position table (a 512-position BERT asked for 1024 reads 512).
+  const settings = { ...requested, sequenceLength: Math.min(requested.sequenceLength, maxSequenceLength(model.config)) };
   let outcome: PretrainerToParent | null = null;
   try {
     const corpus = buildCorpus(documents, tokenizer, { sequenceLength: settings.sequenceLength, validationShare: settings.validationShare, seed: settings.seed });

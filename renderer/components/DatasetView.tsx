@@ -13,6 +13,7 @@ import { useApiQuery } from '../lib/useApiQuery';
 import { DatasetPreview } from './DatasetPreview';
 import { DatasetReport } from './DatasetReport';
 import { ErrorMessage } from './ErrorMessage';
+import { AdaptModel } from './AdaptModel';
 import { ModelPicker } from './ModelPicker';
 import { SettingsPanel } from './SettingsPanel';
 
@@ -30,6 +31,7 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
   const preview = useApiQuery('datasets.preview', { id: datasetId, limit: PREVIEW_ROWS });
   const [draft, setDraft] = useState<SettingsDraft | null>(null);
   const [starting, setStarting] = useState(false);
+  const [pickerVersion, setPickerVersion] = useState(0);
   const [startError, setStartError] = useState<AppErrorValue | string | null>(null);
 
   const [presetName, setPresetName] = useState<PresetName | null>(null);
@@ -113,9 +115,21 @@ export function DatasetView({ datasetId, info, onStarted }: DatasetViewProps) {
           )}
           {draft && (
             <ModelPicker
+              // Remounted after an adaptation, so its list includes the new folder.
+              key={pickerVersion}
               value={draft.model}
               // The paper's rate for the model's size; the settings keep it editable.
               onSelect={(model) => setDraft({ ...draft, model: model.source, learningRate: String(model.recommendedLearningRate) })}
+            />
+          )}
+          {draft && (
+            <AdaptModel
+              datasetId={datasetId}
+              model={draft.model}
+              onAdapted={(model) => {
+                setDraft((current) => (current ? { ...current, model: model.source, learningRate: String(model.recommendedLearningRate) } : current));
+                setPickerVersion((v) => v + 1);
+              }}
             />
           )}
           {info && draft && fitted && (
