@@ -59,11 +59,20 @@ export const PretrainStartSchema = z
     outFolder: z.string().min(1),
     settings: PretrainSettingsSchema,
     backend: BackendRequestSchema,
+    /** The dataset the texts file was written from, so a resume can write it again. */
+    datasetId: z.string().optional(),
+    /** Continue from outFolder's checkpoint (main/training/pretrain-checkpoint.ts) instead of starting. */
+    resume: z.boolean().optional(),
   })
   .strict();
 export type PretrainStart = z.infer<typeof PretrainStartSchema>;
 
-export const ParentToPretrainerSchema = z.discriminatedUnion('type', [PretrainStartSchema, z.object({ type: z.literal('cancel') }).strict()]);
+/** 'cancel' discards the run; 'interrupt' writes a checkpoint first, so the run can be resumed. */
+export const ParentToPretrainerSchema = z.discriminatedUnion('type', [
+  PretrainStartSchema,
+  z.object({ type: z.literal('cancel') }).strict(),
+  z.object({ type: z.literal('interrupt') }).strict(),
+]);
 export type ParentToPretrainer = z.infer<typeof ParentToPretrainerSchema>;
 
 const finite = z.number().finite();
@@ -74,6 +83,7 @@ export const PretrainerToParentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('evaluation'), step: z.number().int().min(0), loss: finite }).strict(),
   z.object({ type: z.literal('done'), folder: z.string(), files: z.array(z.string()), validationLoss: finite, seconds: finite }).strict(),
   z.object({ type: z.literal('cancelled'), step: z.number().int().min(0) }).strict(),
+  z.object({ type: z.literal('interrupted'), step: z.number().int().min(0) }).strict(),
   /** `badInput`: the text, the folder or a setting is wrong (the CLI exits 2), not the process. */
   z.object({ type: z.literal('error'), message: z.string(), badInput: z.boolean().optional() }).strict(),
 ]);
@@ -122,6 +132,8 @@ export const DEFAULT_NEW_VOCABULARY = 6000;
 export const PretrainRequestSchema = z
   .object({
     model: z.string().min(1).max(4096).optional(),
+    /** A run's output folder whose checkpoint to continue from (the rest of the request comes from it). */
+    resume: z.string().min(1).max(4096).optional(),
     fromScratch: NewEncoderSizeSchema.optional(),
     vocabSize: z.number().int().min(64).max(200_000).optional(),
     datasetId: z.string().min(1).max(200).optional(),
@@ -131,13 +143,18 @@ export const PretrainRequestSchema = z
     backend: BackendRequestSchema.optional(),
   })
   .strict()
-  .refine((r) => (r.model === undefined) !== (r.fromScratch === undefined), { message: 'give one of model (to continue from) or fromScratch', path: ['model'] })
-  .refine((r) => (r.datasetId === undefined) !== (r.textsFile === undefined), { message: 'give one of datasetId or textsFile', path: ['datasetId'] });
+  .refine((r) => r.resume !== undefined || (r.model === undefined) !== (r.fromScratch === undefined), { message: 'give one of model (to continue from) or fromScratch', path: ['model'] })
+  .refine((r) => r.resume !== undefined || (r.datasetId === undefined) !== (r.textsFile === undefined), { message: 'give one of datasetId or textsFile', path: ['datasetId'] })
+  .refine((r) => r.resume === undefined || [r.model, r.fromScratch, r.datasetId, r.textsFile, r.outFolder, r.settings].every((v) => v === undefined), {
+    message: 'resume takes the rest of the request from the checkpoint',
+    path: ['resume'],
+  });
 export type PretrainRequest = z.infer<typeof PretrainRequestSchema>;
 
 export const PretrainStartedSchema = z.object({ id: z.string(), folder: z.string(), steps: z.number().int() });
 
-export const PretrainStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled']);
+/** 'interrupted': stopped with a checkpoint (the app closed, Ctrl+C); resume continues it. */
+export const PretrainStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']);
 
 /** 'pretraining.progress': one per held-out evaluation and at every status change. */
 export const PretrainProgressSchema = z.object({

@@ -245,6 +245,7 @@ async function main(argv: string[]): Promise<number> {
       'mask-probability': { type: 'string' },
       'whole-word': { type: 'boolean', default: false },
       'from-scratch': { type: 'string' },
+      resume: { type: 'string' },
       'vocab-size': { type: 'string' },
       ...HISTORY_OPTIONS,
     },

@@ -8,7 +8,8 @@ import { type PretrainProgress, type PretrainRequest, NewEncoderSizeSchema } fro
 import { BackendRequestSchema } from '../../shared/vocabulary';
 import type { Services } from '../services';
 
-export const PRETRAIN_USAGE = `  pretrain (--model <name|folder|org/name> | --from-scratch tiny|mini|small [--vocab-size N])
+export const PRETRAIN_USAGE = `  pretrain --resume <folder>             continue a pretraining run that was interrupted (Ctrl+C, closed app)
+  pretrain (--model <name|folder|org/name> | --from-scratch tiny|mini|small [--vocab-size N])
            (--dataset <id|file|imdb|spam> | --texts <file.txt>) [--steps N] [--out <folder>]
            [--batch-size N] [--sequence-length N] [--lr x] [--mask-probability p] [--whole-word] [--seed N]
                                          masked-language-model pretraining on a dataset's training texts (never
@@ -40,6 +41,11 @@ function numberOption(values: PretrainCommandContext['values'], name: string, us
 /** The request the options describe; a missing or contradictory choice is a usage error. */
 export function pretrainRequest(context: PretrainCommandContext): PretrainRequest {
   const { values, usage } = context;
+  if (typeof values.resume === 'string') {
+    const others = ['model', 'from-scratch', 'texts', 'dataset', 'out', 'steps', 'batch-size', 'sequence-length', 'lr', 'mask-probability', 'seed'].filter((name) => values[name] !== undefined);
+    if (others.length > 0) usage(`--resume continues the run as it was started; leave out ${others.map((name) => `--${name}`).join(', ')}`);
+    return { resume: resolve(values.resume) };
+  }
   const model = typeof values.model === 'string' ? values.model : undefined;
   const scratch = values['from-scratch'];
   if ((model === undefined) === (scratch === undefined)) usage('pretrain needs one of --model <name|folder|org/name> (to continue from) or --from-scratch tiny|mini|small');
@@ -94,6 +100,9 @@ export async function pretrainCommand(context: PretrainCommandContext): Promise<
         done(0);
       } else if (p.status === 'cancelled') {
         process.stderr.write('Pretraining cancelled; no model written.\n');
+        done(130);
+      } else if (p.status === 'interrupted') {
+        process.stderr.write(`Pretraining interrupted at step ${p.step} of ${p.steps}; continue it with: npm run cli -- pretrain --resume ${p.folder}\n`);
         done(130);
       } else {
         process.stderr.write(`Pretraining failed: ${p.error}\n`);

@@ -91,7 +91,11 @@ export class MaskedLanguageModel {
       const stored = checkpoint.get(spec.name) ?? (spec.name === MLM_HEAD.bias ? checkpoint.get(MLM_HEAD.decoderBias) : undefined);
       const fits = stored && stored.data.length === size;
       const values = fits ? stored.data : freshValues(spec.name, size, config, mixSeed(seed, 0x4d4c, index));
-      this.head.set(spec.name, tf.variable(tf.tensor(values, spec.shape, 'float32'), true));
+      const initial = tf.tensor(values, spec.shape, 'float32');
+      this.head.set(spec.name, tf.variable(initial, true));
+      // The variable alone must hold the buffer: AdamW updates it in place only then (main/kernels/fused-adamw.ts),
+      // and a first step that took the other path would round differently from a resumed run's.
+      initial.dispose();
     });
     this.variables = [...this.encoderNames.map((name) => encoder.tensor(name)), ...this.head.values()];
   }

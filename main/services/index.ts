@@ -162,7 +162,10 @@ export function openServices(options: ServicesOptions): Services {
     dispatch: (channel, request) => dispatch(handlers, channel, request),
     onEvent: (listener) => events.on(listener),
     close: () =>
-      (closing ??= stopImports().then(() => (clearInterval(orphanWatch), set.pretraining.close(), runs.close())).then(() => {
+      (closing ??= stopImports()
+        .then(() => (clearInterval(orphanWatch), set.pretraining.close()))
+        .then(() => runs.close())
+        .then(() => {
         predictions.close();
         db.close();
       })),

@@ -17,11 +17,16 @@ import {
   type PretrainRequest,
   type PretrainSettingsMessage,
   type PretrainSource,
+  type PretrainStart,
 } from '../../shared/pretrain-protocol';
+import { readPretrainCheckpoint } from '../training/pretrain-checkpoint';
 import { forkPretrainer, type PretrainHandle, type PretrainLauncher } from '../training/pretrain-launcher';
 import type { DatasetService } from './dataset-service';
 import type { EventBus } from './event-bus';
 import type { ModelService } from './model-service';
+
+/** A step of the largest model here takes seconds; a checkpoint write well under that. */
+const CLOSE_WAIT_MS = 30_000;
 
 const slug = (text: string) => text.toLowerCase().replace(/\.[a-z0-9]+$/, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'text';
 
@@ -36,11 +41,13 @@ export interface PretrainServiceOptions {
 
 export class PretrainService {
   private readonly active = new Map<string, PretrainHandle>();
+  private readonly finished = new Map<string, Promise<void>>();
 
   constructor(private readonly options: PretrainServiceOptions) {}
 
   async start(request: PretrainRequest): Promise<{ id: string; folder: string; steps: number }> {
     const { datasets, models, transport, dataDir } = this.options;
+    if (request.resume !== undefined) return this.resume(request.resume);
     // Like runs.export's folder: a page must not choose which files are read or written on this machine.
     if (transport === 'browser' && (request.textsFile !== undefined || request.outFolder !== undefined)) {
       throw new AppError('invalid_request', 'a browser page pretrains on a dataset into the data folder; textsFile and outFolder are for the desktop app and the CLI');
@@ -66,16 +73,9 @@ export class PretrainService {
     let temporary = false;
     let datasetName: string;
     if (request.datasetId !== undefined) {
-      const dataset = datasets.get(request.datasetId);
-      const texts = datasets.trainingTexts(request.datasetId);
-      if (texts.length === 0) throw new AppError('bad_input', `dataset ${dataset.name} has no training texts to pretrain on`);
-      const dir = join(dataDir, 'tmp');
-      mkdirSync(dir, { recursive: true });
-      textsFile = join(dir, `pretrain-${id}.txt`);
-      // One document per line: the pretraining process's input format.
-      writeFileSync(textsFile, texts.map((text) => text.replace(/\s+/g, ' ').trim()).join('\n') + '\n');
+      datasetName = datasets.get(request.datasetId).name;
+      textsFile = this.writeDatasetTexts(request.datasetId, id);
       temporary = true;
-      datasetName = dataset.name;
     } else {
       textsFile = resolve(request.textsFile!);
       if (!existsSync(textsFile)) throw new AppError('not_found', `${textsFile}: no such file`);
@@ -87,9 +87,34 @@ export class PretrainService {
     if (!reserved && source.kind === 'folder' && folder === resolve(source.folder)) {
       throw new AppError('invalid_request', 'the output folder must differ from the model folder: the source model is read while the new one is written');
     }
-    const handle = (this.options.launch ?? forkPretrainer)({ type: 'start', source, textsFile, outFolder: folder, settings, backend: request.backend ?? 'auto' });
+    const start: PretrainStart = { type: 'start', source, textsFile, outFolder: folder, settings, backend: request.backend ?? 'auto', ...(request.datasetId ? { datasetId: request.datasetId } : {}) };
+    return this.launch(id, start, { temporaryTexts: temporary, reserved });
+  }
+
+  /**
+   * Continues an interrupted run from the checkpoint in its folder: same start message, same text
+   * (a dataset's training texts are written out again), so it ends as the uninterrupted run would.
+   */
+  private async resume(outFolder: string): Promise<{ id: string; folder: string; steps: number }> {
+    if (this.options.transport === 'browser' && !resolve(outFolder).startsWith(join(this.options.dataDir, 'models'))) {
+      throw new AppError('invalid_request', 'a browser page may resume runs in the data folder only');
+    }
+    const { start } = readPretrainCheckpoint(resolve(outFolder));
+    const id = randomUUID();
+    let textsFile = start.textsFile;
+    const temporary = start.datasetId !== undefined;
+    if (start.datasetId !== undefined) textsFile = this.writeDatasetTexts(start.datasetId, id);
+    else if (!existsSync(textsFile)) throw new AppError('not_found', `${textsFile}: the text this run was pretraining on is gone`);
+    return this.launch(id, { ...start, outFolder: resolve(outFolder), textsFile, resume: true }, { temporaryTexts: temporary, reserved: false });
+  }
+
+  private launch(id: string, start: PretrainStart, files: { temporaryTexts: boolean; reserved: boolean }): { id: string; folder: string; steps: number } {
+    const { models } = this.options;
+    const { outFolder: folder, textsFile, settings } = start;
+    const handle = (this.options.launch ?? forkPretrainer)(start);
     this.active.set(id, handle);
-    const progress: PretrainProgress = { id, datasetId: request.datasetId ?? null, status: 'running', step: 0, steps: settings.steps, validationLoss: null, documents: null, backend: null, folder, error: null, badInput: false };
+    this.finished.set(id, new Promise((resolve) => handle.onFinished(() => resolve())));
+    const progress: PretrainProgress = { id, datasetId: start.datasetId ?? null, status: 'running', step: 0, steps: settings.steps, validationLoss: null, documents: null, backend: null, folder, error: null, badInput: false };
     const emit = (patch: Partial<PretrainProgress>) => {
       Object.assign(progress, patch);
       this.options.events.emit('pretraining.progress', { ...progress });
@@ -101,16 +126,31 @@ export class PretrainService {
     });
     handle.onFinished((outcome) => {
       this.active.delete(id);
-      if (temporary) rmSync(textsFile, { force: true });
-      if (reserved && outcome.type !== 'done') rmSync(folder, { recursive: true, force: true });
+      this.finished.delete(id);
+      if (files.temporaryTexts) rmSync(textsFile, { force: true });
+      // An interrupted run's folder holds its checkpoint; a cancelled or failed one of our naming goes.
+      if (files.reserved && (outcome.type === 'cancelled' || outcome.type === 'error')) rmSync(folder, { recursive: true, force: true });
       if (outcome.type === 'done') {
         // Listed among the models (a browser page may then pick it, as any folder used before).
         models.rememberFolder(folder);
         emit({ status: 'completed', step: settings.steps, validationLoss: outcome.validationLoss });
       } else if (outcome.type === 'cancelled') emit({ status: 'cancelled' });
+      else if (outcome.type === 'interrupted') emit({ status: 'interrupted', step: outcome.step });
       else emit({ status: 'failed', error: outcome.message, badInput: outcome.badInput === true });
     });
     return { id, folder, steps: settings.steps };
+  }
+
+  /** A dataset's training texts, one document per line (the pretraining process's input), in <data dir>/tmp. */
+  private writeDatasetTexts(datasetId: string, id: string): string {
+    const { datasets, dataDir } = this.options;
+    const texts = datasets.trainingTexts(datasetId);
+    if (texts.length === 0) throw new AppError('bad_input', `dataset ${datasets.get(datasetId).name} has no training texts to pretrain on`);
+    const dir = join(dataDir, 'tmp');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `pretrain-${id}.txt`);
+    writeFileSync(file, texts.map((text) => text.replace(/\s+/g, ' ').trim()).join('\n') + '\n');
+    return file;
   }
 
   cancel(id: string): Record<string, never> {
@@ -120,9 +160,16 @@ export class PretrainService {
     return {};
   }
 
-  /** Stops every pretraining process (the services are closing). */
-  close(): void {
-    for (const handle of this.active.values()) handle.cancel();
+  /**
+   * Stops every pretraining process with a checkpoint (the services are closing), and waits (up to
+   * CLOSE_WAIT_MS) until each has written it: `resume` continues them.
+   */
+  async close(): Promise<void> {
+    for (const handle of this.active.values()) handle.interrupt();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+    await Promise.race([Promise.all(this.finished.values()), deadline]);
+    clearTimeout(timer);
   }
 
   private settings(patch: Partial<PretrainSettingsMessage> | undefined): PretrainSettingsMessage {

@@ -5,10 +5,15 @@ import { fork } from 'node:child_process';
 import { checkPretrainerMessage, type PretrainerToParent, type PretrainStart } from '../../shared/pretrain-protocol';
 import { processEntry } from './node-launcher';
 
+export type PretrainOutcome = Extract<PretrainerToParent, { type: 'done' | 'cancelled' | 'interrupted' | 'error' }>;
+
 export interface PretrainHandle {
+  /** Stops and discards the run. */
   cancel(): void;
-  /** Called once with the last word: done, cancelled or error (an exit without one becomes an error). */
-  onFinished(listener: (outcome: Extract<PretrainerToParent, { type: 'done' | 'cancelled' | 'error' }>) => void): void;
+  /** Stops after writing a checkpoint, so the run can be resumed. */
+  interrupt(): void;
+  /** Called once with the last word (an exit without one becomes an error). */
+  onFinished(listener: (outcome: PretrainOutcome) => void): void;
   onMessage(listener: (message: PretrainerToParent) => void): void;
 }
 
@@ -19,7 +24,7 @@ export const forkPretrainer: PretrainLauncher = (start) => {
   const child = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const listeners: ((message: PretrainerToParent) => void)[] = [];
   const finished: Parameters<PretrainHandle['onFinished']>[0][] = [];
-  let outcome: Extract<PretrainerToParent, { type: 'done' | 'cancelled' | 'error' }> | null = null;
+  let outcome: PretrainOutcome | null = null;
   child.on('message', (raw) => {
     const checked = checkPretrainerMessage(raw);
     if (!checked.ok) {
@@ -28,7 +33,7 @@ export const forkPretrainer: PretrainLauncher = (start) => {
       return;
     }
     const message = checked.message;
-    if (message.type === 'done' || message.type === 'cancelled' || message.type === 'error') outcome ??= message;
+    if (message.type === 'done' || message.type === 'cancelled' || message.type === 'interrupted' || message.type === 'error') outcome ??= message;
     for (const listener of listeners) listener(message);
   });
   child.on('error', (error) => {
@@ -42,6 +47,9 @@ export const forkPretrainer: PretrainLauncher = (start) => {
   return {
     cancel: () => {
       if (child.connected) child.send({ type: 'cancel' });
+    },
+    interrupt: () => {
+      if (child.connected) child.send({ type: 'interrupt' });
     },
     onMessage: (listener) => void listeners.push(listener),
     onFinished: (listener) => void finished.push(listener),

@@ -3,14 +3,14 @@
 // every incoming message parsed against it. Exit 0 after 'done' or 'cancelled', 1 after 'error'.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { checkPretrainParentMessage, type PretrainerToParent, type PretrainStart } from '../../shared/pretrain-protocol';
 import { selectBackend } from '../kernels/backends';
 import { maxSequenceLength } from '../models/hf-config';
 import { MASKED_LM_ARCHITECTURE } from '../models/masked-lm';
 import { exportMaskedLanguageModel } from '../pretrained/export';
-import { pretrain } from './pretrain';
+import { pretrain, type PretrainState } from './pretrain';
+import { readPretrainCheckpoint, removePretrainCheckpoint, writePretrainCheckpoint } from './pretrain-checkpoint';
 import { buildCorpus, readDocuments } from './pretrain-data';
 import { startingPoint } from './pretrain-start';
 
@@ -34,56 +34,78 @@ async function finish(message: PretrainerToParent | null, code: number): Promise
   process.exit(code);
 }
 
-let cancelled = false;
+/** Why the loop should stop: a cancel discards the run, an interrupt keeps a checkpoint to resume. */
+let stopping: 'cancel' | 'interrupt' | null = null;
 let started = false;
+/** Inside the step loop, which checks `stopping` between steps (and writes the checkpoint an interrupt asks for). */
+let training = false;
 
-async function run(start: PretrainStart): Promise<void> {
+async function run(received: PretrainStart): Promise<void> {
   const began = Date.now();
-  const backend = await selectBackend(start.backend);
-  const requested = start.settings;
+  const backend = await selectBackend(received.backend);
+  const checkpoint = received.resume ? readPretrainCheckpoint(received.outFolder) : null;
+  // A resumed run is the original run: its start message, settings and description come from the checkpoint.
+  const start = checkpoint ? { ...checkpoint.start, outFolder: received.outFolder, textsFile: received.textsFile } : received;
   const text = readFileSync(start.textsFile);
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  if (checkpoint && checkpoint.corpusSha256 !== sha256) throw new AppError('bad_input', `the text differs from the one the checkpoint in ${received.outFolder} was trained on; resuming on other text would not continue that run`);
   const documents = readDocuments(start.textsFile);
-  const { model, tokenizer, description, cleanUp } = await startingPoint(start.source, documents, requested.seed);
+  const origin = await startingPoint(checkpoint ? { kind: 'folder', folder: checkpoint.folder } : start.source, documents, start.settings.seed);
+  const { model, tokenizer, cleanUp } = origin;
+  const description = checkpoint?.description ?? origin.description;
   // Blocks no longer than the model's position table (a 512-position BERT asked for 1024 reads 512).
-  const settings = { ...requested, sequenceLength: Math.min(requested.sequenceLength, maxSequenceLength(model.config)) };
+  const settings = { ...start.settings, sequenceLength: Math.min(start.settings.sequenceLength, maxSequenceLength(model.config)) };
   let outcome: PretrainerToParent | null = null;
   try {
     const corpus = buildCorpus(documents, tokenizer, { sequenceLength: settings.sequenceLength, validationShare: settings.validationShare, seed: settings.seed });
     await send({ type: 'ready', backend, documents: corpus.documents, trainBlocks: corpus.train.length, validationBlocks: corpus.validation.length });
-    const result = await pretrain(model, corpus, tokenizer, settings, {
-      step: (s) => void send({ type: 'step', step: s.step, loss: s.loss, learningRate: s.learningRate }),
-      evaluation: (e) => {
-        if (Number.isFinite(e.loss)) void send({ type: 'evaluation', step: e.step, loss: e.loss });
-      },
-      // Yielding lets a 'cancel' message in between steps.
-      continue: () => new Promise((next) => setImmediate(() => next(!cancelled))),
-    });
-    if (result.completed < settings.steps) {
-      model.dispose();
-      outcome = { type: 'cancelled', step: result.completed };
-      return;
-    }
-    const last = result.evaluations[result.evaluations.length - 1];
-    const report = {
-      objective: 'masked language model (BERT: 80% [MASK], 10% random token, 10% unchanged)',
-      source: description,
-      corpus: {
-        sha256: createHash('sha256').update(text).digest('hex'),
-        documents: corpus.documents,
-        tokens: corpus.tokens,
-        trainBlocks: corpus.train.length,
-        validationBlocks: corpus.validation.length,
-      },
+    const save = (state: PretrainState) => writePretrainCheckpoint(start.outFolder, model, tokenizer.files, { state, start: { ...start, resume: undefined }, description, corpusSha256: sha256 });
+    training = true;
+    const result = await pretrain(
+      model,
+      corpus,
+      tokenizer,
       settings,
-      backend,
-      // Median step time: what a longer schedule on this machine would take per step.
-      msPerStep: median(result.steps.map((s) => s.ms)),
-      trainLoss: result.steps.map((s) => [s.step, s.loss]),
-      validationLoss: result.evaluations.map((e) => [e.step, e.loss]),
-    };
-    const files = exportMaskedLanguageModel({ config: model.config, tensors: model.checkpointTensors(), tokenizerFiles: tokenizer.files, report }, MASKED_LM_ARCHITECTURE, start.outFolder);
-    model.dispose();
-    outcome = { type: 'done', folder: start.outFolder, files, validationLoss: last.loss, seconds: (Date.now() - began) / 1000 };
+      {
+        step: (s) => void send({ type: 'step', step: s.step, loss: s.loss, learningRate: s.learningRate }),
+        evaluation: (e) => {
+          if (Number.isFinite(e.loss)) void send({ type: 'evaluation', step: e.step, loss: e.loss });
+        },
+        checkpoint: (state) => save(state()),
+        // Yielding lets a 'cancel' or 'interrupt' message in between steps.
+        continue: () => new Promise((next) => setImmediate(() => next(stopping === null))),
+      },
+      checkpoint?.state,
+    );
+    training = false;
+    if (result.stoppedState) {
+      if (stopping === 'interrupt') {
+        save(result.stoppedState);
+        outcome = { type: 'interrupted', step: result.completed };
+      } else {
+          removePretrainCheckpoint(start.outFolder);
+          outcome = { type: 'cancelled', step: result.completed };
+        }
+        model.dispose();
+      } else {
+      const last = result.evaluations[result.evaluations.length - 1];
+      const report = {
+        objective: 'masked language model (BERT: 80% [MASK], 10% random token, 10% unchanged)',
+        source: description,
+        corpus: { sha256, documents: corpus.documents, tokens: corpus.tokens, trainBlocks: corpus.train.length, validationBlocks: corpus.validation.length },
+        settings,
+        backend,
+        // Median step time: what a longer schedule on this machine would take per step.
+        msPerStep: median(result.steps.map((s) => s.ms)),
+        trainLoss: result.steps.map((s) => [s.step, s.loss]),
+        validationLoss: result.evaluations.map((e) => [e.step, e.loss]),
+      };
+      const files = exportMaskedLanguageModel({ config: model.config, tensors: model.checkpointTensors(), tokenizerFiles: tokenizer.files, report }, MASKED_LM_ARCHITECTURE, start.outFolder);
+      // The checkpoint held the tokenizer files just copied; the finished folder needs it no more.
+      removePretrainCheckpoint(start.outFolder);
+      model.dispose();
+      outcome = { type: 'done', folder: start.outFolder, files, validationLoss: last.loss, seconds: (Date.now() - began) / 1000 };
+    }
   } finally {
     // Before exiting: process.exit would skip a finally that came after it.
     cleanUp();
@@ -107,9 +129,9 @@ function handle(raw: unknown): void {
     return;
   }
   const message = checked.message;
-  if (message.type === 'cancel') {
-    cancelled = true;
-    if (!started) void finish({ type: 'cancelled', step: 0 }, 0);
+  if (message.type === 'cancel' || message.type === 'interrupt') {
+    stopping ??= message.type;
+    if (!started) void finish({ type: message.type === 'cancel' ? 'cancelled' : 'interrupted', step: 0 }, 0);
     return;
   }
   if (started) return;
@@ -123,7 +145,9 @@ function handle(raw: unknown): void {
 process.on('uncaughtException', (error) => void finish({ type: 'error', message: describe(error) }, 1));
 process.on('unhandledRejection', (reason) => void finish({ type: 'error', message: describe(reason) }, 1));
 process.on('message', handle);
+// The parent went away (killed): nobody can resume through it, but the last periodic checkpoint stays.
 process.on('disconnect', () => {
-  cancelled = true;
-  void finish(null, 0);
+  stopping ??= 'interrupt';
+  // In the loop, the interrupt is honoured at the next step (checkpoint, then exit); before it, there is nothing to keep.
+  if (!training) void finish(null, 0);
 });

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MaskedLanguageModel } from '../models/masked-lm';
 import { dropoutStepSeed } from '../models/nested-dropout';
 import { maskedLmLoss } from './mlm-loss';
-import { AdamW, clipGradients, globalNorm } from './optimizer';
+import { AdamW, type AdamWState, clipGradients, globalNorm } from './optimizer';
 import { type Block, disposeBatch, maskedBatch, maskRandom, type MaskSettings, type PretrainCorpus, type PretrainTokenizer, stepBlocks } from './pretrain-data';
 import { learningRateAt } from './trainer-step';
 
@@ -37,10 +37,21 @@ export interface PretrainEvaluation {
   loss: number;
 }
 
+/** Where a run stands after a step: enough, with the weights, to continue it identically. */
+export interface PretrainState {
+  /** Optimizer steps done. */
+  completed: number;
+  optimizer: AdamWState;
+  steps: PretrainStep[];
+  evaluations: PretrainEvaluation[];
+}
+
 export interface PretrainHooks {
   step?(sample: PretrainStep): void;
   evaluation?(evaluation: PretrainEvaluation): void;
-  /** Called between steps; resolves false to stop (cancel). Lets messages in. */
+  /** After each evaluation but the last: a state to write down, so a killed process can be resumed. */
+  checkpoint?(state: () => PretrainState): void;
+  /** Called between steps; resolves false to stop (cancel or interrupt). Lets messages in. */
   continue?(): Promise<boolean>;
 }
 
@@ -49,6 +60,8 @@ export interface PretrainResult {
   evaluations: PretrainEvaluation[];
   /** Steps run: `settings.steps` unless stopped. */
   completed: number;
+  /** When stopped early: the state to resume from. */
+  stoppedState?: PretrainState;
 }
 
 /** Cross-entropy of one masked batch, as a tensor (the step differentiates it). */
@@ -79,19 +92,33 @@ export function validationLoss(model: MaskedLanguageModel, blocks: readonly Bloc
   return count === 0 ? Number.NaN : total / count;
 }
 
-export async function pretrain(model: MaskedLanguageModel, corpus: PretrainCorpus, tokenizer: PretrainTokenizer, settings: PretrainSettings, hooks: PretrainHooks = {}): Promise<PretrainResult> {
+/**
+ * Runs steps `resume.completed` (0 for a fresh run) to `settings.steps`. Batches, MLM masks and
+ * dropout masks are functions of (seed, step), so a run resumed from a state (with the weights it
+ * was taken with) takes exactly the steps the uninterrupted run would have.
+ */
+export async function pretrain(
+  model: MaskedLanguageModel,
+  corpus: PretrainCorpus,
+  tokenizer: PretrainTokenizer,
+  settings: PretrainSettings,
+  hooks: PretrainHooks = {},
+  resume?: PretrainState,
+): Promise<PretrainResult> {
   const optimizer = new AdamW(model.variables, { weightDecay: settings.weightDecay });
-  const steps: PretrainStep[] = [];
-  const evaluations: PretrainEvaluation[] = [];
+  if (resume) optimizer.setState(resume.optimizer);
+  const steps: PretrainStep[] = [...(resume?.steps ?? [])];
+  const evaluations: PretrainEvaluation[] = [...(resume?.evaluations ?? [])];
+  const state = (completed: number): PretrainState => ({ completed, optimizer: optimizer.getState(), steps: [...steps], evaluations: [...evaluations] });
   const evaluate = (step: number) => {
     const evaluation = { step, loss: validationLoss(model, corpus.validation, tokenizer, settings) };
     evaluations.push(evaluation);
     hooks.evaluation?.(evaluation);
   };
   try {
-    evaluate(0);
-    for (let step = 0; step < settings.steps; step++) {
-      if (hooks.continue && !(await hooks.continue())) return { steps, evaluations, completed: step };
+    if (!resume) evaluate(0);
+    for (let step = resume?.completed ?? 0; step < settings.steps; step++) {
+      if (hooks.continue && !(await hooks.continue())) return { steps, evaluations, completed: step, stoppedState: state(step) };
       const began = performance.now();
       const batch = maskedBatch(stepBlocks(corpus.train, step, settings.batchSize, settings.seed), tokenizer, settings, maskRandom(settings.seed, 'train', step));
       try {
@@ -116,7 +143,10 @@ export async function pretrain(model: MaskedLanguageModel, corpus: PretrainCorpu
       } finally {
         disposeBatch(batch);
       }
-      if ((step + 1) % settings.evaluateEvery === 0 && step + 1 < settings.steps) evaluate(step + 1);
+      if ((step + 1) % settings.evaluateEvery === 0 && step + 1 < settings.steps) {
+        evaluate(step + 1);
+        hooks.checkpoint?.(() => state(step + 1));
+      }
     }
     evaluate(settings.steps);
     return { steps, evaluations, completed: settings.steps };
