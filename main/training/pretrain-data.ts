@@ -10,19 +10,11 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors';
 import { mixSeed, mulberry32, shuffledIndices } from '../../shared/random';
 import type { MaskedBatch } from '../models/masked-lm';
+import type { PretrainedTokenizer } from '../pretrained/tokenizer';
 import { IGNORE_LABEL, maskTokens, type MaskingOptions, wordPieceStarts } from './mlm-masking';
 
-/** What pretraining needs of a tokenizer (main/pretrained/tokenizer.ts's PretrainedTokenizer has it). */
-export interface PretrainTokenizer {
-  readonly vocabSize: number;
-  readonly padId: number;
-  readonly clsId: number;
-  readonly sepId: number;
-  readonly maskId: number | null;
-  readonly specialIds: ReadonlySet<number>;
-  tokenOf(id: number): string | undefined;
-  tokenize(text: string): number[];
-}
+/** What pretraining needs of a tokenizer. */
+export type PretrainTokenizer = Pick<PretrainedTokenizer, 'vocabSize' | 'padId' | 'clsId' | 'sepId' | 'maskId' | 'specialIds' | 'tokenOf' | 'tokenize'>;
 
 /** One document per non-empty line: the format a text corpus and a dataset's texts are handed over in. */
 export function readDocuments(file: string): string[] {

@@ -1,4 +1,4 @@
-// Entry point of a pretraining process (forked by main/cli/pretrain-command.ts): masked-language-
+// Entry point of a pretraining process (main/training/pretrain-launcher.ts starts it): masked-language-
 // model pretraining runs here, never on a front-end's event loop. Protocol: shared/pretrain-protocol.ts,
 // every incoming message parsed against it. Exit 0 after 'done' or 'cancelled', 1 after 'error'.
 import { createHash } from 'node:crypto';
@@ -13,26 +13,10 @@ import { pretrain, type PretrainState } from './pretrain';
 import { readPretrainCheckpoint, removePretrainCheckpoint, writePretrainCheckpoint } from './pretrain-checkpoint';
 import { buildCorpus, readDocuments } from './pretrain-data';
 import { startingPoint } from './pretrain-start';
+import { parentChannel } from './process-channel';
 
-let delivered: Promise<void> = Promise.resolve();
-
-function send(message: PretrainerToParent): Promise<void> {
-  const sent = new Promise<void>((done) => {
-    if (!process.send || !process.connected) return done();
-    process.send(message, undefined, undefined, () => done());
-  });
-  delivered = delivered.then(() => sent);
-  return delivered;
-}
-
-let exiting = false;
-async function finish(message: PretrainerToParent | null, code: number): Promise<void> {
-  if (exiting) return;
-  exiting = true;
-  if (message) void send(message);
-  await delivered;
-  process.exit(code);
-}
+const channel = parentChannel<PretrainerToParent>();
+const { send, finish } = channel;
 
 /** Why the loop should stop: a cancel discards the run, an interrupt keeps a checkpoint to resume. */
 let stopping: 'cancel' | 'interrupt' | null = null;
@@ -144,9 +128,9 @@ function handle(raw: unknown): void {
 
 process.on('uncaughtException', (error) => void finish({ type: 'error', message: describe(error) }, 1));
 process.on('unhandledRejection', (reason) => void finish({ type: 'error', message: describe(reason) }, 1));
-process.on('message', handle);
+channel.onMessage(handle);
 // The parent went away (killed): nobody can resume through it, but the last periodic checkpoint stays.
-process.on('disconnect', () => {
+channel.onDisconnect(() => {
   stopping ??= 'interrupt';
   // In the loop, the interrupt is honoured at the next step (checkpoint, then exit); before it, there is nothing to keep.
   if (!training) void finish(null, 0);
