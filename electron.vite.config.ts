@@ -46,6 +46,7 @@ export default defineConfig({
           index: r('./main/app/index.ts'),
           trainer: r('./main/training/trainer-process.ts'),
           predictor: r('./main/inference/predictor-process.ts'),
+          pretrainer: r('./main/training/pretrain-process.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

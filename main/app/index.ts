@@ -121,6 +121,9 @@ function start(): void {
         launcher: createUtilityTrainerLauncher(join(here, 'trainer.js')),
         // Forked with child_process (Electron runs it as plain Node): predictions never run in main.
         predictorEntry: join(here, 'predictor.js'),
+        // Forked the same way: pretraining never runs in main either.
+        pretrainerEntry: join(here, 'pretrainer.js'),
+        shippedModelsDir: app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'assets', 'models'),
         transport: 'electron',
         preset,
         openFolder: (folder) => electronShell.openPath(folder),

@@ -21,6 +21,7 @@ import { DatasetService, EMBEDDED_DATASET_FILE } from './dataset-service';
 import { EventBus } from './event-bus';
 import { ModelService } from './model-service';
 import { PretrainService } from './pretrain-service';
+import { forkPretrainer } from '../training/pretrain-launcher';
 import { ExportService } from './export-service';
 import { RunHistoryRepo } from '../db/run-history-repo';
 import { HistoryService } from './history-service';
@@ -46,6 +47,10 @@ export interface ServicesOptions {
   assetsDir?: string;
   /** Built predictor process entry (Electron: out/main/predictor.js); default: beside main/inference's sources. */
   predictorEntry?: string;
+  /** Built pretraining process entry (Electron: out/main/pretrainer.js); default: beside main/training's sources. */
+  pretrainerEntry?: string;
+  /** Folder of the shipped pretrained models (the packaged app passes <resources>/models); default assets/models. */
+  shippedModelsDir?: string;
   /** Trainer processes at once; default one per core, at most 4. */
   maxParallelRuns?: number;
   /** Desktop only: show a folder in the system's file manager ('' on success, else why not). */
@@ -123,7 +128,7 @@ export function openServices(options: ServicesOptions): Services {
   const history = new HistoryService(new RunHistoryRepo(db), runs, comparisons, datasets, join(options.dataDir, 'checkpoints'));
   const reports = new ReportService(comparisons, runs, datasets, history, VERSION, analysis);
   const predictions = new PredictService(runs, datasets, events, new PredictorClient({ entry: options.predictorEntry }), options.dataDir);
-  const models = new ModelService({ dataDir: options.dataDir, transport: options.transport, events, defaults: preset.config });
+  const models = new ModelService({ dataDir: options.dataDir, transport: options.transport, events, defaults: preset.config, shippedDir: options.shippedModelsDir });
   const set: ServiceSet = {
     datasets,
     runs,
@@ -133,7 +138,7 @@ export function openServices(options: ServicesOptions): Services {
     analysis,
     predictions,
     models,
-    pretraining: new PretrainService({ dataDir: options.dataDir, transport: options.transport, datasets, models, events }),
+    pretraining: new PretrainService({ dataDir: options.dataDir, transport: options.transport, datasets, models, events, launch: forkPretrainer(options.pretrainerEntry) }),
     exports: new ExportService(runs, datasets, options.dataDir, options.openFolder),
     preset,
     estimates: new TimeEstimator(stepFlops, () => runsRepo.list().filter((r) => r.status === 'completed'), (id) => datasetsRepo.get(id), maxParallel),

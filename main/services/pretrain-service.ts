@@ -111,7 +111,7 @@ export class PretrainService {
   private launch(id: string, start: PretrainStart, files: { temporaryTexts: boolean; reserved: boolean }): { id: string; folder: string; steps: number } {
     const { models } = this.options;
     const { outFolder: folder, textsFile, settings } = start;
-    const handle = (this.options.launch ?? forkPretrainer)(start);
+    const handle = (this.options.launch ?? forkPretrainer())(start);
     this.active.set(id, handle);
     this.finished.set(id, new Promise((resolve) => handle.onFinished(() => resolve())));
     const progress: PretrainProgress = { id, datasetId: start.datasetId ?? null, status: 'running', step: 0, steps: settings.steps, validationLoss: null, documents: null, backend: null, folder, error: null, badInput: false };

@@ -19,8 +19,9 @@ export interface PretrainHandle {
 
 export type PretrainLauncher = (start: PretrainStart) => PretrainHandle;
 
-export const forkPretrainer: PretrainLauncher = (start) => {
-  const { entry, execArgv } = processEntry('pretrain-process');
+/** `entry`: a built pretrain-process.js (Electron: out/main/pretrainer.js); default beside this file. */
+export const forkPretrainer = (builtEntry?: string): PretrainLauncher => (start) => {
+  const { entry, execArgv } = builtEntry ? { entry: builtEntry, execArgv: [] } : processEntry('pretrain-process');
   const child = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const listeners: ((message: PretrainerToParent) => void)[] = [];
   const finished: Parameters<PretrainHandle['onFinished']>[0][] = [];

@@ -28,11 +28,11 @@ describe('electron-vite build', () => {
   });
   afterAll(() => stage.cleanup());
 
-  it('emits main and trainer entries that import only Node, electron and installed packages', () => {
+  it('emits main, trainer, predictor and pretrainer entries that import only Node, electron and installed packages', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     const packages = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]);
     const builtins = new Set(builtinModules);
-    for (const entry of ['index.js', 'trainer.js']) {
+    for (const entry of ['index.js', 'trainer.js', 'predictor.js', 'pretrainer.js']) {
       const file = join(out.path, 'main', entry);
       expect(existsSync(file), file).toBe(true);
       const code = readFileSync(file, 'utf8');
@@ -47,7 +47,8 @@ describe('electron-vite build', () => {
         expect(known, `${entry} imports '${specifier}'`).toBe(true);
       }
     }
-    expect(readFileSync(join(out.path, 'main', 'trainer.js'), 'utf8')).not.toMatch(/from\s+["']electron["']/);
+    // Worker processes run as plain Node (utilityProcess or ELECTRON_RUN_AS_NODE): no electron import.
+    for (const worker of ['trainer.js', 'predictor.js', 'pretrainer.js']) expect(readFileSync(join(out.path, 'main', worker), 'utf8')).not.toMatch(/from\s+["']electron["']/);
   });
 
   it('emits a self-contained CommonJS preload that exposes only window.comparo', async () => {
