@@ -67,11 +67,11 @@ async function run(received: PretrainStart): Promise<void> {
         save(result.stoppedState);
         outcome = { type: 'interrupted', step: result.completed };
       } else {
-          removePretrainCheckpoint(start.outFolder);
-          outcome = { type: 'cancelled', step: result.completed };
-        }
-        model.dispose();
-      } else {
+        removePretrainCheckpoint(start.outFolder);
+        outcome = { type: 'cancelled', step: result.completed };
+      }
+      model.dispose();
+    } else {
       const last = result.evaluations[result.evaluations.length - 1];
       const report = {
         objective: 'masked language model (BERT: 80% [MASK], 10% random token, 10% unchanged)',

@@ -212,7 +212,10 @@ describe('electron-builder.yml', () => {
       expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/@tensorflow/tfjs-node/**', 'node_modules/@tensorflow/tfjs-node-gpu/**']),
     );
     expect(config.asarUnpack.some((p: string) => p.includes('tfjs-backend-wasm') && p.endsWith('.wasm'))).toBe(true);
-    expect(config.extraResources).toEqual([{ from: 'assets/datasets', to: 'datasets' }]);
+    expect(config.extraResources).toEqual([
+      { from: 'assets/datasets', to: 'datasets' },
+      { from: 'assets/models', to: 'models' },
+    ]);
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
     expect(config.linux.category).toBe('Development');
     expect(config.mac.target).toEqual(['dmg']);
