@@ -10,7 +10,10 @@
 //
 // Where the Rust code's result depends on hash-map iteration order (randomly seeded per process,
 // so not reproducible even upstream) we pick a fixed order instead; each place says which.
+import { bertNormalize, bertPreTokenize } from './bert-pre-tokenizer';
 import { wordPieceTokenizerJson, type TokenizerJson } from './tokenizer-json';
+
+export { bertNormalize, bertPreTokenize } from './bert-pre-tokenizer';
 
 /** BpeTrainer's options (tokenizers/src/models/bpe/trainer.rs), defaults as there. */
 export interface BpeTrainerOptions {
@@ -55,39 +58,6 @@ const WORDPIECE_DEFAULTS = {
   continuingSubwordPrefix: '##',
   lowercase: true,
 } as const;
-
-// ---------------------------------------------------------------------------------------------
-// Bert normalizer + pre-tokenizer, as far as counting words needs.
-
-// tokenizers/src/normalizers/bert.rs `is_control`: Rust's unicode_categories `is_other` (Cc, Cf,
-// Cs, Co, Cn) minus tab/newline/return, which count as whitespace; NUL and U+FFFD go too.
-const CONTROL = /(?![\t\n\r])[\p{C}\uFFFD]/gu;
-const WHITESPACE_CHAR = /\p{White_Space}/gu;
-// `is_chinese_char`: the CJK Unified Ideographs blocks, each put between spaces.
-const CHINESE = /[\u{4E00}-\u{9FFF}\u{3400}-\u{4DBF}\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u{2B740}-\u{2B81F}\u{2B920}-\u{2CEAF}\u{F900}-\u{FAFF}\u{2F800}-\u{2FA1F}]/gu;
-const NONSPACING_MARK = /\p{Mn}/gu;
-// tokenizers/src/pre_tokenizers/bert.rs `is_bert_punc`: ASCII punctuation or Unicode P*.
-const PUNCT = String.raw`\p{P}\x21-\x2F\x3A-\x40\x5B-\x60\x7B-\x7E`;
-// Split on whitespace (removed), then every punctuation character on its own (Isolated).
-const PRE_TOKEN = new RegExp(String.raw`[${PUNCT}]|[^\p{White_Space}${PUNCT}]+`, 'gu');
-
-/** Rust lowercases char by char (NormalizedString::lowercase); JS's toLowerCase differs only by the context rule for a final Σ. */
-function lowercaseChars(text: string): string {
-  return text.includes('Σ') ? Array.from(text, (c) => c.toLowerCase()).join('') : text.toLowerCase();
-}
-
-/** BertNormalizer with clean_text and handle_chinese_chars on, strip_accents unset (so it follows lowercase). */
-export function bertNormalize(text: string, lowercase = true): string {
-  let out = text.replace(CONTROL, '').replace(WHITESPACE_CHAR, ' ').replace(CHINESE, ' $& ');
-  // Upstream order: strip accents (NFD, drop Mn) before lowercasing.
-  if (lowercase) out = lowercaseChars(out.normalize('NFD').replace(NONSPACING_MARK, ''));
-  return out;
-}
-
-/** BertPreTokenizer: the words of an already normalized text. */
-export function bertPreTokenize(normalized: string): string[] {
-  return normalized.match(PRE_TOKEN) ?? [];
-}
 
 /** BpeTrainer::feed: how often each pre-tokenized word occurs (Map order: first occurrence). */
 export function countWords(texts: Iterable<string>, lowercase = true): Map<string, number> {
