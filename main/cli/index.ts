@@ -69,9 +69,9 @@ function configPatch(v: Record<string, string | boolean | undefined>): RunConfig
   return Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)) as RunConfigPatch;
 }
 
-/** `--dataset` accepts a dataset id, a file path (imported, or found again by content hash), an embedded name (`spam`, `squad`, `squad-long`), or nothing (the embedded IMDB sample). */
+/** `--dataset` accepts a dataset id, a file path (imported, or found again by content hash), an embedded name (`imdb`, `spam`, `squad`, `squad-long`), or nothing (the embedded IMDB sample). */
 async function resolveDataset(services: Services, ref: string | undefined, options: ImportOptions = {}) {
-  if (!ref || ref === 'embedded') return call(services, 'datasets.importEmbedded', {});
+  if (!ref || ref === 'embedded' || ref === 'imdb') return call(services, 'datasets.importEmbedded', {});
   if (ref === 'spam' || ref === 'squad' || ref === 'squad-long') return call(services, 'datasets.importEmbedded', { name: ref });
   if (existsSync(ref)) return importPath(services, ref, options);
   return (await call(services, 'datasets.preview', { id: ref, limit: 1 })).dataset;
@@ -228,7 +228,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'predict') return await predictCommand(services, { run: values.run, model: values.model, input: values.input, json: values.json, backend: values.backend });
     if (command === 'pretrain') {
-      const dataset = values.dataset === undefined ? undefined : await resolveDataset(services, values.dataset === 'imdb' ? 'embedded' : values.dataset, importOptions(values));
+      const dataset = values.dataset === undefined ? undefined : await resolveDataset(services, values.dataset, importOptions(values));
       return await pretrainCommand({
         call: (channel, request) => call(services, channel, request),
         services,

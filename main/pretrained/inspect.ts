@@ -1,7 +1,7 @@
 // What a model folder holds, cheaply: config.json fields, the parameter count from the safetensors
 // header shapes (the tensor data is never read, so a 400 MB checkpoint inspects in milliseconds),
 // the size on disk, the tokenizer layout, and what stops a run from using it.
-import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { recommendedLearningRate, sizeClassOf, type ModelInfo } from '../../shared/models';
@@ -33,6 +33,24 @@ export function safetensorsParameterCount(path: string): number {
     return count;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The fine-tuning learning rate a model folder recommends for itself: `fineTuningLearningRate` in
+ * the pretraining.json that Comparo's pretraining writes (main/training/pretrain-process.ts), or
+ * null where there is none (every hub model), so the size rule applies.
+ */
+export function ownFineTuningRate(folder: string): number | null {
+  const file = join(folder, 'pretraining.json');
+  if (!existsSync(file)) return null;
+  try {
+    const report: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const rate = isRecord(report) ? report.fineTuningLearningRate : undefined;
+    return typeof rate === 'number' && Number.isFinite(rate) && rate > 0 && rate < 1 ? rate : null;
+  } catch {
+    // A report we cannot read says nothing about the weights; the size rule still holds.
+    return null;
   }
 }
 
@@ -161,7 +179,7 @@ export async function inspectModelFolder(folder: string, identity: InspectIdenti
     tokenizer,
     weights: found.weights,
     sizeClass: sizeClassOf(found.parameters),
-    recommendedLearningRate: recommendedLearningRate(found.parameters),
+    recommendedLearningRate: ownFineTuningRate(folder) ?? recommendedLearningRate(found.parameters),
     usable: problems.length === 0,
     problems,
   };

@@ -4,11 +4,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../shared/errors';
+import { FROM_SCRATCH_PRETRAINED_LEARNING_RATE } from '../../shared/models';
 import { checkPretrainParentMessage, type PretrainerToParent, type PretrainStart } from '../../shared/pretrain-protocol';
 import { selectBackend } from '../kernels/backends';
 import { maxSequenceLength } from '../models/hf-config';
 import { MASKED_LM_ARCHITECTURE } from '../models/masked-lm';
 import { exportMaskedLanguageModel } from '../pretrained/export';
+import { ownFineTuningRate } from '../pretrained/inspect';
 import { pretrain, type PretrainState } from './pretrain';
 import { readPretrainCheckpoint, removePretrainCheckpoint, writePretrainCheckpoint } from './pretrain-checkpoint';
 import { buildCorpus, readDocuments } from './pretrain-data';
@@ -78,6 +80,8 @@ async function run(received: PretrainStart): Promise<void> {
         source: description,
         corpus: { sha256, documents: corpus.documents, tokens: corpus.tokens, trainBlocks: corpus.train.length, validationBlocks: corpus.validation.length },
         settings,
+        // A new encoder fine-tunes best far above a fully pretrained one's rate; an adapted one keeps its source's advice.
+        fineTuningLearningRate: start.source.kind === 'new' ? FROM_SCRATCH_PRETRAINED_LEARNING_RATE : (ownFineTuningRate(start.source.folder) ?? undefined),
         backend,
         // Median step time: what a longer schedule on this machine would take per step.
         msPerStep: median(result.steps.map((s) => s.ms)),

@@ -3,12 +3,13 @@
 // leaves out every text of the embedded datasets, so fine-tuning results on them are not inflated
 // by pretraining on their validation or test texts.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pretrainingCorpus } from '../../scripts/build-model';
+import { FROM_SCRATCH_PRETRAINED_LEARNING_RATE } from '../../shared/models';
 
 const dir = mkdtempSync(join(tmpdir(), 'comparo-build-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,6 +31,22 @@ describe('npm run build:model', () => {
     const report = JSON.parse(readFileSync(join(dir, 'a', 'pretraining.json'), 'utf8'));
     expect(report.corpus.documents).toBe(300);
     expect(report.trainLoss).toHaveLength(3);
+  });
+
+  it('recommends its own fine-tuning rate, and a model adapted from it keeps that advice', () => {
+    const report = JSON.parse(readFileSync(join(dir, 'a', 'pretraining.json'), 'utf8'));
+    expect(report.fineTuningLearningRate).toBe(FROM_SCRATCH_PRETRAINED_LEARNING_RATE);
+    const texts = join(dir, 'texts.txt');
+    writeFileSync(texts, pretrainingCorpus(200).lines.join('\n') + '\n');
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', join(dir, 'data'), ...args], { encoding: 'utf8', timeout: 240_000 });
+    const adapted = join(dir, 'adapted');
+    const r = cli('pretrain', '--model', join(dir, 'a'), '--texts', texts, '--steps', '1', '--batch-size', '4', '--sequence-length', '32', '--out', adapted);
+    expect(r.status, r.stderr.slice(-2000)).toBe(0);
+    expect(JSON.parse(readFileSync(join(adapted, 'pretraining.json'), 'utf8')).fineTuningLearningRate).toBe(FROM_SCRATCH_PRETRAINED_LEARNING_RATE);
+    // The model picker and `train --model` take the folder's advice over the size rule (2e-4 for a model this small).
+    const inspected = cli('models', 'inspect', adapted, '--json');
+    expect(inspected.status, inspected.stderr).toBe(0);
+    expect(JSON.parse(inspected.stdout).recommendedLearningRate).toBe(FROM_SCRATCH_PRETRAINED_LEARNING_RATE);
   });
 
   it('pretrains on neither embedded dataset: none of their texts is in the corpus', () => {

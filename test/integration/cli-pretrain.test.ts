@@ -62,6 +62,8 @@ describe('cli: pretrain (continued masked-language-model pretraining)', () => {
     expect([...tensors.keys()].some((name) => name.includes('pooler') || name === 'cls.predictions.decoder.weight')).toBe(false);
     const report = JSON.parse(readFileSync(join(first, 'pretraining.json'), 'utf8')) as Report;
     expect(report.corpus.documents).toBe(300);
+    // The fixture (like every hub model) gives no fine-tuning advice, so none is passed on: the size rule applies.
+    expect((report as Report & { fineTuningLearningRate?: number }).fineTuningLearningRate).toBeUndefined();
     expect(report.trainLoss).toHaveLength(16);
     const losses = report.validationLoss.map(([, loss]) => loss);
     expect(report.validationLoss[0][0]).toBe(0);
