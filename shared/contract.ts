@@ -36,7 +36,7 @@ import {
 import { PredictFileRequestSchema, PredictFileResponseSchema, PredictProgressSchema, PredictTextRequestSchema, PredictTextResponseSchema } from './predict';
 import { ModelDownloadProgressSchema, ModelDownloadRequestSchema, ModelInfoSchema, ModelInspectRequestSchema, ModelListSchema } from './models';
 import { StepSampleSchema } from './trainer-protocol';
-import { PretrainProgressSchema, PretrainRequestSchema, PretrainStartedSchema } from './pretrain-protocol';
+import { PretrainListRequestSchema, PretrainListSchema, PretrainProgressSchema, PretrainRequestSchema, PretrainStartedSchema } from './pretrain-protocol';
 import { ExportFormatSchema, PresetNameSchema, RunPhaseSchema } from './vocabulary';
 import { ComparisonAddSeedsSchema, ComparisonRerunSchema } from './comparison-seeds';
 
@@ -167,6 +167,11 @@ export const channels = {
    */
   'pretraining.start': { request: PretrainRequestSchema, response: PretrainStartedSchema },
   'pretraining.cancel': { request: Id, response: Empty },
+  /** Stops a running pretraining run with a checkpoint; 'pretraining.resume' continues it exactly where it stopped. */
+  'pretraining.pause': { request: Id, response: Empty },
+  'pretraining.resume': { request: Id, response: PretrainStartedSchema },
+  /** The pretraining history, newest first (one dataset's with datasetId), each with its held-out loss curve. */
+  'pretraining.list': { request: PretrainListRequestSchema, response: PretrainListSchema },
 } as const;
 
 export type Channels = typeof channels;

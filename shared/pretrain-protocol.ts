@@ -153,8 +153,13 @@ export type PretrainRequest = z.infer<typeof PretrainRequestSchema>;
 
 export const PretrainStartedSchema = z.object({ id: z.string(), folder: z.string(), steps: z.number().int() });
 
-/** 'interrupted': stopped with a checkpoint (the app closed, Ctrl+C); resume continues it. */
-export const PretrainStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']);
+/**
+ * 'paused': stopped with a checkpoint because the person asked; 'interrupted': the same because the
+ * app closed, Ctrl+C, or the process that owned it died. Both resume from the checkpoint.
+ */
+export const PretrainStatusSchema = z.enum(['running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted']);
+export type PretrainStatus = z.infer<typeof PretrainStatusSchema>;
+export const RESUMABLE_PRETRAIN_STATUSES: readonly PretrainStatus[] = ['paused', 'interrupted'];
 
 /** 'pretraining.progress': one per held-out evaluation and at every status change. */
 export const PretrainProgressSchema = z.object({
@@ -174,3 +179,22 @@ export const PretrainProgressSchema = z.object({
   badInput: z.boolean(),
 });
 export type PretrainProgress = z.infer<typeof PretrainProgressSchema>;
+
+/** A pretraining run as the history keeps it (main/db/pretraining-repo.ts): its last progress, what it read, and its held-out curve. */
+export const PretrainRunSchema = PretrainProgressSchema.extend({
+  /** What it started from: a model name, folder or hub id, or "new BERT-tiny". */
+  model: z.string(),
+  /** The dataset's name, or the text file's path. */
+  texts: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  /** [step, held-out masked-LM loss] at each evaluation, in step order. */
+  curve: z.array(z.tuple([z.number().int(), z.number()])),
+  /** Paused or interrupted with its checkpoint still in the folder: 'pretraining.resume' continues it. */
+  resumable: z.boolean(),
+});
+export type PretrainRun = z.infer<typeof PretrainRunSchema>;
+
+/** 'pretraining.list': the history's pretraining runs, newest first; one dataset's when datasetId is given. */
+export const PretrainListRequestSchema = z.object({ datasetId: z.string().min(1).max(200).optional() }).strict();
+export const PretrainListSchema = z.object({ runs: z.array(PretrainRunSchema) });

@@ -101,7 +101,7 @@ export async function pretrainCommand(context: PretrainCommandContext): Promise<
       } else if (p.status === 'cancelled') {
         process.stderr.write('Pretraining cancelled; no model written.\n');
         done(130);
-      } else if (p.status === 'interrupted') {
+      } else if (p.status === 'interrupted' || p.status === 'paused') {
         process.stderr.write(`Pretraining interrupted at step ${p.step} of ${p.steps}; continue it with: npm run cli -- pretrain --resume ${p.folder}\n`);
         done(130);
       } else {

@@ -84,6 +84,9 @@ export function createHandlers(s: ServiceSet): Handlers {
     'models.download': (r) => s.models.download(r.id, r.revision),
     'pretraining.start': (r) => s.pretraining.start(r),
     'pretraining.cancel': (r) => s.pretraining.cancel(r.id),
+    'pretraining.pause': (r) => s.pretraining.pause(r.id),
+    'pretraining.resume': (r) => s.pretraining.resume(r.id),
+    'pretraining.list': (r) => s.pretraining.list(r.datasetId),
     'runs.export': (r) => {
       // Writing to any local path is for the person at the terminal or in the desktop app; the
       // browser mode's page must not choose where files land on this machine. Without a folder the

@@ -11,6 +11,7 @@ import { EvaluationsRepo } from '../db/evaluations-repo';
 import { MetricsRepo } from '../db/metrics-repo';
 import { WriteQueue } from '../db/busy';
 import { RunRequestsRepo } from '../db/run-requests-repo';
+import { PretrainingRepo } from '../db/pretraining-repo';
 import { RunsRepo, type RunOwner } from '../db/runs-repo';
 import { dispatch } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
@@ -77,6 +78,8 @@ export function openServices(options: ServicesOptions): Services {
   // A reused pid is told apart by its start time (main/services/process-identity.ts).
   const ownerGone = (owner: RunOwner) => owner.pid !== process.pid && !isOwnerAlive(owner.pid, owner.started);
   const orphans = runsRepo.markOrphansInterrupted((owner) => !ownerGone(owner));
+  const pretrainingRepo = new PretrainingRepo(db);
+  pretrainingRepo.markOrphansInterrupted((owner) => !ownerGone(owner));
   // Writes from trainer messages and timers: a busy database delays them, never loses them.
   const writes = new WriteQueue(db);
   const events = new EventBus();
@@ -118,6 +121,7 @@ export function openServices(options: ServicesOptions): Services {
   // like they train until this process restarts, so the same check repeats. Never throws.
   const orphanWatch = setInterval(() => {
     try {
+      pretrainingRepo.markOrphansInterrupted((owner) => !ownerGone(owner));
       const more = runsRepo.markOrphansInterrupted((owner) => !ownerGone(owner));
       if (more.length > 0) comparisons.settleAfterRestart(more);
     } catch {
@@ -138,7 +142,7 @@ export function openServices(options: ServicesOptions): Services {
     analysis,
     predictions,
     models,
-    pretraining: new PretrainService({ dataDir: options.dataDir, transport: options.transport, datasets, models, events, launch: forkPretrainer(options.pretrainerEntry) }),
+    pretraining: new PretrainService({ dataDir: options.dataDir, transport: options.transport, datasets, models, events, repo: pretrainingRepo, writes, launch: forkPretrainer(options.pretrainerEntry) }),
     exports: new ExportService(runs, datasets, options.dataDir, options.openFolder),
     preset,
     estimates: new TimeEstimator(stepFlops, () => runsRepo.list().filter((r) => r.status === 'completed'), (id) => datasetsRepo.get(id), maxParallel),

@@ -68,6 +68,11 @@ export function readPretrainCheckpoint(outFolder: string): PretrainCheckpoint {
   };
 }
 
+/** Whether `outFolder` holds a checkpoint a resume can continue from. */
+export function hasPretrainCheckpoint(outFolder: string): boolean {
+  return existsSync(join(outFolder, CHECKPOINT_DIR, 'state.json'));
+}
+
 export function removePretrainCheckpoint(outFolder: string): void {
   rmSync(join(outFolder, CHECKPOINT_DIR), { recursive: true, force: true });
   rmSync(join(outFolder, `${CHECKPOINT_DIR}.tmp`), { recursive: true, force: true });

@@ -64,6 +64,44 @@ describe('browser mode: adapting a pretrained model to a dataset', () => {
     expect(errors).toEqual([]);
   }, 240_000);
 
+  it('pauses with a checkpoint, resumes from it, cancels, and lists every run of the dataset from the history', async () => {
+    const dataset = await server!.invoke<{ id: string }>('datasets.importEmbedded', { name: 'spam' });
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 1100 } });
+    const errors = watchErrors(page);
+    await page.goto(`${server!.pageUrl}#/dataset/${dataset.id}`);
+    await page.locator('[data-testid=model-picker] summary').click();
+    await page.locator('[data-testid=model-option][data-source="tiny-org/bert-tiny"] input').check();
+    // The first test's finished run is in the history, ready to fine-tune from.
+    await page.locator('[data-testid=pretrain-history] summary').click();
+    expect(await page.locator('[data-testid=pretrain-run][data-status=completed] [data-testid=pretrain-use]').count()).toBe(1);
+    // Long enough that the pause lands mid-run.
+    await page.locator('[data-testid=adapt-steps]').fill('5000');
+    await page.locator('[data-testid=adapt-start]').click();
+    await page.locator('[data-testid=adapt-progress]').waitFor({ timeout: 60_000 });
+    const progressStep = async () => Number(/step (\d+) of 5000/.exec(await page.locator('[data-testid=adapt-progress]').innerText())?.[1] ?? -1);
+    await expect.poll(progressStep, { timeout: 60_000 }).toBeGreaterThan(0);
+    await page.locator('[data-testid=adapt-pause]').click();
+    const paused = page.locator('[data-testid=adapt-paused]');
+    await paused.waitFor({ timeout: 60_000 });
+    const at = Number(/step (\d+) of 5000/.exec(await paused.innerText())![1]);
+    expect(at).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=pretrain-run][data-status=paused]').count()).toBe(1);
+
+    await page.locator('[data-testid=adapt-resume]').click();
+    await page.locator('[data-testid=adapt-progress]').waitFor({ timeout: 60_000 });
+    // It continues from the checkpoint, not from step 0.
+    await expect.poll(progressStep, { timeout: 60_000 }).toBeGreaterThan(at);
+    await page.locator('[data-testid=adapt-cancel]').click();
+    await page.getByText('Adapting cancelled; nothing was written.').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=pretrain-run][data-status=cancelled]').waitFor({ timeout: 10_000 });
+    const runs = await server!.invoke<{ runs: Array<{ status: string; steps: number }> }>('pretraining.list', { datasetId: dataset.id });
+    expect(runs.runs.map((r) => [r.status, r.steps])).toEqual([
+      ['cancelled', 5000],
+      ['completed', 6],
+    ]);
+    expect(errors).toEqual([]);
+  }, 240_000);
+
   it('refuses a page that names a texts file or an output folder', async () => {
     const reply = await server!.post('pretraining.start', { model: 'tiny-org/bert-tiny', textsFile: '/etc/passwd' });
     expect(reply.ok).toBe(false);

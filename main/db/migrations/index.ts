@@ -6,6 +6,7 @@ import { migration005 } from './005-evaluation-wall-clock';
 import { migration006 } from './006-held-out-test-split';
 import { migration007 } from './007-run-owners';
 import { migration008 } from './008-answer-predictions';
+import { migration009 } from './009-pretraining-runs';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. Versions are 1..N with no gaps (checked by test/integration/db.test.ts). */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
