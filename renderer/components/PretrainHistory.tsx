@@ -22,6 +22,9 @@ const STATUS_WORDS: Record<PretrainRun['status'], string> = {
   interrupted: 'interrupted (the app closed)',
 };
 
+/** A folder by its last part (the full path is the tooltip); a model name or hub id as it is. */
+const shortName = (model: string) => (/^([A-Za-z]:)?[\\/]/.test(model) ? (model.split(/[\\/]/).filter(Boolean).pop() ?? model) : model);
+
 export function PretrainHistory({ runs, activeId, onUse, onResume }: PretrainHistoryProps) {
   const [open, setOpen] = useState(false);
   const anyResumable = runs.some((r) => r.resumable);
@@ -37,7 +40,7 @@ export function PretrainHistory({ runs, activeId, onUse, onResume }: PretrainHis
         {runs.map((run) => (
           <li key={run.id} data-testid="pretrain-run" data-status={run.status}>
             <span>
-              {run.model} · {STATUS_WORDS[run.status]} at step {run.step} of {run.steps}
+              <span title={run.model}>{shortName(run.model)}</span> · {STATUS_WORDS[run.status]} at step {run.step} of {run.steps}
               {run.validationLoss !== null ? ` · held-out masked-word loss ${run.validationLoss.toFixed(3)}` : ''} · {formatDateTime(run.createdAt)}
             </span>{' '}
             {run.id !== activeId && run.status === 'completed' && (
