@@ -1,7 +1,8 @@
 // Continued masked-language-model pretraining through the real CLI and its pretraining process:
 // a BERT fixture adapted to the embedded IMDB reviews' training texts. The held-out loss falls,
 // the same seed rebuilds the same bytes, the folder loads back exactly (its held-out loss
-// recomputed here equals the one it reports), a classifier fine-tunes from it, Ctrl+C leaves a
+// recomputed here equals the one it reports), a classifier fine-tuned from it and exported predicts
+// exactly what the run predicts, Ctrl+C leaves a
 // checkpoint that --resume continues to the same bytes, and bad input exits 2 with the reason.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,11 +96,25 @@ describe('cli: pretrain (continued masked-language-model pretraining)', () => {
     expect(Math.abs(recomputed - reported)).toBeLessThan(1e-5);
   });
 
-  it('fine-tunes a classifier from the adapted folder (train --model)', () => {
+  it('pretrain -> fine-tune -> export -> load: the exported folder predicts exactly what the run does', () => {
     const r = cli('train', '--model', first, '--loss', 'baseline', '--preset', 'quick', '--json');
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    const out = JSON.parse(r.stdout) as { run: { status: string; config: { model: unknown } } };
+    const out = JSON.parse(r.stdout) as { run: { id: string; status: string } };
     expect(out.run.status).toBe('completed');
+    const exported = join(dataDir, 'exported');
+    const e = cli('export', out.run.id, '--format', 'huggingface', '--out', exported);
+    expect(e.code, e.stderr.slice(-2000)).toBe(0);
+    const input = join(dataDir, 'held-out.jsonl');
+    writeFileSync(input, reviews.slice(1900, 1920).map((row) => JSON.stringify({ text: row.text })).join('\n') + '\n');
+    const lines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as { label: string; logits: number[] });
+    const fromRun = cli('predict', '--run', out.run.id, '--input', input, '--json');
+    const fromFolder = cli('predict', '--model', exported, '--input', input, '--json');
+    expect(fromRun.code, fromRun.stderr).toBe(0);
+    expect(fromFolder.code, fromFolder.stderr).toBe(0);
+    const [a, b] = [lines(fromRun.stdout), lines(fromFolder.stdout)];
+    expect(b).toHaveLength(20);
+    expect(b.map((x) => x.label)).toEqual(a.map((x) => x.label));
+    b.forEach((x, i) => x.logits.forEach((v, j) => expect(Math.abs(v - a[i].logits[j])).toBeLessThan(1e-4)));
   });
 
   it('pretrains on a dataset: its training texts only', () => {
