@@ -97,6 +97,9 @@ export function loadOpenBlas(): OpenBlasAddon | null {
       const coreType = process.env.OPENBLAS_CORETYPE ?? openBlasCoreType();
       if (coreType) process.env.OPENBLAS_CORETYPE = coreType;
       process.env.OPENBLAS_THREAD_TIMEOUT ??= OPENBLAS_THREAD_TIMEOUT;
+      // macOS builds against Accelerate (native/openblas/binding.gyp), which reads its thread count
+      // from this variable when it loads, with the addon, and has no call to change it later.
+      process.env.VECLIB_MAXIMUM_THREADS ??= process.env.COMPARO_OPENBLAS_THREADS ?? String(DEFAULT_THREADS);
       addon = requireHere(candidate) as OpenBlasAddon;
       addon.setThreads(Number(process.env.COMPARO_OPENBLAS_THREADS ?? DEFAULT_THREADS));
     } catch {

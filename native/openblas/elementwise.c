@@ -13,16 +13,22 @@
  * maskedSoftmax / maskedSoftmaxGrad: attention's softmax of scores + key-padding bias, one pass.
  * biasErfGelu / biasErfGeluGrad: as biasGelu with the exact GELU p * Phi(p) of BERT-family models
  *   (normal_cdf in row-math.h); dx = dy * (Phi(p) + p * exp(-p^2 / 2) / sqrt(2 pi)).
- * Work is split over the OpenBLAS thread count (pthreads; 1 thread for small tensors).
+ * Work is split over the BLAS thread count (comparo_blas_threads in sgemm.c; 1 thread for small
+ * tensors), on pthreads, or Win32 threads on Windows.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <node_api.h>
+#ifdef _WIN32
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#else
+#include <pthread.h>
+#endif
 
-extern int openblas_get_num_threads(void);
+int comparo_blas_threads(void); /* sgemm.c: OpenBLAS's thread count, or Accelerate's recorded one */
 
 #define MAX_THREADS 8
 #define MIN_PER_THREAD 65536
@@ -41,8 +47,9 @@ typedef struct {
 #include "row-math.h"
 
 /* One copy per instruction set, picked at load time (ifunc): the addon is built once and may be
- * packaged for other x86-64 CPUs, so no -march=native; AVX-512 and AVX2 clones where they run. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+ * packaged for other x86-64 CPUs, so no -march=native; AVX-512 and AVX2 clones where they run.
+ * GCC only, and ELF only (ifunc): a GCC on macOS or MinGW would reject target_clones. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
 __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 static void run_rows(const job_t *job) {
@@ -137,17 +144,39 @@ static void run_rows(const job_t *job) {
   }
 }
 
+/* A worker thread per share. MSVC has no <pthread.h> (binding.gyp builds with MSVC on Windows), so
+ * there the same create / join goes through Win32 threads: a few lines, where a single-threaded
+ * fallback would lose the split that makes these kernels worth doing natively. */
+#ifdef _WIN32
+typedef HANDLE worker_t;
+static DWORD WINAPI thread_main(LPVOID arg) {
+  run_rows((const job_t *)arg);
+  return 0;
+}
+static int worker_start(worker_t *id, job_t *job) {
+  *id = CreateThread(NULL, 0, thread_main, job, 0, NULL);
+  return *id != NULL;
+}
+static void worker_join(worker_t id) {
+  WaitForSingleObject(id, INFINITE);
+  CloseHandle(id);
+}
+#else
+typedef pthread_t worker_t;
 static void *thread_main(void *arg) {
   run_rows((const job_t *)arg);
   return NULL;
 }
+static int worker_start(worker_t *id, job_t *job) { return pthread_create(id, NULL, thread_main, job) == 0; }
+static void worker_join(worker_t id) { pthread_join(id, NULL); }
+#endif
 
 /* Splits rows [0, job.rows) over threads; the calling thread takes the first share. For the
  * dropout kernel (few rows of many columns) the split is over column ranges of every copy. */
 /* dgain / dbias: layerNormGrad's column sums (else NULL): each share sums its rows into its own
  * partials, added up here in share order, so a given thread count always gives the same sums. */
 static void run_parallel(job_t job, float *dgain, float *dbias) {
-  int threads = openblas_get_num_threads();
+  int threads = comparo_blas_threads();
   int64_t total = job.rows * job.cols;
   if (threads > MAX_THREADS) threads = MAX_THREADS;
   if (threads > total / MIN_PER_THREAD) threads = (int)(total / MIN_PER_THREAD);
@@ -171,7 +200,7 @@ static void run_parallel(job_t job, float *dgain, float *dbias) {
     return;
   }
   job_t parts[MAX_THREADS];
-  pthread_t ids[MAX_THREADS];
+  worker_t ids[MAX_THREADS];
   int started[MAX_THREADS] = {0};
   for (int t = 0; t < threads; t++) {
     parts[t] = job;
@@ -190,12 +219,12 @@ static void run_parallel(job_t job, float *dgain, float *dbias) {
       parts[t].end = job.rows * (t + 1) / threads;
     }
   }
-  for (int t = 1; t < threads; t++) started[t] = pthread_create(&ids[t], NULL, thread_main, &parts[t]) == 0;
+  for (int t = 1; t < threads; t++) started[t] = worker_start(&ids[t], &parts[t]);
   for (int t = 0; t < threads; t++) {
     if (t == 0 || !started[t]) run_rows(&parts[t]);
   }
   for (int t = 1; t < threads; t++) {
-    if (started[t]) pthread_join(ids[t], NULL);
+    if (started[t]) worker_join(ids[t]);
   }
   if (dgain) {
     for (int64_t i = 0; i < job.cols; i++) {

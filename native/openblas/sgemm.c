@@ -1,8 +1,9 @@
 /*
- * Optional native accelerator for the tfjs wasm backend: OpenBLAS sgemm over the backend's own
- * WebAssembly.Memory. The kernel passes the memory's ArrayBuffer plus byte offsets, so operands
- * are read and the product written in place, with no copy. Plain C against node_api.h (N-API is
- * ABI-stable: the same binary loads in Node and in Electron without a rebuild).
+ * Optional native accelerator for the tfjs wasm backend: OpenBLAS sgemm (Accelerate's on macOS)
+ * over the backend's own WebAssembly.Memory. The kernel passes the memory's ArrayBuffer plus byte
+ * offsets, so operands are read and the product written in place, with no copy. Plain C against
+ * node_api.h (N-API is ABI-stable: the same binary loads in Node and in Electron without a
+ * rebuild), kept to the C99 subset MSVC also compiles (Windows, binding.gyp).
  *
  * exports.sgemm(buffer, transA, transB, m, n, k, aOffset, bOffset, cOffset,
  *               batch, aStride, bStride, cStride)
@@ -14,10 +15,27 @@
 #include <stdint.h>
 #include <string.h>
 #include <node_api.h>
+
+#ifdef COMPARO_ACCELERATE
+/* macOS (binding.gyp): Apple's Accelerate has the same cblas_sgemm but no openblas_set_num_threads
+ * or openblas_get_num_threads; its thread count comes from the VECLIB_MAXIMUM_THREADS environment
+ * variable, read by Accelerate itself, not from a call here. So setThreads only records the
+ * request (1 until then, DEFAULT_THREADS of main/kernels/openblas-kernels.ts); threads() returns
+ * it, and elementwise.c splits its own work over it, as it splits over OpenBLAS's count elsewhere. */
+#include <Accelerate/Accelerate.h>
+
+static int requested_threads = 1;
+static void set_blas_threads(int n) { requested_threads = n < 1 ? 1 : n; }
+int comparo_blas_threads(void) { return requested_threads; }
+#else
 #include <cblas.h>
 
 extern void openblas_set_num_threads(int);
 extern int openblas_get_num_threads(void);
+static void set_blas_threads(int n) { openblas_set_num_threads(n); }
+/* elementwise.c's thread count too: one definition per BLAS, here */
+int comparo_blas_threads(void) { return openblas_get_num_threads(); }
+#endif
 
 #define MAX_ARGS 13
 
@@ -104,14 +122,14 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc == 1) openblas_set_num_threads((int)int_arg(env, argv[0]));
+  if (argc == 1) set_blas_threads((int)int_arg(env, argv[0]));
   return NULL;
 }
 
 static napi_value get_threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value result;
-  napi_create_int32(env, openblas_get_num_threads(), &result);
+  napi_create_int32(env, comparo_blas_threads(), &result);
   return result;
 }
 
