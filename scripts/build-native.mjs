@@ -1,5 +1,8 @@
-// Builds the optional native accelerator (native/openblas: OpenBLAS sgemm for the wasm backend)
-// after install, without ever failing the install, as better-sqlite3 builds its addon. Needs a C
+// Makes the optional native accelerator (native/openblas: BLAS sgemm for the wasm backend)
+// available after install, without ever failing the install. A prebuilt binary for this platform
+// (native/openblas/prebuilds/, made by `npm run prebuild:native` with prebuildify, loaded by
+// node-gyp-build) is used when it loads here, so no compiler is needed; otherwise, or with
+// COMPARO_BUILD_NATIVE=1, the addon is built from source, as better-sqlite3 builds its own. Needs a C
 // compiler, OpenBLAS's headers and library (Debian: libopenblas-dev) and Node's headers; node-gyp
 // finds the headers through `npm config get nodedir` where they are installed locally (offline),
 // else downloads them once. Where any of that is missing, training uses plain wasm and the
@@ -12,6 +15,20 @@ import { fileURLToPath } from 'node:url';
 
 const folder = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'openblas');
 if (process.env.COMPARO_SKIP_NATIVE || !existsSync(join(folder, 'binding.gyp'))) process.exit(0);
+
+// The prebuilt binary, tried in a child process: a library it needs that is missing here
+// (libopenblas.so.0) must not take this script down with it.
+if (!process.env.COMPARO_BUILD_NATIVE) {
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', "const f = require('node-gyp-build').resolve(process.argv[1]); require(f).threads(); console.log(f)", folder],
+    { env: { ...process.env, PREBUILDS_ONLY: '1' }, encoding: 'utf8', timeout: 60_000, cwd: join(folder, '..', '..') },
+  );
+  if (probe.status === 0) {
+    console.log(`comparo: native accelerator: the prebuilt binary loads (${probe.stdout.trim().split(/[\\/]native[\\/]/).pop()}); COMPARO_BUILD_NATIVE=1 builds it from source instead.`);
+    process.exit(0);
+  }
+}
 
 // npm hands lifecycle scripts its bundled node-gyp; a plain `node scripts/build-native.mjs` uses
 // the one installed in node_modules (a dependency of electron-builder).

@@ -33,7 +33,8 @@ export interface OpenBlasAddon {
   ): void;
 }
 
-const ADDON_PATH = path.join('native', 'openblas', 'build', 'Release', 'comparo_openblas.node');
+/** The addon's package folder: build/Release/ (built here) or prebuilds/<platform>-<arch>/ (shipped). */
+const ADDON_DIR = path.join('native', 'openblas');
 /**
  * Threads per trainer for sgemm. 1: the run service already runs one trainer per core, and
  * OpenBLAS threads that share a core with another trainer spin and slow both down. One OpenBLAS
@@ -74,13 +75,18 @@ export function openBlasCoreType(): string | undefined {
 export const OPENBLAS_THREAD_TIMEOUT = '16';
 
 let addon: OpenBlasAddon | null | undefined;
+/** The file the addon was loaded from (null when none loaded). */
+let addonFile: string | null = null;
 /** Whether the wrapped kernels use the addon now (false for an explicit plain 'wasm' run). */
 let enabled = false;
 
 /**
- * The addon, or null when it was not built here. Looked up from this file upwards, which finds
- * the repository root in development, under tsx, and inside the packaged app (where
- * electron-builder unpacks it next to app.asar). COMPARO_OPENBLAS=0 turns it off.
+ * The addon, or null when there is none for this platform. node-gyp-build picks the file, as
+ * better-sqlite3's and most N-API packages' loaders do: build/Release/ when it was built here, else
+ * the prebuilt binary for this platform, architecture and libc under prebuilds/ (`npm run
+ * prebuild:native`; PREBUILDS_ONLY=1 skips a local build). The folder is looked up from this file
+ * upwards, which finds the repository root in development, under tsx, and inside the packaged app
+ * (where electron-builder unpacks it next to app.asar). COMPARO_OPENBLAS=0 turns it off.
  */
 export function loadOpenBlas(): OpenBlasAddon | null {
   if (addon !== undefined) return addon;
@@ -89,10 +95,12 @@ export function loadOpenBlas(): OpenBlasAddon | null {
   const requireHere = createRequire(import.meta.url);
   let folder = path.dirname(fileURLToPath(import.meta.url));
   for (let up = 0; up < 5; up++, folder = path.dirname(folder)) {
-    const candidate = path.join(folder, ADDON_PATH);
-    const unpacked = candidate.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
-    if (!existsSync(candidate) && !existsSync(unpacked)) continue;
+    const packed = path.join(folder, ADDON_DIR);
+    const unpacked = packed.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+    const dir = existsSync(unpacked) ? unpacked : packed;
+    if (!existsSync(dir)) continue;
     try {
+      const file = (requireHere('node-gyp-build') as { resolve(dir: string): string }).resolve(dir);
       // Read once, when the library loads (as a dependency of the addon): set it before.
       const coreType = process.env.OPENBLAS_CORETYPE ?? openBlasCoreType();
       if (coreType) process.env.OPENBLAS_CORETYPE = coreType;
@@ -100,14 +108,21 @@ export function loadOpenBlas(): OpenBlasAddon | null {
       // macOS builds against Accelerate (native/openblas/binding.gyp), which reads its thread count
       // from this variable when it loads, with the addon, and has no call to change it later.
       process.env.VECLIB_MAXIMUM_THREADS ??= process.env.COMPARO_OPENBLAS_THREADS ?? String(DEFAULT_THREADS);
-      addon = requireHere(candidate) as OpenBlasAddon;
+      addon = requireHere(file) as OpenBlasAddon;
       addon.setThreads(Number(process.env.COMPARO_OPENBLAS_THREADS ?? DEFAULT_THREADS));
+      addonFile = file;
     } catch {
-      addon = null; // built for another platform or libopenblas missing at run time: plain wasm
+      addon = null; // none for this platform, or libopenblas missing at run time: plain wasm
     }
     break;
   }
   return addon;
+}
+
+/** Where the loaded addon came from (a local build or a prebuilt binary), for diagnostics and tests. */
+export function openBlasAddonFile(): string | null {
+  loadOpenBlas();
+  return addonFile;
 }
 
 const offsetOf = (wasm: WasmBackend, t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;

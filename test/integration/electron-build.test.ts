@@ -103,6 +103,8 @@ describe('electron-vite build', () => {
     () => {
       for (const file of ['package.json', 'package-lock.json', 'electron-builder.yml']) cpSync(join(ROOT, file), join(stage.path, file));
       cpSync(join(ROOT, 'assets'), join(stage.path, 'assets'), { recursive: true });
+      // The committed prebuilt accelerator (npm run prebuild:native), not a local build.
+      cpSync(join(ROOT, 'native/openblas/prebuilds'), join(stage.path, 'native/openblas/prebuilds'), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules'), join(stage.path, 'node_modules'), 'dir');
       const dist = join(stage.path, 'electron-dist');
       mkdirSync(join(dist, 'resources'), { recursive: true });
@@ -122,11 +124,21 @@ describe('electron-vite build', () => {
       expect(existsSync(join(resources, 'datasets', 'imdb-reviews-2k.csv'))).toBe(true);
       expect(existsSync(join(resources, 'app.asar.unpacked/node_modules/better-sqlite3/build/Release/better_sqlite3.node'))).toBe(true);
       expect(readdirSync(join(resources, 'app.asar.unpacked/node_modules/@tensorflow/tfjs-backend-wasm/dist')).some((f) => f.endsWith('.wasm'))).toBe(true);
+      // The prebuilt accelerator for this platform, unpacked beside app.asar, where node-gyp-build
+      // (as main/kernels/openblas-kernels.ts calls it) finds and loads it.
+      const accelerator = join(resources, 'app.asar.unpacked/native/openblas');
+      expect(readdirSync(join(accelerator, 'prebuilds'))).toContain(`${process.platform}-${process.arch}`);
+      const probe = execFileSync(process.execPath, ['-e', "const f = require('node-gyp-build').resolve(process.argv[1]); console.log(f, require(f).threads())", accelerator], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, PREBUILDS_ONLY: '1' },
+      });
+      expect(probe).toContain(join(accelerator, 'prebuilds', `${process.platform}-${process.arch}`));
 
       const builderRequire = createRequire(createRequire(import.meta.url).resolve('app-builder-lib/package.json', { paths: [join(ROOT, 'node_modules/electron-builder')] }));
       const asar = builderRequire('@electron/asar') as { listPackage(path: string, options: object): string[] };
       const files = new Set(asar.listPackage(join(resources, 'app.asar'), {}).map((f) => f.split('\\').join('/')));
-      for (const file of ['/package.json', '/out/main/index.js', '/out/main/trainer.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/node_modules/zod/package.json', '/node_modules/@tensorflow/tfjs/dist/tf.node.js']) {
+      for (const file of ['/package.json', '/out/main/index.js', '/out/main/trainer.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/node_modules/zod/package.json', '/node_modules/node-gyp-build/package.json', '/node_modules/@tensorflow/tfjs/dist/tf.node.js']) {
         expect(files.has(file), file).toBe(true);
       }
       const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
