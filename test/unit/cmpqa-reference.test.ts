@@ -13,6 +13,7 @@ import type { SpanTarget } from '../../main/tasks/task-head';
 import { type ObjectiveSettings, partsObjectiveTerms } from '../../main/training/objectives';
 import { mulberry32, normalArray } from '../../shared/random';
 import type { CmpTarget } from '../../shared/vocabulary';
+import { torchPython, torchSkipNote } from '../helpers/torch-python';
 
 const SCRIPT = fileURLToPath(new URL('../reference/cmpqa_reference.py', import.meta.url));
 const BATCH = 4;
@@ -66,14 +67,6 @@ for (const ablations of [1, 2, 3]) {
   }
 }
 
-function torchPython(): string | null {
-  // Debian's python3-torch lives in the system python; a pyenv python3 first on PATH may lack it.
-  for (const python of [process.env.COMPARO_PYTHON, '/usr/bin/python3', 'python3']) {
-    if (python && spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return python;
-  }
-  return null;
-}
-
 function runReference(python: string): TorchResult[] {
   const run = spawnSync(python, [SCRIPT], { input: JSON.stringify({ cases: CASES }), encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(`${SCRIPT} failed (exit ${run.status}): ${run.stderr}`);
@@ -109,7 +102,7 @@ const largestDifference = (a: number[][] | number[], b: typeof a) => {
 
 const python = torchPython();
 const caseName = (c: Case) => `C = ${c.copies - 1}, target ${c.target}, T = ${c.temperature}`;
-const SKIPPED = python === null ? ' (skipped: no python3 imports torch; Debian: apt-get install python3-torch, or set COMPARO_PYTHON)' : '';
+const SKIPPED = torchSkipNote(python);
 
 describe.skipIf(python === null)(`CmpQA against PyTorch autograd${SKIPPED}`, () => {
   let reference: TorchResult[] = [];

@@ -11,6 +11,7 @@ import { biasErfGelu, biasGelu, fusedKernelsActive, layerNorm, maskedSoftmax, se
 import { nestedDropout } from '../../main/models/nested-dropout';
 import { loadOpenBlas } from '../../main/kernels/openblas-kernels';
 import { mulberry32 } from '../../shared/random';
+import { acceleratorSkipNote } from '../helpers/accelerator';
 
 const random = mulberry32(9);
 const values = (size: number, scale = 2) => Float32Array.from({ length: size }, () => (random() * 2 - 1) * scale);
@@ -68,9 +69,8 @@ function expectClose(actual: number[][], expected: number[][], tolerance: number
 }
 
 const addon = loadOpenBlas();
-if (!addon) console.log('fused native kernels skipped: the OpenBLAS addon is not built here (node scripts/build-native.mjs)');
 
-describe.skipIf(addon === null)('fused native kernels (wasm+openblas)', () => {
+describe.skipIf(addon === null)(`fused native kernels (wasm+openblas)${acceleratorSkipNote(addon)}`, () => {
   const threads = addon?.threads() ?? 1;
   afterAll(async () => {
     addon?.setThreads(threads);

@@ -2,7 +2,7 @@
 // BertForMaskedLM (test/reference/mlm_reference.py) on masked real text; the loss over every
 // position with -100 labels equals the loss at the predicted positions alone; and BERT's masking
 // proportions hold on real batches, special tokens never chosen.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { loadTokenizer, type PretrainedTokenizer } from '../../main/pretrained/t
 import { maskedLmLoss } from '../../main/training/mlm-loss';
 import { IGNORE_LABEL } from '../../main/training/mlm-masking';
 import { buildCorpus, disposeBatch, maskedBatch, maskRandom, type PretrainCorpus } from '../../main/training/pretrain-data';
+import { torchPython, torchSkipNote } from '../helpers/torch-python';
 
 const FIXTURE = 'test/fixtures/pretrained/bert';
 const dir = mkdtempSync(join(tmpdir(), 'comparo-mlm-'));
@@ -30,13 +31,6 @@ beforeAll(async () => {
   tokenizer = await loadTokenizer(FIXTURE);
   corpus = buildCorpus(reviews.slice(0, 200), tokenizer, { sequenceLength: 24, validationShare: 0.1, seed: 3 });
 });
-
-function torchPython(): string | null {
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return python;
-  }
-  return null;
-}
 
 function freshModel(seed: number): MaskedLanguageModel {
   const loaded = loadPretrainedClassifier(FIXTURE, { outputs: 2, seed, sepId: tokenizer.sepId });
@@ -68,7 +62,7 @@ describe('masked-language-model head', () => {
 
   const python = torchPython();
   if (python === null) console.log('live PyTorch MLM reference skipped: python3 cannot import torch (apt-get install python3-torch)');
-  it.skipIf(python === null)('gives the logits and loss of a plain-PyTorch BertForMaskedLM on masked real text', () => {
+  it.skipIf(python === null)(`gives the logits and loss of a plain-PyTorch BertForMaskedLM on masked real text${torchSkipNote(python)}`, () => {
     const model = freshModel(11);
     const folder = join(dir, 'mlm');
     exportMaskedLanguageModel({ config: model.config, tensors: model.checkpointTensors(), tokenizerFiles: tokenizer.files, report: {} }, MASKED_LM_ARCHITECTURE, folder);

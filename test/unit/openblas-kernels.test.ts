@@ -10,6 +10,7 @@ import { loadOpenBlas } from '../../main/kernels/openblas-kernels';
 import { stepGradients } from '../../main/training/training-step';
 import { mulberry32 } from '../../shared/random';
 import { DEFAULT_RUN_CONFIG } from '../../shared/schemas';
+import { acceleratorSkipNote } from '../helpers/accelerator';
 
 const random = mulberry32(5);
 const values = (shape: number[]) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
@@ -62,7 +63,7 @@ function expectClose(actual: number[][], expected: number[][], tolerance: number
   });
 }
 
-describe.skipIf(loadOpenBlas() === null)('wasm+openblas kernels', () => {
+describe.skipIf(loadOpenBlas() === null)(`wasm+openblas kernels${acceleratorSkipNote(loadOpenBlas())}`, () => {
   afterAll(async () => {
     await selectBackend('cpu');
   });

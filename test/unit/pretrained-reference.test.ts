@@ -3,7 +3,7 @@
 // test/fixtures/pretrained/reference.json), on the cpu and wasm backends, and on wasm+openblas
 // (the fused native LayerNorm / softmax / GELU of fused-kernels.ts) where the addon is built.
 import * as tf from '@tensorflow/tfjs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { selectBackend } from '../../main/kernels/backends';
 import { fusedKernelsActive } from '../../main/kernels/fused-kernels';
 import { loadOpenBlas } from '../../main/kernels/openblas-kernels';
 import { loadTokenizer } from '../../main/pretrained/tokenizer';
+import { torchPython, torchSkipNote } from '../helpers/torch-python';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/pretrained', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../reference/hf_reference.py', import.meta.url));
@@ -92,19 +93,10 @@ describe('the tokenizer and the model end to end', () => {
   });
 });
 
-function torchPython(): string | null {
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-    if (probe.status === 0) return python;
-  }
-  return null;
-}
-
 describe('the reference script', () => {
   const python = torchPython();
   // Skipped (the committed reference.json is still checked above) where no python3 imports torch.
-  if (python === null) console.log('live PyTorch reference skipped: python3 cannot import torch (apt-get install python3-torch)');
-  it.skipIf(python === null)('recomputes the committed reference.json', () => {
+  it.skipIf(python === null)(`recomputes the committed reference.json${torchSkipNote(python)}`, () => {
     const output = execFileSync(python!, [SCRIPT, FIXTURES], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const live = JSON.parse(output) as Reference;
     for (const family of FAMILIES) {
