@@ -5,7 +5,7 @@
 // CLI's own `compare --json` (validation split, selected checkpoint), so the table is what a
 // user of the app would see. Writes the section between the markers in docs/experiment.md.
 //
-// Run: npm run experiment:starting-points [-- --out <folder>]  (about 1.5 hours on 2 cores; a
+// Run: npm run experiment:starting-points [-- --out <folder>]  (about 75 minutes on 2 cores; a
 // comparison whose result file exists in <out>/results is not run again, so an interrupted
 // run continues where it stopped).
 import { spawnSync } from 'node:child_process';
@@ -106,7 +106,7 @@ function section(results: Map<string, Map<Start, CompareResult>>): string {
     BEGIN,
     '## Where fine-tuning starts: from scratch, the shipped encoder, or the shipped encoder adapted first',
     '',
-    'Reproduce: `npm run experiment:starting-points` (scripts/starting-point-experiment.ts; about 1.5 hours',
+    'Reproduce: `npm run experiment:starting-points` (scripts/starting-point-experiment.ts; about 75 minutes',
     `on 2 cores). Each cell is accuracy in % on the validation split at the selected (best-on-validation)`,
     `checkpoint, seeds 1–${SEEDS}, default preset, learning rate ${FINE_TUNING_LR} for every arm. "cmp − base" is the`,
     'paired difference between the arms of the same start; "vs scratch" pairs each start with the',

@@ -3,9 +3,11 @@
 # Node would: a clean clone of HEAD, `npm ci`, `npm test`, with the runtime (and its headers, for
 # the native addons' builds) taken from the npm registry's node-<os>-<arch> package, so no other
 # download is needed. Usage: bash scripts/test-on-node.sh 22   (package.json#engines states the
-# range this supports; docs/desktop.md says which versions were tested).
+# range this supports; docs/desktop.md says which versions were tested). Anything after the
+# version runs instead of `npm test`: bash scripts/test-on-node.sh 22 npx vitest run test/e2e/x.test.ts
 set -euo pipefail
-major="${1:?usage: scripts/test-on-node.sh <node major version, e.g. 22>}"
+major="${1:?usage: scripts/test-on-node.sh <node major version, e.g. 22> [command instead of npm test]}"
+shift
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 platform="$(node -p 'process.platform + "-" + process.arch')"
 cache="${COMPARO_NODE_CACHE:-$HOME/.cache/comparo/node}"
@@ -30,4 +32,4 @@ cd "$work/repo"
 export PATH="$runtime/bin:$PATH"
 export npm_config_nodedir="$runtime"
 npm ci --no-audit --no-fund
-npm test
+if [ $# -gt 0 ]; then npm run -s build:renderer && "$@"; else npm test; fi
