@@ -16,8 +16,9 @@ import { fileURLToPath } from 'node:url';
 const folder = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'openblas');
 if (process.env.COMPARO_SKIP_NATIVE || !existsSync(join(folder, 'binding.gyp'))) process.exit(0);
 
-// The prebuilt binary, tried in a child process: a library it needs that is missing here
-// (libopenblas.so.0) must not take this script down with it.
+// The prebuilt binary, tried in a child process: a library it needs that is missing here (a
+// source build linked against the shared libopenblas.so.0, a newer glibc) must not take this
+// script down with it.
 if (!process.env.COMPARO_BUILD_NATIVE) {
   const probe = spawnSync(
     process.execPath,

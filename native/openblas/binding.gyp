@@ -8,10 +8,12 @@
       "sources": ["sgemm.c", "elementwise.c"],
       "defines": ["NAPI_VERSION=8"],
       "conditions": [
-        # Linux (and any other Unix): OpenBLAS from the distribution (Debian: libopenblas-dev).
+        # Linux (and any other Unix): OpenBLAS from the distribution (Debian: libopenblas-dev),
+        # linked statically where its archive exists (openblas-link.cjs says why), so the
+        # prebuilt binary needs no OpenBLAS on the user's machine.
         ["OS!='mac' and OS!='win'", {
-          "cflags": ["-O3"],
-          "libraries": ["-lopenblas", "-lpthread"],
+          "cflags": ["-O3", "-fvisibility=hidden"],
+          "libraries": ["<!@(node openblas-link.cjs)"],
           "include_dirs": ["/usr/include/x86_64-linux-gnu", "/usr/include/aarch64-linux-gnu", "/usr/include/openblas"]
         }],
         # macOS: Accelerate's cblas_sgemm. It has no openblas_*_num_threads, so sgemm.c keeps
