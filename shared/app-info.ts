@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { RunConfigSchema } from './schemas';
 import { PresetNameSchema } from './vocabulary';
 
+/** The app's version (package.json "version"; test/unit/app-version.test.ts keeps them equal). */
+export const APP_VERSION = '0.1.0';
+
 export const PresetSchema = z.object({
   name: PresetNameSchema,
   label: z.string(),

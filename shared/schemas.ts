@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ColumnMappingSchema, DatasetTaskSchema } from './dataset-report';
 import { TrainerTaskSchema } from './tasks';
+import { WorkerInfoSchema } from './worker-info';
 import { BackendPreferenceSchema, CmpTargetSchema, ComparisonStatusSchema, PresetNameSchema, RunPhaseSchema, RunStatusSchema } from './vocabulary';
 
 // The vocabulary lives in shared/vocabulary.ts and shared/tasks.ts; re-exported under the names callers know.
@@ -212,6 +213,8 @@ export const RunSummarySchema = z.object({
   tags: z.array(z.string()).optional(),
   /** Live, from the process that trains it (shared/vocabulary.ts RunPhaseSchema); absent when not training here. */
   phase: RunPhaseSchema.optional(),
+  /** The remote worker that trained it (its last attempt); absent for runs trained by this machine. */
+  worker: WorkerInfoSchema.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { checkMessage, formatPath, messageTypeOf, type Checked } from './message-check';
 import { ClassScoresSchema, EvalSplitSchema, PredictionRowSchema, RunConfigSchema, TaskSchema } from './schemas';
 import { BackendNameSchema } from './vocabulary';
+import { WorkerInfoSchema } from './worker-info';
 
 const Step = z.number().int().min(0);
 const Index = z.number().int().min(0);
@@ -123,7 +124,8 @@ export const EvalMessageSchema = z.object({
 export type EvalMessage = z.infer<typeof EvalMessageSchema>;
 
 export const TrainerToParentSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), backend: BackendNameSchema }),
+  /** `worker`: added by the queue launcher (main/remote/queue-launcher.ts) when a remote worker runs the trainer. */
+  z.object({ type: z.literal('ready'), backend: BackendNameSchema, worker: WorkerInfoSchema.optional() }),
   z.object({
     type: z.literal('progress'),
     step: Step,

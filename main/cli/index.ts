@@ -10,6 +10,8 @@ import { openServices, type Services } from '../services';
 import { resolveDataDir } from '../services/data-dir';
 import type { PresetName } from '../services/presets';
 import { forkTrainerLauncher } from '../training/node-launcher';
+import { openQueuePlacement, type QueuePlacement } from '../remote/queue-placement';
+import { parseQueueUrl } from '../remote/redis-connection';
 import { USAGE } from './usage';
 import { comparisonText, datasetText, runDetailText, utilityText } from './format';
 import { predictCommand } from './predict-command';
@@ -21,6 +23,9 @@ import { COMPARISON_SEED_COMMANDS, comparisonSeedCommand, type ComparisonSeedCom
 import { estimateText } from '../../shared/durations';
 
 class UsageError extends Error {}
+
+/** With --queue, runs handed to the queue at once: BullMQ holds them until a worker is free, so this bounds only what waits in Redis. */
+const QUEUED_RUNS_IN_FLIGHT = 32;
 
 class CliFailure extends Error {
   constructor(readonly value: AppErrorValue) {
@@ -204,6 +209,7 @@ async function main(argv: string[]): Promise<number> {
       'from-scratch': { type: 'string' },
       resume: { type: 'string' },
       'vocab-size': { type: 'string' },
+      queue: { type: 'string' },
       ...HISTORY_OPTIONS,
     },
   });
@@ -216,7 +222,16 @@ async function main(argv: string[]): Promise<number> {
   const preset = (values.preset ?? 'default') as PresetName;
   if (preset !== 'default' && preset !== 'quick') throw new UsageError('--preset must be default or quick');
   const out = (value: unknown, text: string) => process.stdout.write(values.json ? JSON.stringify(value, null, 2) + '\n' : text);
-  const services = openServices({ dataDir: resolveDataDir({ argv, env: process.env }), launcher: forkTrainerLauncher, transport: 'cli', preset });
+  // --queue: runs train on remote workers (npm run worker) through BullMQ on that Redis (docs/workers.md).
+  let placement: QueuePlacement | null = null;
+  if (values.queue !== undefined) {
+    try {
+      placement = openQueuePlacement(parseQueueUrl(values.queue));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const services = openServices({ dataDir: resolveDataDir({ argv, env: process.env }), launcher: placement?.launcher ?? forkTrainerLauncher, transport: 'cli', preset, ...(placement ? { maxParallelRuns: QUEUED_RUNS_IN_FLIGHT } : {}) });
   const stopProgress = values.json ? () => {} : printProgress(services);
   const interrupt = (signal: NodeJS.Signals) => {
     process.stderr.write('\nStopping: unfinished runs are marked interrupted and can be resumed; an import in progress is removed.\n');
@@ -349,6 +364,7 @@ async function main(argv: string[]): Promise<number> {
     process.removeListener('SIGINT', interrupt);
     process.removeListener('SIGTERM', interrupt);
     await services.close();
+    await placement?.close();
   }
 }
 

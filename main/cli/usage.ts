@@ -40,7 +40,9 @@ Options: --json (machine-readable output on stdout), --data-dir <path> (or COMPA
   --objective comparative|primary_hinge|listmle, --primary max|avg|first|last, --lambda x,
   --grad-accum N, --patience N, --selection-metric accuracy|macro_f1|mcc|loss|pearson|spearman,
   --keep-checkpoints N (periodic checkpoints kept per run besides the best; default 2, 0 = all),
-  --sequential (run the ablated copies one after another instead of batched).  --dataset defaults to the embedded IMDB sample; --dataset spam is the embedded spam/ham e-mail sample; --dataset squad the SQuAD 2.0 excerpt, squad-long the same with 3 other paragraphs per context.
+  --sequential (run the ablated copies one after another instead of batched),
+  --queue redis://host:6379/0 (train and compare on remote workers, \`npm run worker\`, through that Redis; rediss:// for TLS).
+  --dataset defaults to the embedded IMDB sample; --dataset spam is the embedded spam/ham e-mail sample; --dataset squad the SQuAD 2.0 excerpt, squad-long the same with 3 other paragraphs per context.
 
 Exit codes: 0 done (the run or comparison completed; the action took effect)
             1 a run or comparison did not complete (failed, cancelled, interrupted), or an unexpected error

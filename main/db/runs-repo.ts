@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { RunConfigSchema, type RunStatus, type RunSummary } from '../../shared/schemas';
+import { WorkerInfoSchema, type WorkerInfo } from '../../shared/worker-info';
 import { ACTIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES } from '../../shared/vocabulary';
 
 export interface RunRecord {
@@ -25,6 +26,7 @@ export interface RunRecord {
   checkpoint_step: number | null;
   best_step: number | null;
   data_hash: string;
+  worker_json: string | null;
 }
 
 /** Runs with the content hash of the data they trained on (a dataset's rows never change after import). */
@@ -75,13 +77,14 @@ export class RunsRepo {
     ).map(toSummary);
   }
 
-  setStatus(id: string, status: RunStatus, fields: { error?: string | null; backend?: string } = {}): void {
+  setStatus(id: string, status: RunStatus, fields: { error?: string | null; backend?: string; worker?: WorkerInfo } = {}): void {
     const now = new Date().toISOString();
     this.db
       .prepare(
         `UPDATE runs SET status = @status,
            error = CASE WHEN @hasError THEN @error ELSE error END,
            backend = COALESCE(@backend, backend),
+           worker_json = COALESCE(@worker, worker_json),
            started_at = CASE WHEN @status = 'running' AND started_at IS NULL THEN @now ELSE started_at END,
            finished_at = CASE WHEN @terminal THEN @now ELSE finished_at END
          WHERE id = @id`,
@@ -93,6 +96,7 @@ export class RunsRepo {
         hasError: fields.error !== undefined ? 1 : 0,
         error: fields.error ?? null,
         backend: fields.backend ?? null,
+        worker: fields.worker ? JSON.stringify(fields.worker) : null,
         terminal: TERMINAL_STATUSES.includes(status) ? 1 : 0,
       });
   }
@@ -173,5 +177,17 @@ export function toSummary(rec: RunRecord): RunSummary {
     bestStep: rec.best_step,
     dataHash: rec.data_hash,
     finalMetrics: JSON.parse(rec.final_metrics_json) as Record<string, number>,
+    ...workerOf(rec.worker_json),
   };
+}
+
+/** The stored worker, when the row has one that still parses (a damaged value is left out, not thrown). */
+function workerOf(json: string | null): { worker?: WorkerInfo } {
+  if (json === null) return {};
+  try {
+    const parsed = WorkerInfoSchema.safeParse(JSON.parse(json));
+    return parsed.success ? { worker: parsed.data } : {};
+  } catch {
+    return {};
+  }
 }

@@ -1,3 +1,4 @@
+import { APP_VERSION } from '../../shared/app-info';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +67,6 @@ export interface Services {
 }
 
 const DEFAULT_ASSETS_DIR = fileURLToPath(new URL('../../assets/datasets', import.meta.url));
-const VERSION = '0.1.0';
 /** How often a live process looks for runs whose owning process died (main/services/process-identity.ts). */
 const ORPHAN_CHECK_MS = 5000;
 
@@ -130,7 +130,7 @@ export function openServices(options: ServicesOptions): Services {
   }, ORPHAN_CHECK_MS);
   orphanWatch.unref();
   const history = new HistoryService(new RunHistoryRepo(db), runs, comparisons, datasets, join(options.dataDir, 'checkpoints'));
-  const reports = new ReportService(comparisons, runs, datasets, history, VERSION, analysis);
+  const reports = new ReportService(comparisons, runs, datasets, history, APP_VERSION, analysis);
   const predictions = new PredictService(runs, datasets, events, new PredictorClient({ entry: options.predictorEntry }), options.dataDir);
   const models = new ModelService({ dataDir: options.dataDir, transport: options.transport, events, defaults: preset.config, shippedDir: options.shippedModelsDir });
   const set: ServiceSet = {
@@ -148,7 +148,7 @@ export function openServices(options: ServicesOptions): Services {
     estimates: new TimeEstimator(stepFlops, () => runsRepo.list().filter((r) => r.status === 'completed'), (id) => datasetsRepo.get(id), maxParallel),
     info: () => ({
       name: 'Comparo',
-      version: VERSION,
+      version: APP_VERSION,
       dataDir: options.dataDir,
       transport: options.transport,
       defaults: preset.config,

@@ -344,7 +344,7 @@ export class RunService {
     const m = checked.message;
     switch (m.type) {
       case 'ready':
-        this.write(id, () => this.runs.setStatus(id, 'running', { backend: m.backend }), () => this.emitStatus(id));
+        this.write(id, () => this.runs.setStatus(id, 'running', { backend: m.backend, ...(m.worker ? { worker: m.worker } : {}) }), () => this.emitStatus(id));
         break;
       case 'progress':
         this.recorder.progress(id, live, m, this.slotsInUse());

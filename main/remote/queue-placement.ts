@@ -1,0 +1,84 @@
+// The `queue` placement: runs go to workers on other machines through BullMQ on Redis instead of
+// to trainer processes here. It is a TrainerLauncher like the local ones (main/training/
+// node-launcher.ts), so the run service, SQLite history, views and reports are the same whatever
+// ran where. One Queue, one QueueEvents (BullMQ's own event stream, for jobs it gave up on), and
+// per run a RemoteTrainer (main/remote/remote-trainer.ts).
+import { Queue, QueueEvents } from 'bullmq';
+import { WorkerInfoSchema, type WorkerInfo } from '../../shared/worker-info';
+import type { TrainerLauncher } from '../training/protocol';
+import { KEY_PREFIX, RUN_QUEUE } from './keys';
+import { connect, type QueueAddress } from './redis-connection';
+import { RemoteTrainer } from './remote-trainer';
+
+export interface QueuePlacement {
+  readonly address: QueueAddress;
+  readonly launcher: TrainerLauncher;
+  /** The workers alive now (each refreshes its entry while it runs; main/worker/index.ts). */
+  workers(): Promise<WorkerInfo[]>;
+  close(): Promise<void>;
+}
+
+export interface QueuePlacementOptions {
+  /** Tries per run job: a crashed trainer or a lost worker is retried up to this many times in all. */
+  attempts?: number;
+}
+
+export function openQueuePlacement(address: QueueAddress, options: QueuePlacementOptions = {}): QueuePlacement {
+  const redis = connect(address, 'comparo-app');
+  const queue = new Queue(RUN_QUEUE, { connection: redis, prefix: KEY_PREFIX });
+  queue.on('error', () => undefined); // reported once per error by the connection (redis-connection.ts)
+  const eventsConnection = connect(address, 'comparo-app-queue-events');
+  const events = new QueueEvents(RUN_QUEUE, { connection: eventsConnection, prefix: KEY_PREFIX });
+  events.on('error', () => undefined);
+  const trainers = new Map<string, RemoteTrainer>();
+  events.on('failed', ({ jobId, failedReason }) => trainers.get(jobId)?.jobFailed(failedReason));
+  const readers = new Set<ReturnType<typeof connect>>();
+
+  const launcher: TrainerLauncher = (runId) => {
+    const trainer = new RemoteTrainer(runId, {
+      queue,
+      redis,
+      openReader: () => {
+        const reader = connect(address, 'comparo-app-run-events');
+        readers.add(reader);
+        reader.once('end', () => readers.delete(reader));
+        return reader;
+      },
+      attempts: options.attempts ?? 3,
+      shown: address.shown,
+      onClosed: (jobId) => trainers.delete(jobId),
+    });
+    trainers.set(trainer.jobId, trainer);
+    return trainer;
+  };
+
+  return {
+    address,
+    launcher,
+    async workers() {
+      const found: WorkerInfo[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${KEY_PREFIX}:worker:*`, 'COUNT', 100);
+        cursor = next;
+        for (const text of keys.length ? await redis.mget(...keys) : []) {
+          if (text === null) continue;
+          try {
+            const parsed = WorkerInfoSchema.safeParse(JSON.parse(text));
+            if (parsed.success) found.push(parsed.data);
+          } catch {
+            // a damaged entry: not a worker we can describe
+          }
+        }
+      } while (cursor !== '0');
+      return found.sort((a, b) => a.id.localeCompare(b.id));
+    },
+    async close() {
+      await events.close().catch(() => undefined);
+      await queue.close().catch(() => undefined);
+      for (const reader of readers) reader.disconnect();
+      eventsConnection.disconnect();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,208 @@
+// A trainer that runs on a worker, seen by the run service exactly like a local one
+// (main/training/protocol.ts TrainerHandle): the start message becomes a BullMQ job, the job's
+// event stream (written by main/worker/run-job.ts) becomes the trainer's messages, and cancel /
+// pause / resume / kill go out on the control channel. Checkpoints are fetched into the run's
+// own checkpoint folder before their message is passed on, and each becomes the job's point of
+// resumption, so a retry on another worker continues from the last one that reached the app.
+import { mkdir } from 'node:fs/promises';
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  ARTEFACT_PATH_PREFIX,
+  checkWorkerEvent,
+  CODE_VERSION,
+  type RunControl,
+  type RunJob,
+  type TrainingData,
+} from '../../shared/remote-protocol';
+import type { WorkerInfo } from '../../shared/worker-info';
+import type { ParentToTrainer, TrainerHandle, TrainerStartMessage, TrainerToParent } from '../training/protocol';
+import { getFile, putBytes, putFile } from './artefacts';
+import { CONTROL_CHANNEL, eventStreamKey } from './keys';
+import { ReplayFilter } from './replay-filter';
+
+export interface RemoteTrainerDeps {
+  queue: Queue;
+  /** Commands (artefacts, publish). */
+  redis: Redis;
+  /** A connection of its own for the blocking stream reads; closed when the trainer exits. */
+  openReader: () => Redis;
+  attempts: number;
+  /** Where the queue lives, for messages (password hidden). */
+  shown: string;
+  onClosed: (jobId: string) => void;
+}
+
+/** How long one stream read waits for news before it checks whether the handle was closed. */
+const READ_BLOCK_MS = 2000;
+
+export class RemoteTrainer implements TrainerHandle {
+  readonly pid = undefined;
+  readonly jobId: string;
+  private readonly messageListeners: Array<(message: TrainerToParent) => void> = [];
+  private readonly exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
+  private exit: { code: number | null; signal: string | null } | null = null;
+  private job: Job | null = null;
+  private reader: Redis | null = null;
+  private checkpointDir: string | null = null;
+  private readonly replay = new ReplayFilter();
+  /** The worker of the current attempt, added to its 'ready' message for the history. */
+  private worker: WorkerInfo | null = null;
+  /** Set by the queue's failed event: BullMQ gave up on the job (lease lost too often, attempts spent). */
+  private failedReason: string | null = null;
+
+  constructor(
+    readonly runId: string,
+    private readonly deps: RemoteTrainerDeps,
+  ) {
+    this.jobId = `${runId}-${Date.now().toString(36)}`;
+  }
+
+  send(message: ParentToTrainer): void {
+    if (this.exit) return;
+    if (message.type === 'start') {
+      this.enqueue(message).catch((error: Error) => this.fail(`Queueing the run on ${this.deps.shown} failed: ${error.message}`));
+      return;
+    }
+    this.control(message.type);
+  }
+
+  onMessage(listener: (message: TrainerToParent) => void): void {
+    this.messageListeners.push(listener);
+  }
+
+  onExit(listener: (code: number | null, signal: string | null) => void): void {
+    if (this.exit) listener(this.exit.code, this.exit.signal);
+    else this.exitListeners.push(listener);
+  }
+
+  kill(): void {
+    if (this.exit) return;
+    this.control('kill');
+    // Still waiting for a worker: take it off the queue, nobody will report its end.
+    void this.job
+      ?.remove()
+      .then(() => this.finish(null, 'SIGKILL'))
+      .catch(() => undefined);
+  }
+
+  /** BullMQ failed the job without a last entry from a worker (its lease was lost too often). */
+  jobFailed(reason: string): void {
+    this.failedReason = reason;
+  }
+
+  private control(action: RunControl['action']): void {
+    const request: RunControl = { jobId: this.jobId, action };
+    this.deps.redis.publish(CONTROL_CHANNEL, JSON.stringify(request)).catch(() => undefined);
+  }
+
+  private async enqueue(start: TrainerStartMessage): Promise<void> {
+    const { labelNames, train, validation, test, task, checkpointDir, resumeFrom, ...rest } = start;
+    const data: TrainingData = { labelNames, train, validation, ...(test ? { test } : {}), ...(task ? { task } : {}) };
+    this.checkpointDir = checkpointDir ?? null;
+    const dataArtefact = await putBytes(this.deps.redis, Buffer.from(JSON.stringify(data)), 'data.json');
+    const resume = resumeFrom ? await putFile(this.deps.redis, resumeFrom, 'resume.ckpt') : null;
+    const job: RunJob = { codeVersion: CODE_VERSION, start: rest, data: dataArtefact.sha256, resumeArtefact: resume?.sha256 ?? null };
+    this.job = await this.deps.queue.add('run', job, {
+      jobId: this.jobId,
+      attempts: this.deps.attempts,
+      backoff: { type: 'fixed', delay: 1000 },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+    this.reader = this.deps.openReader();
+    void this.read();
+  }
+
+  /** Reads the job's stream from its first entry to its last, handling one entry at a time, in order. */
+  private async read(): Promise<void> {
+    let lastId = '0';
+    while (!this.exit) {
+      let reply: Array<[string, Array<[string, string[]]>]> | null;
+      try {
+        reply = (await this.reader!.xread('BLOCK', READ_BLOCK_MS, 'STREAMS', eventStreamKey(this.jobId), lastId)) as typeof reply;
+      } catch (error) {
+        if (this.exit) return;
+        // The connection was closed under us, or Redis refused: wait, the connection reconnects.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      if (!reply) {
+        if (this.failedReason !== null) this.fail(`The queue gave up on this run: ${this.failedReason}`);
+        continue;
+      }
+      for (const [id, fields] of reply[0][1]) {
+        lastId = id;
+        await this.handleEntry(fields);
+        if (this.exit) return;
+      }
+    }
+  }
+
+  private async handleEntry(fields: string[]): Promise<void> {
+    const text = fields[fields.indexOf('m') + 1];
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text ?? 'null');
+    } catch {
+      return this.deliver({ type: 'error', message: 'The worker wrote an entry that is not JSON.' } as TrainerToParent);
+    }
+    const type = (raw as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && type.startsWith('worker.')) {
+      const checked = checkWorkerEvent(raw);
+      if (!checked.ok) return;
+      const event = checked.message;
+      if (event.type === 'worker.attached') this.worker = event.worker;
+      else if (event.type === 'worker.artefact') await this.fetchArtefact(event.sha256);
+      else this.finish(event.code, event.signal);
+      return;
+    }
+    // Everything else is the trainer's, checked by the run service like a local trainer's message.
+    let message = raw as TrainerToParent;
+    if (message?.type === 'ready' && this.worker) message = { ...message, worker: this.worker };
+    if (message?.type === 'checkpoint' && typeof message.path === 'string' && message.path.startsWith(ARTEFACT_PATH_PREFIX)) {
+      const sha256 = message.path.slice(ARTEFACT_PATH_PREFIX.length);
+      try {
+        if (!this.checkpointDir) return; // the run keeps no checkpoints
+        await mkdir(this.checkpointDir, { recursive: true });
+        const path = await getFile(this.deps.redis, sha256, this.checkpointDir);
+        await this.job?.updateData({ ...(this.job.data as RunJob), resumeArtefact: sha256 });
+        message = { ...message, path };
+      } catch (error) {
+        // A checkpoint that did not arrive is not fatal: the run goes on, a resume starts from an earlier one.
+        process.stderr.write(`comparo: run ${this.runId}: fetching checkpoint ${message.step} failed: ${(error as Error).message}\n`);
+        return;
+      }
+    }
+    const passed = this.replay.pass(message);
+    if (passed) this.deliver(passed);
+  }
+
+  private async fetchArtefact(sha256: string): Promise<void> {
+    if (!this.checkpointDir) return;
+    try {
+      await mkdir(this.checkpointDir, { recursive: true });
+      await getFile(this.deps.redis, sha256, this.checkpointDir);
+    } catch (error) {
+      process.stderr.write(`comparo: run ${this.runId}: fetching its best checkpoint failed: ${(error as Error).message}\n`);
+    }
+  }
+
+  private deliver(message: TrainerToParent): void {
+    for (const listener of this.messageListeners) listener(message);
+  }
+
+  private fail(problem: string): void {
+    if (this.exit) return;
+    this.deliver({ type: 'error', message: problem });
+    this.finish(1, null);
+  }
+
+  private finish(code: number | null, signal: string | null): void {
+    if (this.exit) return;
+    this.exit = { code, signal };
+    this.reader?.disconnect();
+    this.deps.onClosed(this.jobId);
+    for (const listener of this.exitListeners.splice(0)) listener(code, signal);
+  }
+}

@@ -1,0 +1,159 @@
+// One run job on a worker: the same trainer process a local run gets (main/training/node-launcher.ts),
+// fed from the job, its messages appended in order to the job's event stream for the app to read.
+// Checkpoints go up as artefacts (main/remote/artefacts.ts) and their messages carry the artefact
+// instead of a path that means nothing on the app's machine. How the job ends tells BullMQ what to do:
+// completed or cancelled returns; a trainer error (bad data, divergence) fails for good, since a
+// retry would fail the same way; a trainer that died (killed, out of memory) throws a plain error,
+// which BullMQ retries on whichever worker is free.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  ARTEFACT_PATH_PREFIX,
+  checkRunJob,
+  CODE_VERSION,
+  TrainingDataSchema,
+  versionRefusal,
+  type WorkerEvent,
+  type WorkerInfo,
+} from '../../shared/remote-protocol';
+import type { BackendPreference } from '../../shared/vocabulary';
+import { getBytes, getFile, putFile } from '../remote/artefacts';
+import { eventStreamKey, RETENTION_SECONDS } from '../remote/keys';
+import { BEST_CHECKPOINT } from '../training/checkpoint';
+import type { TrainerHandle, TrainerLauncher, TrainerToParent } from '../training/protocol';
+
+export interface WorkerContext {
+  /** For appends and artefacts (not the blocking connection BullMQ's worker holds). */
+  redis: Redis;
+  info: WorkerInfo;
+  launcher: TrainerLauncher;
+  /** `--backend`: what this worker's trainers use whatever the run asked for. */
+  backend: BackendPreference | null;
+  /** Per-job folders for checkpoints, removed when the job ends. */
+  scratchDir: string;
+  /** The trainers running now, by job id, for cancel / pause / resume / kill from the app (main/worker/index.ts). */
+  trainers: Map<string, RunningTrainer>;
+  /** A code version to claim instead of this code's own (tests of the refusal only). */
+  codeVersion?: string;
+}
+
+export interface RunningTrainer {
+  handle: TrainerHandle;
+  /** The app asked for a hard stop: the job ends for good, it is not retried. */
+  killed: boolean;
+}
+
+export interface RunJobResult {
+  status: 'completed' | 'cancelled';
+}
+
+type StreamEntry = TrainerToParent | WorkerEvent;
+
+async function append(redis: Redis, jobId: string, entry: StreamEntry): Promise<void> {
+  await redis.xadd(eventStreamKey(jobId), '*', 'm', JSON.stringify(entry));
+}
+
+/**
+ * The job's last entry: written only when the job will not run again (done, cancelled, refused, a
+ * trainer error, a kill from the app, the last attempt), so the app stops reading exactly then;
+ * after a crash with attempts left, the next attempt's entries follow on the same stream.
+ */
+async function close(redis: Redis, jobId: string, code: number | null, signal: string | null): Promise<void> {
+  await append(redis, jobId, { type: 'worker.exit', code, signal });
+  await redis.expire(eventStreamKey(jobId), RETENTION_SECONDS);
+}
+
+async function pruneOlderSteps(dir: string, keep: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (/^step-\d+\.ckpt$/.test(name) && name !== keep) await rm(join(dir, name), { force: true });
+  }
+}
+
+/** Refuses a job for good: the reason goes to the app as the trainer's error, then the job fails. */
+async function refuse(ctx: WorkerContext, jobId: string, message: string): Promise<never> {
+  await append(ctx.redis, jobId, { type: 'error', message });
+  await close(ctx.redis, jobId, 1, null);
+  throw new UnrecoverableError(message);
+}
+
+export async function runJob(ctx: WorkerContext, job: Job, signal?: AbortSignal): Promise<RunJobResult> {
+  const jobId = job.id!;
+  const checked = checkRunJob(job.data);
+  if (!checked.ok) return refuse(ctx, jobId, checked.problem);
+  const data = checked.message;
+  const mine = ctx.codeVersion ?? CODE_VERSION;
+  if (data.codeVersion !== mine) return refuse(ctx, jobId, versionRefusal(data.codeVersion, mine));
+
+  const dir = join(ctx.scratchDir, jobId.replace(/[^\w.-]/g, '_'));
+  await mkdir(dir, { recursive: true });
+  try {
+    let training;
+    try {
+      training = TrainingDataSchema.parse(JSON.parse((await getBytes(ctx.redis, data.data)).toString('utf8')));
+    } catch (error) {
+      return await refuse(ctx, jobId, `The run's data could not be read from Redis: ${(error as Error).message}`);
+    }
+    const resumeFrom = data.resumeArtefact ? await getFile(ctx.redis, data.resumeArtefact, dir) : null;
+    await append(ctx.redis, jobId, { type: 'worker.attached', worker: ctx.info, attempt: job.attemptsMade });
+
+    const handle = ctx.launcher(data.start.runId);
+    const running: RunningTrainer = { handle, killed: false };
+    ctx.trainers.set(jobId, running);
+    let outcome: TrainerToParent | null = null;
+    // Appends happen one after another, in the trainer's order, whatever each one waits for.
+    let chain: Promise<void> = Promise.resolve();
+    let appendFailure: Error | null = null;
+    handle.onMessage((message) => {
+      chain = chain.then(async () => {
+        try {
+          let entry: TrainerToParent = message;
+          if (message.type === 'ready') entry = { ...message, worker: ctx.info };
+          if (message.type === 'checkpoint') {
+            const manifest = await putFile(ctx.redis, message.path, basename(message.path));
+            entry = { ...message, path: `${ARTEFACT_PATH_PREFIX}${manifest.sha256}` };
+            // Uploaded: only the newest is needed here (to resume after a pause), the app keeps the rest.
+            await pruneOlderSteps(dir, basename(message.path));
+          }
+          if (message.type === 'done' && existsSync(join(dir, BEST_CHECKPOINT))) {
+            const best = await putFile(ctx.redis, join(dir, BEST_CHECKPOINT), BEST_CHECKPOINT);
+            await append(ctx.redis, jobId, { type: 'worker.artefact', name: BEST_CHECKPOINT, sha256: best.sha256 });
+          }
+          if (message.type === 'done' || message.type === 'cancelled' || message.type === 'error') outcome = message;
+          await append(ctx.redis, jobId, entry);
+        } catch (error) {
+          // Redis is gone for good or the checkpoint vanished: stop, and let BullMQ retry the job.
+          appendFailure ??= error as Error;
+          handle.kill();
+        }
+      });
+    });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => handle.onExit((code, sig) => resolve({ code, signal: sig })));
+    signal?.addEventListener('abort', () => handle.send({ type: 'cancel' }), { once: true });
+    handle.send({
+      ...data.start,
+      ...training,
+      config: ctx.backend ? { ...data.start.config, backend: ctx.backend } : data.start.config,
+      checkpointDir: dir,
+      resumeFrom,
+    });
+    const exit = await exited;
+    await chain;
+    ctx.trainers.delete(jobId);
+    if (appendFailure) throw appendFailure;
+    const ended = outcome as TrainerToParent | null;
+    const crash = `The trainer process ${exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`} before the run finished.`;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (ended || running.killed || lastAttempt) await close(ctx.redis, jobId, exit.code, exit.signal);
+    if (ended?.type === 'done') return { status: 'completed' };
+    if (ended?.type === 'cancelled') return { status: 'cancelled' };
+    if (ended?.type === 'error') throw new UnrecoverableError(ended.message);
+    if (running.killed) throw new UnrecoverableError('Stopped by the app.');
+    throw new Error(crash);
+  } finally {
+    ctx.trainers.delete(jobId);
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,70 @@
+// Real worker processes (`npm run worker`, main/worker/index.ts) and CLI runs for the remote
+// tests, spawned asynchronously so the test keeps reading every child's output (a full pipe
+// would stall the child).
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** The id it announced (`host:pid`). */
+  id: string;
+  output(): string;
+  /** SIGTERM (its runs go back to the queue) and wait for it to exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: a machine that vanished. */
+  kill(): Promise<void>;
+}
+
+/** Starts a worker and waits (60 s at most) for its ready line. */
+export async function startWorker(queueUrl: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/worker/index.ts', '--queue', queueUrl, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const id = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker not ready within 60 s:\n${output}`)), 60_000);
+    const look = () => {
+      const match = /comparo worker (\S+) ready on/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', look);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with code ${code} before it was ready:\n${output}`));
+    });
+  });
+  const waitExit = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  return { child, id, output: () => output, stop: () => waitExit('SIGTERM'), kill: () => waitExit('SIGKILL') };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real CLI (`npm run cli -- …`), with a deadline. */
+export function cliAsync(dataDir: string, args: string[], timeoutMs = 400_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
