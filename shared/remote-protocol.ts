@@ -34,6 +34,8 @@ export const RunJobSchema = z.object({
   data: z.string().regex(/^[0-9a-f]{64}$/),
   /** The last checkpoint that reached the app (an artefact's sha256), to continue from on any worker. */
   resumeArtefact: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  /** The best checkpoint at that point (best.ckpt), which the resumed trainer selects against. */
+  resumeBestArtefact: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
 });
 export type RunJob = z.infer<typeof RunJobSchema>;
 

@@ -4,7 +4,9 @@
 // pause / resume / kill go out on the control channel. Checkpoints are fetched into the run's
 // own checkpoint folder before their message is passed on, and each becomes the job's point of
 // resumption, so a retry on another worker continues from the last one that reached the app.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -16,6 +18,7 @@ import {
   type TrainingData,
 } from '../../shared/remote-protocol';
 import type { WorkerInfo } from '../../shared/worker-info';
+import { BEST_CHECKPOINT } from '../training/checkpoint';
 import type { ParentToTrainer, TrainerHandle, TrainerStartMessage, TrainerToParent } from '../training/protocol';
 import { getFile, putBytes, putFile } from './artefacts';
 import { CONTROL_CHANNEL, eventStreamKey } from './keys';
@@ -45,6 +48,8 @@ export class RemoteTrainer implements TrainerHandle {
   private job: Job | null = null;
   private reader: Redis | null = null;
   private checkpointDir: string | null = null;
+  /** The best checkpoint that reached the app last (its artefact), resumed from with the next checkpoint. */
+  private bestArtefact: string | null = null;
   private readonly replay = new ReplayFilter();
   /** The worker of the current attempt, added to its 'ready' message for the history. */
   private worker: WorkerInfo | null = null;
@@ -101,8 +106,12 @@ export class RemoteTrainer implements TrainerHandle {
     const data: TrainingData = { labelNames, train, validation, ...(test ? { test } : {}), ...(task ? { task } : {}) };
     this.checkpointDir = checkpointDir ?? null;
     const dataArtefact = await putBytes(this.deps.redis, Buffer.from(JSON.stringify(data)), 'data.json');
-    const resume = resumeFrom ? await putFile(this.deps.redis, resumeFrom, 'resume.ckpt') : null;
-    const job: RunJob = { codeVersion: CODE_VERSION, start: rest, data: dataArtefact.sha256, resumeArtefact: resume?.sha256 ?? null };
+    const resume = resumeFrom ? await putFile(this.deps.redis, resumeFrom, basename(resumeFrom)) : null;
+    // The run's best checkpoint so far lies beside it (main/training/checkpoint.ts BEST_CHECKPOINT).
+    const bestPath = resumeFrom ? join(dirname(resumeFrom), BEST_CHECKPOINT) : null;
+    const best = bestPath && existsSync(bestPath) ? await putFile(this.deps.redis, bestPath, BEST_CHECKPOINT) : null;
+    this.bestArtefact = best?.sha256 ?? null;
+    const job: RunJob = { codeVersion: CODE_VERSION, start: rest, data: dataArtefact.sha256, resumeArtefact: resume?.sha256 ?? null, resumeBestArtefact: this.bestArtefact };
     this.job = await this.deps.queue.add('run', job, {
       jobId: this.jobId,
       attempts: this.deps.attempts,
@@ -153,7 +162,9 @@ export class RemoteTrainer implements TrainerHandle {
       if (!checked.ok) return;
       const event = checked.message;
       if (event.type === 'worker.attached') this.worker = event.worker;
-      else if (event.type === 'worker.artefact') await this.fetchArtefact(event.sha256);
+      else if (event.type === 'worker.artefact') {
+        if (await this.fetchArtefact(event.sha256)) this.bestArtefact = event.sha256;
+      }
       else this.finish(event.code, event.signal);
       return;
     }
@@ -166,7 +177,7 @@ export class RemoteTrainer implements TrainerHandle {
         if (!this.checkpointDir) return; // the run keeps no checkpoints
         await mkdir(this.checkpointDir, { recursive: true });
         const path = await getFile(this.deps.redis, sha256, this.checkpointDir);
-        await this.job?.updateData({ ...(this.job.data as RunJob), resumeArtefact: sha256 });
+        await this.job?.updateData({ ...(this.job.data as RunJob), resumeArtefact: sha256, resumeBestArtefact: this.bestArtefact });
         message = { ...message, path };
       } catch (error) {
         // A checkpoint that did not arrive is not fatal: the run goes on, a resume starts from an earlier one.
@@ -178,13 +189,16 @@ export class RemoteTrainer implements TrainerHandle {
     if (passed) this.deliver(passed);
   }
 
-  private async fetchArtefact(sha256: string): Promise<void> {
-    if (!this.checkpointDir) return;
+  /** Fetches the best checkpoint into the run's folder; false when it did not arrive. */
+  private async fetchArtefact(sha256: string): Promise<boolean> {
+    if (!this.checkpointDir) return false;
     try {
       await mkdir(this.checkpointDir, { recursive: true });
       await getFile(this.deps.redis, sha256, this.checkpointDir);
+      return true;
     } catch (error) {
       process.stderr.write(`comparo: run ${this.runId}: fetching its best checkpoint failed: ${(error as Error).message}\n`);
+      return false;
     }
   }
 

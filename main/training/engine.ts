@@ -5,7 +5,9 @@
 // through `emit` (protocol messages) and a TrainingControl, so it runs the same in a forked process,
 // a utility process, a bench or a test.
 import { chunk } from './batching';
-import { type Checkpoint, readCheckpoint } from './checkpoint';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { BEST_CHECKPOINT, type Checkpoint, readCheckpoint } from './checkpoint';
 import { cappedIndices, checkSplit, encodeSplitWith, epochOrder, trainingInput } from './data';
 import { AdamW } from './optimizer';
 import type { TrainerStartMessage, TrainerToParent } from './protocol';
@@ -37,7 +39,18 @@ export interface TrainingIO {
   control: TrainingControl;
 }
 
-function initialState(resumed: Checkpoint | null): TrainerState {
+/**
+ * Where a resumed run's best weights are: the path its checkpoint recorded, or, where that is gone
+ * (the run continues on another machine: main/worker/run-job.ts puts both files in one folder), the
+ * best checkpoint beside the one it resumes from.
+ */
+function bestCheckpointOf(recorded: string | null, resumeFrom: string | null): string | null {
+  if (!recorded || existsSync(recorded) || !resumeFrom) return recorded;
+  const beside = join(dirname(resumeFrom), BEST_CHECKPOINT);
+  return existsSync(beside) ? beside : recorded;
+}
+
+function initialState(resumed: Checkpoint | null, resumeFrom: string | null): TrainerState {
   const state: TrainerState = { step: 0, trainingMs: 0, trainingCpuMs: 0, lastMetrics: null, best: null, bestFile: null, evalsWithoutImprovement: 0, shouldStop: false, testMetrics: null };
   if (!resumed) return state;
   const h = resumed.header;
@@ -47,8 +60,9 @@ function initialState(resumed: Checkpoint | null): TrainerState {
   state.lastMetrics = h.lastMetrics;
   state.evalsWithoutImprovement = h.evalsWithoutImprovement;
   if (h.bestScore !== null && h.bestStep !== null && h.bestMetrics) {
-    state.bestFile = h.bestPath;
-    state.best = { score: h.bestScore, step: h.bestStep, metrics: h.bestMetrics, weights: h.bestPath ? readCheckpoint(h.bestPath).weights : null };
+    const bestPath = bestCheckpointOf(h.bestPath, resumeFrom);
+    state.bestFile = bestPath;
+    state.best = { score: h.bestScore, step: h.bestStep, metrics: h.bestMetrics, weights: bestPath ? readCheckpoint(bestPath).weights : null };
   }
   return state;
 }
@@ -92,7 +106,7 @@ export async function runTraining(start: TrainerStartMessage, io: TrainingIO): P
   const stepsPerEpoch = Math.ceil(microBatches / config.gradAccumulation);
   const totalSteps = stepsPerEpoch * config.epochs;
   const optimizer = new AdamW(model.variables, { weightDecay: config.weightDecay });
-  const state = initialState(resumed);
+  const state = initialState(resumed, start.resumeFrom ?? null);
   if (resumed) {
     restoreWeights(model, resumed.weights);
     optimizer.setState({ step: resumed.header.optimizerStep, firstMoments: resumed.firstMoments, secondMoments: resumed.secondMoments });

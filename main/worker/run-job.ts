@@ -6,7 +6,7 @@
 // retry would fail the same way; a trainer that died (killed, out of memory) throws a plain error,
 // which BullMQ retries on whichever worker is free.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -66,6 +66,27 @@ async function close(redis: Redis, jobId: string, code: number | null, signal: s
   await redis.expire(eventStreamKey(jobId), RETENTION_SECONDS);
 }
 
+/** Uploads best.ckpt whenever the trainer has rewritten it since the last upload, and says so on the stream. */
+class BestUploads {
+  private uploaded = '';
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly jobId: string,
+    private readonly path: string,
+  ) {}
+
+  async uploadIfChanged(): Promise<void> {
+    if (!existsSync(this.path)) return;
+    const { mtimeMs, size } = await stat(this.path);
+    const version = `${mtimeMs}:${size}`;
+    if (version === this.uploaded) return;
+    const manifest = await putFile(this.redis, this.path, BEST_CHECKPOINT);
+    await append(this.redis, this.jobId, { type: 'worker.artefact', name: BEST_CHECKPOINT, sha256: manifest.sha256 });
+    this.uploaded = version;
+  }
+}
+
 async function pruneOlderSteps(dir: string, keep: string): Promise<void> {
   for (const name of await readdir(dir)) {
     if (/^step-\d+\.ckpt$/.test(name) && name !== keep) await rm(join(dir, name), { force: true });
@@ -97,6 +118,9 @@ export async function runJob(ctx: WorkerContext, job: Job, signal?: AbortSignal)
       return await refuse(ctx, jobId, `The run's data could not be read from Redis: ${(error as Error).message}`);
     }
     const resumeFrom = data.resumeArtefact ? await getFile(ctx.redis, data.resumeArtefact, dir) : null;
+    // Beside the checkpoint, where the resumed trainer looks for it (main/training/engine.ts).
+    if (data.resumeBestArtefact) await getFile(ctx.redis, data.resumeBestArtefact, dir);
+    const best = new BestUploads(ctx.redis, jobId, join(dir, BEST_CHECKPOINT));
     await append(ctx.redis, jobId, { type: 'worker.attached', worker: ctx.info, attempt: job.attemptsMade });
 
     const handle = ctx.launcher(data.start.runId);
@@ -111,15 +135,13 @@ export async function runJob(ctx: WorkerContext, job: Job, signal?: AbortSignal)
         try {
           let entry: TrainerToParent = message;
           if (message.type === 'ready') entry = { ...message, worker: ctx.info };
+          // The best checkpoint first: the app records it as the job's point of resumption with the checkpoint.
+          if (message.type === 'checkpoint' || message.type === 'done') await best.uploadIfChanged();
           if (message.type === 'checkpoint') {
             const manifest = await putFile(ctx.redis, message.path, basename(message.path));
             entry = { ...message, path: `${ARTEFACT_PATH_PREFIX}${manifest.sha256}` };
             // Uploaded: only the newest is needed here (to resume after a pause), the app keeps the rest.
             await pruneOlderSteps(dir, basename(message.path));
-          }
-          if (message.type === 'done' && existsSync(join(dir, BEST_CHECKPOINT))) {
-            const best = await putFile(ctx.redis, join(dir, BEST_CHECKPOINT), BEST_CHECKPOINT);
-            await append(ctx.redis, jobId, { type: 'worker.artefact', name: BEST_CHECKPOINT, sha256: best.sha256 });
           }
           if (message.type === 'done' || message.type === 'cancelled' || message.type === 'error') outcome = message;
           await append(ctx.redis, jobId, entry);

@@ -2,8 +2,14 @@
 // worker processes (main/worker/index.ts): the CLI's --queue hands each run of a comparison to the
 // queue, two workers train them in their own trainer processes, and the app's SQLite history ends
 // up with the same numbers as the same comparison trained here (same seeds, same backend), each
-// run saying which worker trained it. A worker of another release refuses, naming both versions.
+// run saying which worker trained it. A worker killed with SIGKILL mid-run loses its lease and
+// the run continues on the other worker from its last checkpoint, to the numbers of a run that
+// was never interrupted, every step stored once. A worker of another release refuses, naming both
+// versions.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { DATABASE_FILE } from '../../main/db/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_VERSION } from '../../shared/remote-protocol';
 import type { RunSummary } from '../../shared/schemas';
@@ -34,6 +40,34 @@ function trainedNumbers(run: RunSummary): Record<string, number> {
 
 const bySeedAndArm = (runs: RunSummary[]) => Object.fromEntries(runs.map((r) => [`${r.loss}/${r.seed}`, r]));
 
+interface StoredRun {
+  worker_json: string | null;
+  checkpoint_step: number | null;
+  step: number;
+  total_steps: number;
+}
+
+/** Polls the app's SQLite history (read-only, as another process may) until `ready` holds, with a deadline. */
+async function waitForRun(dataDir: string, ready: (run: StoredRun) => boolean, deadlineMs = 120_000): Promise<StoredRun> {
+  const file = join(dataDir, DATABASE_FILE);
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    if (existsSync(file)) {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const run = db.prepare('SELECT worker_json, checkpoint_step, step, total_steps FROM runs').get() as StoredRun | undefined;
+        if (run && ready(run)) return run;
+      } catch {
+        // the schema is still being created
+      } finally {
+        db.close();
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the run did not reach the awaited state within ${deadlineMs} ms`);
+}
+
 describe.skipIf(!redisServerFound)(`remote workers (BullMQ on a real redis-server)${redisSkipNote}`, () => {
   it('trains a 3-seed comparison on 2 workers to the same metrics as here, each run recording its worker', async () => {
     workers.push(await startWorker(redis.url(0)), await startWorker(redis.url(0)));
@@ -59,6 +93,33 @@ describe.skipIf(!redisServerFound)(`remote workers (BullMQ on a real redis-serve
     // The two workers shared the comparison.
     expect(new Set(Object.values(queued).map((r) => r.worker?.id)).size).toBe(2);
   }, 600_000);
+
+  it('continues a run on the other worker from its last checkpoint after its worker is killed, storing every step once', async () => {
+    // Database 2 and a short lease: the survivor takes the job over within seconds.
+    const pair = [await startWorker(redis.url(2), ['--lease-seconds', '2']), await startWorker(redis.url(2), ['--lease-seconds', '2'])];
+    workers.push(...pair);
+    const args = ['train', '--preset', 'quick', '--loss', 'comparative', '--seed', '5', '--epochs', '12', '--json'];
+    const remoteDir = join(dir.path, 'killed');
+    const [here, remote] = [cliAsync(join(dir.path, 'uninterrupted'), args), cliAsync(remoteDir, [...args, '--queue', redis.url(2)])];
+    // Killed once a checkpoint has reached the app, well before the end.
+    const seen = await waitForRun(remoteDir, (run) => run.worker_json !== null && (run.checkpoint_step ?? 0) > 0);
+    expect(seen.step).toBeLessThan(seen.total_steps);
+    const victim = pair.find((w) => w.id === JSON.parse(seen.worker_json!).id)!;
+    await victim.kill();
+    const survivor = pair.find((w) => w !== victim)!;
+    const [local, resumed] = await Promise.all([here, remote]);
+    expect(local.code, local.stderr.slice(-2000)).toBe(0);
+    expect(resumed.code, resumed.stderr.slice(-2000) + survivor.output()).toBe(0);
+    const a = JSON.parse(local.stdout) as { run: RunSummary; metrics: Array<{ step: number; split: string; name: string; value: number }> };
+    const b = JSON.parse(resumed.stdout) as typeof a;
+    expect(b.run.status).toBe('completed');
+    expect(b.run.worker?.id).toBe(survivor.id);
+    expect(trainedNumbers(b.run)).toEqual(trainedNumbers(a.run));
+    // Every step's training loss once, the steps trained twice (after the checkpoint) included.
+    const losses = b.metrics.filter((m) => m.split === 'train' && m.name === 'loss');
+    expect(losses.map((m) => m.step)).toEqual(Array.from({ length: b.run.totalSteps }, (_, i) => i + 1));
+    expect(losses.map((m) => m.value)).toEqual(a.metrics.filter((m) => m.split === 'train' && m.name === 'loss').map((m) => m.value));
+  }, 400_000);
 
   it('refuses a job on a worker of another release, the run failing with both versions named', async () => {
     // Its own database number, so the workers above never see this job.
