@@ -2,6 +2,11 @@
 // tests, spawned asynchronously so the test keeps reading every child's output (a full pipe
 // would stall the child).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { DATABASE_FILE } from '../../main/db/connection';
+import type { RunSummary } from '../../shared/schemas';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -68,3 +73,45 @@ export function cliAsync(dataDir: string, args: string[], timeoutMs = 400_000): 
     });
   });
 }
+
+/** What training decides (metrics), without how long it took or how crowded the machine was. */
+export function trainedNumbers(run: RunSummary): Record<string, number> {
+  const timing = new Set(['ms_per_step', 'cpu_ms_per_step', 'elapsed_ms', 'concurrent_trainers']);
+  return Object.fromEntries(Object.entries(run.finalMetrics).filter(([name]) => !timing.has(name)));
+}
+
+export const bySeedAndArm = (runs: RunSummary[]) => Object.fromEntries(runs.map((r) => [`${r.loss}/${r.seed}`, r]));
+
+export interface StoredRun {
+  id: string;
+  status: string;
+  worker_json: string | null;
+  checkpoint_step: number | null;
+  step: number;
+  total_steps: number;
+}
+
+/** Polls the app's SQLite history (read-only, as another process may) until `ready` holds, with a deadline. */
+export async function waitForRun(dataDir: string, ready: (run: StoredRun) => boolean, cli?: Promise<CliResult>, deadlineMs = 120_000): Promise<StoredRun> {
+  const file = join(dataDir, DATABASE_FILE);
+  const until = Date.now() + deadlineMs;
+  let ended: CliResult | null = null;
+  void cli?.then((result) => (ended = result));
+  while (Date.now() < until) {
+    if (ended) throw new Error(`the CLI ended (code ${(ended as CliResult).code}) before the run got there:\n${(ended as CliResult).stderr.slice(-2000)}`);
+    if (existsSync(file)) {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const run = db.prepare('SELECT id, status, worker_json, checkpoint_step, step, total_steps FROM runs').get() as StoredRun | undefined;
+        if (run && ready(run)) return run;
+      } catch {
+        // the schema is still being created
+      } finally {
+        db.close();
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the run did not reach the awaited state within ${deadlineMs} ms`);
+}
+

@@ -6,16 +6,13 @@
 // the run continues on the other worker from its last checkpoint, to the numbers of a run that
 // was never interrupted, every step stored once. A worker of another release refuses, naming both
 // versions.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { DATABASE_FILE } from '../../main/db/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_VERSION } from '../../shared/remote-protocol';
 import type { RunSummary } from '../../shared/schemas';
 import { redisServerFound, redisSkipNote, startRedis, type RedisServer } from '../helpers/redis-server';
 import { tempDir } from '../helpers/temp-dir';
-import { cliAsync, startWorker, type WorkerProcess } from '../helpers/worker-process';
+import { bySeedAndArm, cliAsync, startWorker, trainedNumbers, waitForRun, type WorkerProcess } from '../helpers/worker-process';
 
 const dir = tempDir('comparo-remote-');
 let redis: RedisServer;
@@ -31,42 +28,6 @@ afterAll(async () => {
   await redis?.stop();
   dir.cleanup();
 }, 60_000);
-
-/** What training decides (metrics), without how long it took or how crowded the machine was. */
-function trainedNumbers(run: RunSummary): Record<string, number> {
-  const timing = new Set(['ms_per_step', 'cpu_ms_per_step', 'elapsed_ms', 'concurrent_trainers']);
-  return Object.fromEntries(Object.entries(run.finalMetrics).filter(([name]) => !timing.has(name)));
-}
-
-const bySeedAndArm = (runs: RunSummary[]) => Object.fromEntries(runs.map((r) => [`${r.loss}/${r.seed}`, r]));
-
-interface StoredRun {
-  worker_json: string | null;
-  checkpoint_step: number | null;
-  step: number;
-  total_steps: number;
-}
-
-/** Polls the app's SQLite history (read-only, as another process may) until `ready` holds, with a deadline. */
-async function waitForRun(dataDir: string, ready: (run: StoredRun) => boolean, deadlineMs = 120_000): Promise<StoredRun> {
-  const file = join(dataDir, DATABASE_FILE);
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    if (existsSync(file)) {
-      const db = new Database(file, { readonly: true, fileMustExist: true });
-      try {
-        const run = db.prepare('SELECT worker_json, checkpoint_step, step, total_steps FROM runs').get() as StoredRun | undefined;
-        if (run && ready(run)) return run;
-      } catch {
-        // the schema is still being created
-      } finally {
-        db.close();
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the run did not reach the awaited state within ${deadlineMs} ms`);
-}
 
 describe.skipIf(!redisServerFound)(`remote workers (BullMQ on a real redis-server)${redisSkipNote}`, () => {
   it('trains a 3-seed comparison on 2 workers to the same metrics as here, each run recording its worker', async () => {
@@ -102,7 +63,7 @@ describe.skipIf(!redisServerFound)(`remote workers (BullMQ on a real redis-serve
     const remoteDir = join(dir.path, 'killed');
     const [here, remote] = [cliAsync(join(dir.path, 'uninterrupted'), args), cliAsync(remoteDir, [...args, '--queue', redis.url(2)])];
     // Killed once a checkpoint has reached the app, well before the end.
-    const seen = await waitForRun(remoteDir, (run) => run.worker_json !== null && (run.checkpoint_step ?? 0) > 0);
+    const seen = await waitForRun(remoteDir, (run) => run.worker_json !== null && (run.checkpoint_step ?? 0) > 0, remote);
     expect(seen.step).toBeLessThan(seen.total_steps);
     const victim = pair.find((w) => w.id === JSON.parse(seen.worker_json!).id)!;
     await victim.kill();
