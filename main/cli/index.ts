@@ -14,6 +14,7 @@ import { openQueuePlacement, type QueuePlacement } from '../remote/queue-placeme
 import { parseQueueUrl } from '../remote/redis-connection';
 import { USAGE } from './usage';
 import { comparisonText, datasetText, runDetailText, utilityText } from './format';
+import { attachCommand } from './attach-command';
 import { predictCommand } from './predict-command';
 import { pretrainCommand } from './pretrain-command';
 import { modelsCommand } from './models-command';
@@ -218,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
-  if (!['import', 'train', 'compare', 'show', 'predict', 'pretrain', 'models', 'export', ...HISTORY_COMMANDS, ...RUN_CONTROL_COMMANDS, ...COMPARISON_SEED_COMMANDS].includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  if (!['import', 'train', 'compare', 'attach', 'show', 'predict', 'pretrain', 'models', 'export', ...HISTORY_COMMANDS, ...RUN_CONTROL_COMMANDS, ...COMPARISON_SEED_COMMANDS].includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const preset = (values.preset ?? 'default') as PresetName;
   if (preset !== 'default' && preset !== 'quick') throw new UsageError('--preset must be default or quick');
   const out = (value: unknown, text: string) => process.stdout.write(values.json ? JSON.stringify(value, null, 2) + '\n' : text);
@@ -231,7 +232,7 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
-  const services = openServices({ dataDir: resolveDataDir({ argv, env: process.env }), launcher: placement?.launcher ?? forkTrainerLauncher, transport: 'cli', preset, ...(placement ? { maxParallelRuns: QUEUED_RUNS_IN_FLIGHT } : {}) });
+  const services = openServices({ dataDir: resolveDataDir({ argv, env: process.env }), launcher: placement?.launcher ?? forkTrainerLauncher, transport: 'cli', preset, ...(placement ? { maxParallelRuns: QUEUED_RUNS_IN_FLIGHT, remote: placement } : {}) });
   const stopProgress = values.json ? () => {} : printProgress(services);
   const interrupt = (signal: NodeJS.Signals) => {
     process.stderr.write('\nStopping: unfinished runs are marked interrupted and can be resumed; an import in progress is removed.\n');
@@ -241,6 +242,20 @@ async function main(argv: string[]): Promise<number> {
   // `kill <pid>` stops the same way: an import in flight is cancelled and its rows deleted (services close).
   process.once('SIGTERM', interrupt);
   try {
+    if (command === 'attach') {
+      return await attachCommand({
+        call: (channel, request) => call(services, channel, request),
+        out,
+        adopted: services.adopted,
+        queue: placement?.address.shown ?? null,
+        usage: (message) => {
+          throw new UsageError(message);
+        },
+        waitFor: (done) => waitFor(services, done),
+        comparisonText,
+        runText: runDetailText,
+      });
+    }
     if (command === 'predict') return await predictCommand(services, { run: values.run, model: values.model, input: values.input, json: values.json, backend: values.backend });
     if (command === 'pretrain') {
       const dataset = values.dataset === undefined ? undefined : await resolveDataset(services, values.dataset, importOptions(values));

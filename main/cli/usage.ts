@@ -1,4 +1,5 @@
 // `npm run cli -- --help`: every command, option and exit code, in one text.
+import { ATTACH_USAGE } from './attach-command';
 import { COMPARISON_SEED_USAGE } from './comparison-seed-commands';
 import { HISTORY_USAGE } from './history-commands';
 import { MODELS_USAGE } from './models-command';
@@ -25,6 +26,7 @@ Commands:
                                          (train/compare --model <folder|org/name|builtin>: fine-tune a pretrained encoder)
   show <run-id>                          one run's status, config and metrics
 ${RUN_CONTROL_USAGE}
+${ATTACH_USAGE}
 ${COMPARISON_SEED_USAGE}
 ${HISTORY_USAGE}
 ${PREDICT_USAGE}

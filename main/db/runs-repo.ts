@@ -27,6 +27,8 @@ export interface RunRecord {
   best_step: number | null;
   data_hash: string;
   worker_json: string | null;
+  remote_job_id: string | null;
+  remote_queue: string | null;
 }
 
 /** Runs with the content hash of the data they trained on (a dataset's rows never change after import). */
@@ -113,6 +115,28 @@ export class RunsRepo {
     this.db.prepare('UPDATE runs SET checkpoint_path = ?, checkpoint_step = ? WHERE id = ?').run(path, step, id);
   }
 
+  /** The queue job that trains the run now (null: trained by its owner's own trainer). */
+  setRemoteJob(id: string, job: { jobId: string; queue: string } | null): void {
+    this.db.prepare('UPDATE runs SET remote_job_id = ?, remote_queue = ? WHERE id = ?').run(job?.jobId ?? null, job?.queue ?? null, id);
+  }
+
+  /**
+   * Runs handed to this queue whose app stopped following them (it closed, crashed or was
+   * killed: they are 'interrupted') while their job may still train on a worker.
+   */
+  remoteInterrupted(queue: string): Array<{ id: string; jobId: string }> {
+    return this.db
+      .prepare("SELECT id, remote_job_id AS jobId FROM runs WHERE status = 'interrupted' AND remote_job_id IS NOT NULL AND remote_queue = ?")
+      .all(queue) as Array<{ id: string; jobId: string }>;
+  }
+
+  /** This process follows the run again: it owns it, and it runs. */
+  adopt(id: string, owner: RunOwner): void {
+    this.db
+      .prepare("UPDATE runs SET status = 'running', owner_pid = ?, owner_started = ?, error = NULL, finished_at = NULL WHERE id = ?")
+      .run(owner.pid, owner.started, id);
+  }
+
   checkpoint(id: string): { path: string; step: number } | null {
     const r = this.db.prepare('SELECT checkpoint_path AS path, checkpoint_step AS step FROM runs WHERE id = ?').get(id) as
       | { path: string | null; step: number | null }
@@ -135,7 +159,8 @@ export class RunsRepo {
       }
       this.db
         .prepare(
-          `UPDATE runs SET status = 'queued', owner_pid = ?, owner_started = ?, error = NULL, finished_at = NULL, final_metrics_json = '{}'
+          `UPDATE runs SET status = 'queued', owner_pid = ?, owner_started = ?, error = NULL, finished_at = NULL, final_metrics_json = '{}',
+             remote_job_id = NULL, remote_queue = NULL
            WHERE id = ?`,
         )
         .run(owner.pid, owner.started, id);

@@ -5,12 +5,12 @@
 // per run a RemoteTrainer (main/remote/remote-trainer.ts).
 import { Queue, QueueEvents } from 'bullmq';
 import { WorkerInfoSchema, type WorkerInfo } from '../../shared/worker-info';
-import type { TrainerLauncher } from '../training/protocol';
-import { KEY_PREFIX, RUN_QUEUE } from './keys';
+import type { RemoteAttacher, StoredProgress, TrainerLauncher } from '../training/protocol';
+import { eventStreamKey, KEY_PREFIX, RUN_QUEUE } from './keys';
 import { connect, type QueueAddress } from './redis-connection';
 import { RemoteTrainer } from './remote-trainer';
 
-export interface QueuePlacement {
+export interface QueuePlacement extends RemoteAttacher {
   readonly address: QueueAddress;
   readonly launcher: TrainerLauncher;
   /** The workers alive now (each refreshes its entry while it runs; main/worker/index.ts). */
@@ -34,7 +34,7 @@ export function openQueuePlacement(address: QueueAddress, options: QueuePlacemen
   events.on('failed', ({ jobId, failedReason }) => trainers.get(jobId)?.jobFailed(failedReason));
   const readers = new Set<ReturnType<typeof connect>>();
 
-  const launcher: TrainerLauncher = (runId) => {
+  const start = (runId: string, follow?: { jobId: string; checkpointDir: string; stored: StoredProgress }) => {
     const trainer = new RemoteTrainer(runId, {
       queue,
       redis,
@@ -47,14 +47,20 @@ export function openQueuePlacement(address: QueueAddress, options: QueuePlacemen
       attempts: options.attempts ?? 3,
       shown: address.shown,
       onClosed: (jobId) => trainers.delete(jobId),
-    });
+    }, follow);
     trainers.set(trainer.jobId, trainer);
     return trainer;
   };
+  const launcher: TrainerLauncher = (runId) => start(runId);
 
   return {
     address,
     launcher,
+    queue: address.shown,
+    async hasJob(jobId) {
+      return (await queue.getJob(jobId)) !== undefined || (await redis.exists(eventStreamKey(jobId))) === 1;
+    },
+    attach: (runId, jobId, checkpointDir, stored) => start(runId, { jobId, checkpointDir, stored }),
     async workers() {
       const found: WorkerInfo[] = [];
       let cursor = '0';

@@ -19,7 +19,7 @@ import {
 } from '../../shared/remote-protocol';
 import type { WorkerInfo } from '../../shared/worker-info';
 import { BEST_CHECKPOINT } from '../training/checkpoint';
-import type { ParentToTrainer, TrainerHandle, TrainerStartMessage, TrainerToParent } from '../training/protocol';
+import type { ParentToTrainer, StoredProgress, TrainerHandle, TrainerStartMessage, TrainerToParent } from '../training/protocol';
 import { getFile, putBytes, putFile } from './artefacts';
 import { CONTROL_CHANNEL, eventStreamKey } from './keys';
 import { ReplayFilter } from './replay-filter';
@@ -50,17 +50,46 @@ export class RemoteTrainer implements TrainerHandle {
   private checkpointDir: string | null = null;
   /** The best checkpoint that reached the app last (its artefact), resumed from with the next checkpoint. */
   private bestArtefact: string | null = null;
-  private readonly replay = new ReplayFilter();
+  private readonly replay: ReplayFilter;
+  readonly remote: { jobId: string; queue: string };
   /** The worker of the current attempt, added to its 'ready' message for the history. */
   private worker: WorkerInfo | null = null;
   /** Set by the queue's failed event: BullMQ gave up on the job (lease lost too often, attempts spent). */
   private failedReason: string | null = null;
 
+  /** `follow`: a job an earlier Comparo queued (after a restart), its checkpoint folder and what its history holds. */
   constructor(
     readonly runId: string,
     private readonly deps: RemoteTrainerDeps,
+    follow?: { jobId: string; checkpointDir: string; stored: StoredProgress },
   ) {
-    this.jobId = `${runId}-${Date.now().toString(36)}`;
+    this.jobId = follow?.jobId ?? `${runId}-${Date.now().toString(36)}`;
+    this.remote = { jobId: this.jobId, queue: deps.shown };
+    this.replay = new ReplayFilter(follow?.stored ?? null);
+    if (follow) {
+      this.checkpointDir = follow.checkpointDir;
+      void this.followExisting();
+    }
+  }
+
+  private async followExisting(): Promise<void> {
+    try {
+      this.job = (await this.deps.queue.getJob(this.jobId)) ?? null;
+      const data = this.job?.data as RunJob | undefined;
+      this.bestArtefact = data?.resumeBestArtefact ?? null;
+    } catch {
+      // Redis is away: reading the stream below waits for it; the job is looked up for updates only.
+    }
+    this.reader = this.deps.openReader();
+    void this.read();
+  }
+
+  detach(): void {
+    if (this.exit) return;
+    this.exit = { code: null, signal: null };
+    this.reader?.disconnect();
+    this.deps.onClosed(this.jobId);
+    this.exitListeners.splice(0);
   }
 
   send(message: ParentToTrainer): void {

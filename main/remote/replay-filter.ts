@@ -1,15 +1,25 @@
 // After a worker dies, BullMQ retries its job elsewhere from the last checkpoint that reached the
 // app, and the new trainer reports again the steps and evaluations between that checkpoint and the
 // crash. Training is deterministic for a seed and backend, so those repeats carry the same numbers;
-// this filter passes each step's samples and each evaluation once, so the run service stores no
-// metric row twice and loses none.
+// this filter passes each step's samples, each evaluation and each checkpoint once, so the run
+// service stores no metric row twice and loses none.
+// A Comparo that follows a job again after a restart replays the job's stream from its start,
+// with the filter seeded from what its history already holds.
 import type { TrainerToParent } from '../../shared/trainer-protocol';
+import type { StoredProgress } from '../training/protocol';
 
 export class ReplayFilter {
-  private lastSampleStep = -1;
-  private readonly evaluations = new Set<string>();
+  private lastSampleStep: number;
+  private readonly evaluations: Set<string>;
   private readonly checkpoints = new Set<number>();
-  private readonly utilities = new Set<string>();
+  /** Checkpoints at or before this step are already recorded. */
+  private readonly storedCheckpointStep: number;
+
+  constructor(stored: StoredProgress | null = null) {
+    this.lastSampleStep = stored?.lastSampleStep ?? -1;
+    this.evaluations = new Set(stored?.evaluations ?? []);
+    this.storedCheckpointStep = stored?.checkpointStep ?? -1;
+  }
 
   /** The message to deliver (samples already delivered removed), or null to drop it. */
   pass(message: TrainerToParent): TrainerToParent | null {
@@ -26,13 +36,11 @@ export class ReplayFilter {
         return message;
       }
       case 'checkpoint':
-        if (this.checkpoints.has(message.step)) return null;
+        if (this.checkpoints.has(message.step) || message.step <= this.storedCheckpointStep) return null;
         this.checkpoints.add(message.step);
         return message;
-      case 'utility':
-        if (this.utilities.has(message.kind)) return null;
-        this.utilities.add(message.kind);
-        return message;
+      // Utility replaces what was stored for its kind (main/db/evaluations-repo.ts replaceUtility), and
+      // its share lands in the final metrics: always passed.
       default:
         return message;
     }

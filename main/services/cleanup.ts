@@ -86,36 +86,40 @@ export function pruneRecordedRun(runs: RunsRepo, checkpointRoot: string, runId: 
  * killed in between; what a delayed record leaves is pruned at the next checkpoint or start-up.
  */
 export function pruningLauncher(launcher: TrainerLauncher, runs: RunsRepo, checkpointRoot: string): TrainerLauncher {
-  return (runId) => {
-    const handle = launcher(runId);
-    const prune = (exited = false) => {
-      try {
-        pruneRecordedRun(runs, checkpointRoot, runId);
-        // A trainer killed mid-write leaves its temp file; once it has exited, the file goes.
-        if (exited) removeStaleTempFiles(join(checkpointRoot, runId), writerAlive);
-      } catch {
-        // Housekeeping (or the database closed at exit): what is not deleted now goes at the next start-up.
-      }
-    };
-    const wrapped: TrainerHandle = {
-      get pid() {
-        return handle.pid;
-      },
-      send: (message) => handle.send(message),
-      onExit: (listener) =>
-        handle.onExit((code, signal) => {
-          listener(code, signal);
-          prune(true);
-        }),
-      kill: () => handle.kill(),
-      onMessage: (listener) =>
-        handle.onMessage((message) => {
-          listener(message);
-          if ((message as { type?: unknown } | null)?.type === 'checkpoint') prune();
-        }),
-    };
-    return wrapped;
+  return (runId) => withPruning(launcher(runId), runs, checkpointRoot, runId);
+}
+
+/** The same handle, pruning the run's checkpoints as they are recorded and once the trainer is gone. */
+export function withPruning(handle: TrainerHandle, runs: RunsRepo, checkpointRoot: string, runId: string): TrainerHandle {
+  const prune = (exited = false) => {
+    try {
+      pruneRecordedRun(runs, checkpointRoot, runId);
+      // A trainer killed mid-write leaves its temp file; once it has exited, the file goes.
+      if (exited) removeStaleTempFiles(join(checkpointRoot, runId), writerAlive);
+    } catch {
+      // Housekeeping (or the database closed at exit): what is not deleted now goes at the next start-up.
+    }
   };
+  const wrapped: TrainerHandle = {
+    get pid() {
+      return handle.pid;
+    },
+    send: (message) => handle.send(message),
+    onExit: (listener) =>
+      handle.onExit((code, signal) => {
+        listener(code, signal);
+        prune(true);
+      }),
+    kill: () => handle.kill(),
+    onMessage: (listener) =>
+      handle.onMessage((message) => {
+        listener(message);
+        if ((message as { type?: unknown } | null)?.type === 'checkpoint') prune();
+      }),
+    ...(handle.remote ? { remote: handle.remote } : {}),
+    ...(handle.detach ? { detach: () => handle.detach!() } : {}),
+  };
+  return wrapped;
 }
 
 /** Bytes a run's checkpoints take on disk now (the run service's folder: <dataDir>/checkpoints/<run id>). */

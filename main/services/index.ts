@@ -16,7 +16,7 @@ import { PretrainingRepo } from '../db/pretraining-repo';
 import { RunsRepo, type RunOwner } from '../db/runs-repo';
 import { dispatch } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
-import type { TrainerLauncher } from '../training/protocol';
+import type { RemoteAttacher, TrainerLauncher } from '../training/protocol';
 import { ComparisonAnalysisService } from './comparison-analysis-service';
 import { ComparisonService } from './comparison-service';
 import { DatasetService, EMBEDDED_DATASET_FILE } from './dataset-service';
@@ -36,7 +36,7 @@ import type { RunSummary } from '../../shared/schemas';
 import { TimeEstimator } from './time-estimate';
 import { isOwnerAlive } from './process-identity';
 import { RunService } from './run-service';
-import { pruningLauncher, sweepCheckpoints, sweepInterruptedImports } from './cleanup';
+import { pruningLauncher, sweepCheckpoints, sweepInterruptedImports, withPruning } from './cleanup';
 import { ImportOwnerFiles } from './import-owners';
 import type { ServiceSet } from './service-set';
 
@@ -53,6 +53,12 @@ export interface ServicesOptions {
   pretrainerEntry?: string;
   /** Folder of the shipped pretrained models (the packaged app passes <resources>/models); default assets/models. */
   shippedModelsDir?: string;
+  /**
+   * The queue placement's way to follow jobs an earlier Comparo started (main/remote/
+   * queue-placement.ts): at opening, interrupted runs of that queue whose jobs still exist are
+   * followed again.
+   */
+  remote?: RemoteAttacher;
   /** Trainer processes at once; default one per core, at most 4. */
   maxParallelRuns?: number;
   /** Desktop only: show a folder in the system's file manager ('' on success, else why not). */
@@ -64,6 +70,8 @@ export interface Services {
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
   close(): Promise<void>;
   readonly dataDir: string;
+  /** Ids of the remote runs followed again at opening (options.remote), once that is done. */
+  readonly adopted: Promise<string[]>;
 }
 
 const DEFAULT_ASSETS_DIR = fileURLToPath(new URL('../../assets/datasets', import.meta.url));
@@ -117,6 +125,12 @@ export function openServices(options: ServicesOptions): Services {
   const comparisons = new ComparisonService(new ComparisonsRepo(db), runs, datasets, events, writes, stepCost);
   const analysis = new ComparisonAnalysisService(comparisons, new ComparisonsRepo(db), datasets, new DatasetTextsRepo(db), new MetricsRepo(db), new EvaluationsRepo(db), stepFlops);
   comparisons.settleAfterRestart(orphans);
+  const remote = options.remote;
+  const adopted = remote
+    ? runs
+        .adoptRemote({ queue: remote.queue, hasJob: (jobId) => remote.hasJob(jobId), attach: (runId, jobId, dir, stored) => withPruning(remote.attach(runId, jobId, dir, stored), runsRepo, join(options.dataDir, 'checkpoints'), runId) })
+        .catch((e: Error) => (process.stderr.write(`comparo: following queued runs again failed: ${e.message}\n`), []))
+    : Promise.resolve([]);
   // Another front-end on this folder may die (kill -9) while this one runs: its runs must not look
   // like they train until this process restarts, so the same check repeats. Never throws.
   const orphanWatch = setInterval(() => {
@@ -168,6 +182,7 @@ export function openServices(options: ServicesOptions): Services {
   };
   return {
     dataDir: options.dataDir,
+    adopted,
     dispatch: (channel, request) => dispatch(handlers, channel, request),
     onEvent: (listener) => events.on(listener),
     close: () =>

@@ -8,7 +8,7 @@ import type { RunRequest, RunRequestsRepo } from '../db/run-requests-repo';
 import { TERMINAL_STATUSES, type RunsRepo } from '../db/runs-repo';
 import { checkTrainerMessage } from '../../shared/trainer-protocol';
 import type { TerminalRunStatus } from '../../shared/vocabulary';
-import type { TrainerLauncher } from '../training/protocol';
+import type { RemoteAttacher, StoredProgress, TrainerHandle, TrainerLauncher } from '../training/protocol';
 import { type ActiveRun, activeRun, holdsSlot, livePhase } from './active-run';
 import type { DatasetService } from './dataset-service';
 import { newId } from './dataset-service';
@@ -247,6 +247,15 @@ export class RunService {
     this.closed = true;
     // A paused run waiting for a slot is in the queue too; its trainer is stopped with the others below.
     for (const id of this.queue.splice(0)) if (!this.active.has(id)) this.finish(id, 'interrupted', 'Comparo was closed before this run started.');
+    // A remote trainer goes on training on its worker: stop following it, keep it resumable here.
+    for (const [id, live] of [...this.active.entries()]) {
+      if (!live.handle.detach || live.finished) continue;
+      live.handle.detach();
+      live.finished = true;
+      this.flush(id);
+      this.finish(id, 'interrupted', `Comparo was closed while this run trained on a worker (${live.handle.remote?.queue}); open Comparo on that queue again to follow it (CLI: attach --queue …).`);
+      this.active.delete(id);
+    }
     const exits = [...this.active.entries()].map(
       ([id, live]) =>
         new Promise<void>((resolve) => {
@@ -308,6 +317,22 @@ export class RunService {
       return;
     }
     const handle = this.launcher(id);
+    this.watch(id, handle);
+    // A queue job: recorded, so a Comparo restarted while it trains can follow it again.
+    if (handle.remote) this.write(id, () => this.runs.setRemoteJob(id, handle.remote!));
+    handle.send({
+      type: 'start',
+      runId: id,
+      config: run.config,
+      ...data,
+      progressIntervalMs: PROGRESS_INTERVAL_MS,
+      checkpointDir: join(this.checkpointRoot, id),
+      resumeFrom: this.runs.checkpoint(id)?.path ?? null,
+    });
+  }
+
+  /** Takes a trainer's messages and exit from now on (a new one, or a remote one followed again). */
+  private watch(id: string, handle: TrainerHandle): ActiveRun {
     const live: ActiveRun = activeRun(handle);
     this.active.set(id, live);
     handle.onMessage((m) => {
@@ -325,15 +350,40 @@ export class RunService {
         process.stderr.write(`comparo: after run ${id}'s trainer exited: ${(e as Error).message}\n`);
       }
     });
-    handle.send({
-      type: 'start',
-      runId: id,
-      config: run.config,
-      ...data,
-      progressIntervalMs: PROGRESS_INTERVAL_MS,
-      checkpointDir: join(this.checkpointRoot, id),
-      resumeFrom: this.runs.checkpoint(id)?.path ?? null,
-    });
+    return live;
+  }
+
+  /**
+   * Follows again the runs an earlier Comparo handed to this queue and stopped following (it was
+   * closed, crashed or killed) while their jobs may still train: each job's stream is read from its
+   * start, and what the history already holds is not stored twice. Runs whose job the queue no
+   * longer knows stay interrupted (resume trains them again). Returns the ids followed.
+   */
+  async adoptRemote(attacher: RemoteAttacher): Promise<string[]> {
+    const adopted: string[] = [];
+    for (const { id, jobId } of this.runs.remoteInterrupted(attacher.queue)) {
+      if (this.closed || this.active.has(id)) continue;
+      let known = false;
+      try {
+        known = await attacher.hasJob(jobId);
+      } catch {
+        known = false; // the queue is unreachable now: the run stays interrupted
+      }
+      if (!known || this.closed) continue;
+      const metricSteps = this.metrics.forRunSplit(id, 'train').map((m) => m.step);
+      const stored: StoredProgress = {
+        lastSampleStep: metricSteps.length > 0 ? Math.max(...metricSteps) : -1,
+        evaluations: this.evaluations.evaluations(id).map((e) => `${e.split ?? 'validation'}:${e.step}`),
+        checkpointStep: this.runs.checkpoint(id)?.step ?? null,
+      };
+      this.runs.adopt(id, OWNER);
+      this.watch(id, attacher.attach(id, jobId, join(this.checkpointRoot, id), stored));
+      this.ownership.start();
+      this.onRunRequeued(this.get(id));
+      this.emitStatus(id);
+      adopted.push(id);
+    }
+    return adopted;
   }
 
   private onTrainerMessage(id: string, live: ActiveRun, raw: unknown): void {

@@ -24,6 +24,32 @@ export interface TrainerHandle {
   /** Called once when the process is gone; `code` null when killed by a signal. */
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   kill(): void;
+  /** A trainer on a remote worker (main/remote/remote-trainer.ts): the job that runs it, and where. */
+  readonly remote?: { jobId: string; queue: string };
+  /**
+   * Remote trainers only: stop following the job and leave it training (the app closes; a later
+   * Comparo on the same queue follows it again). No exit is reported after it.
+   */
+  detach?(): void;
 }
 
 export type TrainerLauncher = (runId: string) => TrainerHandle;
+
+/** What a re-attached trainer's history already holds, so the job's stream is replayed from its start without storing anything twice. */
+export interface StoredProgress {
+  /** Highest step with a stored training sample (-1: none). */
+  lastSampleStep: number;
+  /** `split:step` of every stored evaluation. */
+  evaluations: string[];
+  /** Step of the stored checkpoint (null: none). */
+  checkpointStep: number | null;
+}
+
+/** A queue placement that can follow a job started by an earlier Comparo process (main/remote/queue-placement.ts). */
+export interface RemoteAttacher {
+  /** The queue's URL, password hidden: what runs.remote_queue holds. */
+  readonly queue: string;
+  /** Whether the queue still knows the job (it may have expired while nobody followed it). */
+  hasJob(jobId: string): Promise<boolean>;
+  attach(runId: string, jobId: string, checkpointDir: string, stored: StoredProgress): TrainerHandle;
+}

@@ -3,7 +3,7 @@
 // never saw the outage; a run cancelled in the app (from another process, as the desktop app's
 // button or `npm run cli -- cancel` does) stops its trainer on the worker, and the worker takes
 // the next run.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../shared/schemas';
@@ -64,6 +64,27 @@ describe.skipIf(!redisServerFound)(`queue faults (real redis-server and workers)
     expect(trainedNumbers(queued.run)).toEqual(trainedNumbers(local.run));
     const losses = queued.metrics.filter((m) => m.split === 'train' && m.name === 'loss');
     expect(losses.map((m) => m.step)).toEqual(Array.from({ length: queued.run.totalSteps }, (_, i) => i + 1));
+  }, 300_000);
+
+  it('leaves the run training on its worker when the app is closed (Ctrl-C), and follows it to the end when opened again', async () => {
+    const worker = await startWorker(redis.url(5));
+    workers.push(worker);
+    const appDir = join(dir.path, 'closed');
+    const args = ['train', '--preset', 'quick', '--loss', 'baseline', '--seed', '4', '--epochs', '30', '--json'];
+    const first = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', appDir, ...args, '--queue', redis.url(5)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const firstExit = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
+    const running = await waitForRun(appDir, (run) => run.status === 'running' && run.step > 0);
+    first.kill('SIGINT');
+    expect(await firstExit).toBe(130);
+    // Still training over there while nobody follows it.
+    expect(childrenOf(worker.child.pid!)).toHaveLength(1);
+    const again = await cliAsync(appDir, ['attach', '--queue', redis.url(5), '--json']);
+    expect(again.code, again.stderr.slice(-2000)).toBe(0);
+    const [run] = (JSON.parse(again.stdout) as { runs: RunSummary[] }).runs;
+    expect(run.id).toBe(running.id);
+    expect(run.status).toBe('completed');
+    const here = await cliAsync(join(dir.path, 'closed-here'), args);
+    expect(trainedNumbers(run)).toEqual(trainedNumbers((JSON.parse(here.stdout) as Detail).run));
   }, 300_000);
 
   it('stops the trainer on the worker when the run is cancelled in the app, and the worker takes the next run', async () => {

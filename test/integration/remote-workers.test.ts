@@ -6,7 +6,11 @@
 // the run continues on the other worker from its last checkpoint, to the numbers of a run that
 // was never interrupted, every step stored once. A worker of another release refuses, naming both
 // versions.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { DATABASE_FILE } from '../../main/db/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_VERSION } from '../../shared/remote-protocol';
 import type { RunSummary } from '../../shared/schemas';
@@ -17,6 +21,9 @@ import { bySeedAndArm, cliAsync, startWorker, trainedNumbers, waitForRun, type W
 const dir = tempDir('comparo-remote-');
 let redis: RedisServer;
 const workers: WorkerProcess[] = [];
+/** The comparison trained here in the first test, by arm and seed: what every remote variant must reproduce. */
+let trainedHere: Record<string, RunSummary> = {};
+const COMPARE = ['compare', '--preset', 'quick', '--seeds', '3', '--json'];
 
 beforeAll(async () => {
   if (!redisServerFound) return;
@@ -32,14 +39,14 @@ afterAll(async () => {
 describe.skipIf(!redisServerFound)(`remote workers (BullMQ on a real redis-server)${redisSkipNote}`, () => {
   it('trains a 3-seed comparison on 2 workers to the same metrics as here, each run recording its worker', async () => {
     workers.push(await startWorker(redis.url(0)), await startWorker(redis.url(0)));
-    const args = ['compare', '--preset', 'quick', '--seeds', '3', '--json'];
     const [here, remote] = await Promise.all([
-      cliAsync(join(dir.path, 'here'), args),
-      cliAsync(join(dir.path, 'remote'), [...args, '--queue', redis.url(0)]),
+      cliAsync(join(dir.path, 'here'), COMPARE),
+      cliAsync(join(dir.path, 'remote'), [...COMPARE, '--queue', redis.url(0)]),
     ]);
     expect(here.code, here.stderr.slice(-3000)).toBe(0);
     expect(remote.code, remote.stderr.slice(-3000) + workers.map((w) => w.output()).join('\n')).toBe(0);
     const local = bySeedAndArm(JSON.parse(here.stdout).runs);
+    trainedHere = local;
     const queued = bySeedAndArm(JSON.parse(remote.stdout).runs);
     expect(Object.keys(queued).sort()).toEqual(Object.keys(local).sort());
     expect(Object.keys(local)).toHaveLength(6);
@@ -80,6 +87,57 @@ describe.skipIf(!redisServerFound)(`remote workers (BullMQ on a real redis-serve
     const losses = b.metrics.filter((m) => m.split === 'train' && m.name === 'loss');
     expect(losses.map((m) => m.step)).toEqual(Array.from({ length: b.run.totalSteps }, (_, i) => i + 1));
     expect(losses.map((m) => m.value)).toEqual(a.metrics.filter((m) => m.split === 'train' && m.name === 'loss').map((m) => m.value));
+  }, 400_000);
+
+  it('catches up after the app is killed mid-sweep and started again: every run completes with the same numbers, every step stored once', async () => {
+    expect(Object.keys(trainedHere)).toHaveLength(6);
+    workers.push(await startWorker(redis.url(4)), await startWorker(redis.url(4)));
+    const appDir = join(dir.path, 'app-killed');
+    const app = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', appDir, ...COMPARE, '--queue', redis.url(4)], { stdio: 'ignore' });
+    const appExited = new Promise<void>((resolve) => app.once('exit', () => resolve()));
+    // Killed once the first run has finished and others have not.
+    const midway = () => {
+      const file = join(appDir, DATABASE_FILE);
+      if (!existsSync(file)) return false;
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const statuses = (db.prepare('SELECT status FROM runs').all() as Array<{ status: string }>).map((r) => r.status);
+        return statuses.length === 6 && statuses.includes('completed') && statuses.some((s) => s === 'running' || s === 'queued');
+      } catch {
+        return false;
+      } finally {
+        db.close();
+      }
+    };
+    const deadline = Date.now() + 120_000;
+    while (!midway()) {
+      if (Date.now() > deadline) throw new Error('the sweep never got midway');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    app.kill('SIGKILL');
+    await appExited;
+    const again = await cliAsync(appDir, ['attach', '--queue', redis.url(4), '--json']);
+    expect(again.code, again.stderr.slice(-3000)).toBe(0);
+    const reported = JSON.parse(again.stdout) as { runs: RunSummary[]; comparisons: Array<{ comparison: { status: string }; runs: RunSummary[] }> };
+    expect(reported.runs.length).toBeGreaterThan(0);
+    expect(reported.comparisons).toHaveLength(1);
+    expect(reported.comparisons[0].comparison.status).toBe('completed');
+    const caughtUp = bySeedAndArm(reported.comparisons[0].runs);
+    for (const key of Object.keys(trainedHere)) {
+      expect(caughtUp[key].status, key).toBe('completed');
+      expect(trainedNumbers(caughtUp[key]), key).toEqual(trainedNumbers(trainedHere[key]));
+    }
+    const db = new Database(join(appDir, DATABASE_FILE), { readonly: true });
+    try {
+      const twice = db.prepare("SELECT run_id, step FROM metrics WHERE split = 'train' AND name = 'loss' GROUP BY run_id, step HAVING COUNT(*) > 1").all();
+      expect(twice).toEqual([]);
+      for (const run of Object.values(caughtUp)) {
+        const { n } = db.prepare("SELECT COUNT(*) AS n FROM metrics WHERE run_id = ? AND split = 'train' AND name = 'loss'").get(run.id) as { n: number };
+        expect(n, run.id).toBe(run.totalSteps);
+      }
+    } finally {
+      db.close();
+    }
   }, 400_000);
 
   it('refuses a job on a worker of another release, the run failing with both versions named', async () => {
