@@ -1,4 +1,5 @@
 // The shell: header, history on the side, and the view the URL hash names.
+import { WorkersView } from './components/WorkersView';
 import { useEffect, useState } from 'react';
 import type { AppErrorValue } from '../shared/errors';
 import type { AppInfo } from '../shared/app-info';
@@ -68,6 +69,9 @@ export function App() {
         <a href="#/playground" className="button small" data-testid="nav-playground">
           Playground
         </a>
+        <a href="#/workers" className="button small" data-testid="nav-workers">
+          Workers
+        </a>
         <a href="#/" className="button small">
           Import a dataset
         </a>
@@ -97,6 +101,7 @@ export function App() {
             />
           )}
           {route.view === 'run' && <RunView key={route.id} runId={route.id} tab={route.tab} names={history.names} />}
+          {route.view === 'workers' && <WorkersView />}
           {route.view === 'playground' && <Playground key={route.comparisonId ?? ''} history={history} comparisonId={route.comparisonId} />}
         </main>
       </div>

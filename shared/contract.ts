@@ -38,6 +38,7 @@ import { ModelDownloadProgressSchema, ModelDownloadRequestSchema, ModelInfoSchem
 import { StepSampleSchema } from './trainer-protocol';
 import { PretrainListRequestSchema, PretrainListSchema, PretrainProgressSchema, PretrainRequestSchema, PretrainStartedSchema } from './pretrain-protocol';
 import { ExportFormatSchema, PresetNameSchema, RunPhaseSchema } from './vocabulary';
+import { WorkersConnectSchema, WorkersStateSchema } from './worker-info';
 import { ComparisonAddSeedsSchema, ComparisonRerunSchema } from './comparison-seeds';
 
 const Empty = z.object({}).strict();
@@ -172,6 +173,12 @@ export const channels = {
   'pretraining.resume': { request: Id, response: PretrainStartedSchema },
   /** The pretraining history, newest first (one dataset's with datasetId), each with its held-out loss curve. */
   'pretraining.list': { request: PretrainListRequestSchema, response: PretrainListSchema },
+  /** Where new runs train (this machine, or remote workers through a Redis queue: docs/workers.md) and the workers alive there. */
+  'workers.get': { request: Empty, response: WorkersStateSchema },
+  /** New runs go to the workers of this queue (redis:// or rediss://); remembered for the next start. Runs already started keep where they are. */
+  'workers.connect': { request: WorkersConnectSchema, response: WorkersStateSchema },
+  /** New runs train on this machine again; runs already on the queue are still followed to their end. */
+  'workers.disconnect': { request: Empty, response: WorkersStateSchema },
 } as const;
 
 export type Channels = typeof channels;

@@ -15,3 +15,18 @@ export const WorkerInfoSchema = z.object({
   concurrency: z.number().int().min(1),
 });
 export type WorkerInfo = z.infer<typeof WorkerInfoSchema>;
+
+/** Where new runs train, and who is there (Settings -> Workers; channels workers.*). */
+export const WorkersStateSchema = z.object({
+  placement: z.enum(['local', 'queue']),
+  /** The queue's URL with its password hidden; null when runs train here. */
+  queue: z.string().nullable(),
+  /** Workers alive on that queue now (each refreshes its entry while it runs). */
+  workers: z.array(WorkerInfoSchema),
+  /** Why the queue cannot be reached right now, if it cannot. */
+  problem: z.string().nullable(),
+});
+export type WorkersState = z.infer<typeof WorkersStateSchema>;
+
+/** Bounded: a URL, not a document. */
+export const WorkersConnectSchema = z.object({ url: z.string().min(1).max(2048) });

@@ -25,8 +25,6 @@ import { estimateText } from '../../shared/durations';
 
 class UsageError extends Error {}
 
-/** With --queue, runs handed to the queue at once: BullMQ holds them until a worker is free, so this bounds only what waits in Redis. */
-const QUEUED_RUNS_IN_FLIGHT = 32;
 
 class CliFailure extends Error {
   constructor(readonly value: AppErrorValue) {
@@ -232,7 +230,7 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
-  const services = openServices({ dataDir: resolveDataDir({ argv, env: process.env }), launcher: placement?.launcher ?? forkTrainerLauncher, transport: 'cli', preset, ...(placement ? { maxParallelRuns: QUEUED_RUNS_IN_FLIGHT, remote: placement } : {}) });
+  const services = openServices({ dataDir: resolveDataDir({ argv, env: process.env }), launcher: placement?.launcher ?? forkTrainerLauncher, transport: 'cli', preset, ...(placement ? { queue: placement } : {}) });
   const stopProgress = values.json ? () => {} : printProgress(services);
   const interrupt = (signal: NodeJS.Signals) => {
     process.stderr.write('\nStopping: unfinished runs are marked interrupted and can be resumed; an import in progress is removed.\n');
@@ -379,7 +377,6 @@ async function main(argv: string[]): Promise<number> {
     process.removeListener('SIGINT', interrupt);
     process.removeListener('SIGTERM', interrupt);
     await services.close();
-    await placement?.close();
   }
 }
 

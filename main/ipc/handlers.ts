@@ -87,6 +87,9 @@ export function createHandlers(s: ServiceSet): Handlers {
     'pretraining.pause': (r) => s.pretraining.pause(r.id),
     'pretraining.resume': (r) => s.pretraining.resume(r.id),
     'pretraining.list': (r) => s.pretraining.list(r.datasetId),
+    'workers.get': () => s.placement.state(),
+    'workers.connect': (r) => s.placement.connect(r.url),
+    'workers.disconnect': () => s.placement.disconnect(),
     'runs.export': (r) => {
       // Writing to any local path is for the person at the terminal or in the desktop app; the
       // browser mode's page must not choose where files land on this machine. Without a folder the

@@ -15,8 +15,13 @@ export interface QueuePlacement extends RemoteAttacher {
   readonly launcher: TrainerLauncher;
   /** The workers alive now (each refreshes its entry while it runs; main/worker/index.ts). */
   workers(): Promise<WorkerInfo[]>;
+  /** Resolves once Redis answers (with the URL's user and password). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How long closing waits for BullMQ to let go of an unreachable Redis. */
+const CLOSE_WAIT_MS = 2000;
 
 export interface QueuePlacementOptions {
   /** Tries per run job: a crashed trainer or a lost worker is retried up to this many times in all. */
@@ -61,6 +66,9 @@ export function openQueuePlacement(address: QueueAddress, options: QueuePlacemen
       return (await queue.getJob(jobId)) !== undefined || (await redis.exists(eventStreamKey(jobId))) === 1;
     },
     attach: (runId, jobId, checkpointDir, stored) => start(runId, { jobId, checkpointDir, stored }),
+    async ping() {
+      await redis.ping();
+    },
     async workers() {
       const found: WorkerInfo[] = [];
       let cursor = '0';
@@ -80,9 +88,10 @@ export function openQueuePlacement(address: QueueAddress, options: QueuePlacemen
       return found.sort((a, b) => a.id.localeCompare(b.id));
     },
     async close() {
-      await events.close().catch(() => undefined);
-      await queue.close().catch(() => undefined);
       for (const reader of readers) reader.disconnect();
+      // BullMQ's close waits for its connection; a Redis that never answered must not hold Comparo open.
+      const closed = Promise.allSettled([events.close(), queue.close()]);
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
       eventsConnection.disconnect();
       redis.disconnect();
     },

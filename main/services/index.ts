@@ -17,6 +17,8 @@ import { RunsRepo, type RunOwner } from '../db/runs-repo';
 import { dispatch } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
 import type { RemoteAttacher, TrainerLauncher } from '../training/protocol';
+import type { QueuePlacement } from '../remote/queue-placement';
+import { PlacementService } from './placement-service';
 import { ComparisonAnalysisService } from './comparison-analysis-service';
 import { ComparisonService } from './comparison-service';
 import { DatasetService, EMBEDDED_DATASET_FILE } from './dataset-service';
@@ -54,11 +56,12 @@ export interface ServicesOptions {
   /** Folder of the shipped pretrained models (the packaged app passes <resources>/models); default assets/models. */
   shippedModelsDir?: string;
   /**
-   * The queue placement's way to follow jobs an earlier Comparo started (main/remote/
-   * queue-placement.ts): at opening, interrupted runs of that queue whose jobs still exist are
-   * followed again.
+   * Runs train on the workers of this queue (the CLI's --queue; main/remote/queue-placement.ts),
+   * and interrupted runs of that queue whose jobs still exist are followed again at opening.
    */
-  remote?: RemoteAttacher;
+  queue?: QueuePlacement;
+  /** Remember Settings -> Workers' queue in the data folder and reconnect to it at opening (default: not for the CLI). */
+  rememberQueue?: boolean;
   /** Trainer processes at once; default one per core, at most 4. */
   maxParallelRuns?: number;
   /** Desktop only: show a folder in the system's file manager ('' on success, else why not). */
@@ -75,6 +78,8 @@ export interface Services {
 }
 
 const DEFAULT_ASSETS_DIR = fileURLToPath(new URL('../../assets/datasets', import.meta.url));
+/** With a queue placement, runs handed to the queue at once: BullMQ holds them until a worker is free. */
+const QUEUED_RUNS_IN_FLIGHT = 32;
 /** How often a live process looks for runs whose owning process died (main/services/process-identity.ts). */
 const ORPHAN_CHECK_MS = 5000;
 
@@ -102,6 +107,7 @@ export function openServices(options: ServicesOptions): Services {
   );
   sweepCheckpoints(runsRepo, join(options.dataDir, 'checkpoints'));
   const datasets = new DatasetService(datasetsRepo, options.assetsDir ?? DEFAULT_ASSETS_DIR, events);
+  const placement = new PlacementService(options.launcher, options.dataDir, options.rememberQueue ?? options.transport !== 'cli');
   const maxParallel = options.maxParallelRuns ?? Math.max(1, Math.min(4, availableParallelism()));
   const runs = new RunService(
     runsRepo,
@@ -109,8 +115,9 @@ export function openServices(options: ServicesOptions): Services {
     datasets,
     events,
     new EvaluationsRepo(db),
-    pruningLauncher(options.launcher, runsRepo, join(options.dataDir, 'checkpoints')),
-    maxParallel,
+    pruningLauncher(placement.launcher, runsRepo, join(options.dataDir, 'checkpoints')),
+    // A queue holds what its workers cannot take yet, so more runs go out at once than trainers fit here.
+    () => (placement.onQueueNow() ? QUEUED_RUNS_IN_FLIGHT : maxParallel),
     join(options.dataDir, 'checkpoints'),
     writes,
     new RunRequestsRepo(db),
@@ -125,12 +132,19 @@ export function openServices(options: ServicesOptions): Services {
   const comparisons = new ComparisonService(new ComparisonsRepo(db), runs, datasets, events, writes, stepCost);
   const analysis = new ComparisonAnalysisService(comparisons, new ComparisonsRepo(db), datasets, new DatasetTextsRepo(db), new MetricsRepo(db), new EvaluationsRepo(db), stepFlops);
   comparisons.settleAfterRestart(orphans);
-  const remote = options.remote;
-  const adopted = remote
-    ? runs
-        .adoptRemote({ queue: remote.queue, hasJob: (jobId) => remote.hasJob(jobId), attach: (runId, jobId, dir, stored) => withPruning(remote.attach(runId, jobId, dir, stored), runsRepo, join(options.dataDir, 'checkpoints'), runId) })
-        .catch((e: Error) => (process.stderr.write(`comparo: following queued runs again failed: ${e.message}\n`), []))
-    : Promise.resolve([]);
+  // Each queue that becomes current: its interrupted runs whose jobs still exist are followed again.
+  const adoptions: Array<Promise<string[]>> = [];
+  placement.onQueue = (remote) => {
+    const attacher: RemoteAttacher = {
+      queue: remote.queue,
+      hasJob: (jobId) => remote.hasJob(jobId),
+      attach: (runId, jobId, dir, stored) => withPruning(remote.attach(runId, jobId, dir, stored), runsRepo, join(options.dataDir, 'checkpoints'), runId),
+    };
+    adoptions.push(runs.adoptRemote(attacher).catch((e: Error) => (process.stderr.write(`comparo: following queued runs again failed: ${e.message}\n`), [])));
+  };
+  if (options.queue) placement.use(options.queue);
+  else placement.reconnectRemembered();
+  const adopted = Promise.all(adoptions).then((lists) => lists.flat());
   // Another front-end on this folder may die (kill -9) while this one runs: its runs must not look
   // like they train until this process restarts, so the same check repeats. Never throws.
   const orphanWatch = setInterval(() => {
@@ -156,6 +170,7 @@ export function openServices(options: ServicesOptions): Services {
     analysis,
     predictions,
     models,
+    placement,
     pretraining: new PretrainService({ dataDir: options.dataDir, transport: options.transport, datasets, models, events, repo: pretrainingRepo, writes, launch: forkPretrainer(options.pretrainerEntry) }),
     exports: new ExportService(runs, datasets, options.dataDir, options.openFolder),
     preset,
@@ -189,6 +204,7 @@ export function openServices(options: ServicesOptions): Services {
       (closing ??= stopImports()
         .then(() => (clearInterval(orphanWatch), set.pretraining.close()))
         .then(() => runs.close())
+        .then(() => placement.close())
         .then(() => {
         predictions.close();
         db.close();

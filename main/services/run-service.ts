@@ -49,7 +49,8 @@ export class RunService {
     private readonly events: EventBus,
     private readonly evaluations: EvaluationsRepo,
     private readonly launcher: TrainerLauncher,
-    private readonly maxParallel: number,
+    /** Trainer slots now: asked at each start, since a queue placement (main/services/placement-service.ts) has more than the cores here. */
+    private readonly slots: () => number,
     /** Checkpoints go to <checkpointRoot>/<run id>/. */
     private readonly checkpointRoot: string,
     private readonly writes: WriteQueue,
@@ -173,7 +174,7 @@ export class RunService {
     const live = this.active.get(id);
     if (live && !live.finished && live.asked !== 'cancel') {
       if (live.asked === 'run' || this.queue.includes(id)) return run;
-      if (!live.trainerPaused || this.slotsInUse() < this.maxParallel) {
+      if (!live.trainerPaused || this.slotsInUse() < this.slots()) {
         // Still pausing (it never gave up its slot), or a slot is free: carry on now.
         this.resumeLive(id, live);
         this.emitPhase(id);
@@ -290,7 +291,7 @@ export class RunService {
   }
 
   private pump(): void {
-    while (!this.closed && this.slotsInUse() < this.maxParallel && this.queue.length > 0) {
+    while (!this.closed && this.slotsInUse() < this.slots() && this.queue.length > 0) {
       const id = this.queue.shift()!;
       const paused = this.active.get(id);
       if (paused) {

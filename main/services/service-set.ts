@@ -7,6 +7,7 @@ import type { ExportService } from './export-service';
 import type { HistoryService } from './history-service';
 import type { ReportService } from './report/report-service';
 import type { PredictService } from './predict-service';
+import type { PlacementService } from './placement-service';
 import type { PretrainService } from './pretrain-service';
 import type { Preset } from './presets';
 import type { RunService } from './run-service';
@@ -23,6 +24,7 @@ export interface ServiceSet {
   predictions: PredictService;
   models: ModelService;
   pretraining: PretrainService;
+  placement: PlacementService;
   exports: ExportService;
   preset: Preset;
   estimates: TimeEstimator;

@@ -14,7 +14,7 @@ import { BackendPreferenceSchema, type BackendPreference } from '../../shared/vo
 import { connect, parseQueueUrl, type QueueAddress } from '../remote/redis-connection';
 import { CONTROL_CHANNEL, KEY_PREFIX, RUN_QUEUE, workerKey, WORKER_TTL_SECONDS } from '../remote/keys';
 import { forkTrainerLauncher } from '../training/node-launcher';
-import { runJob, type RunningTrainer, type WorkerContext } from './run-job';
+import { DatasetCache, runJob, type RunningTrainer, type WorkerContext } from './run-job';
 import { describeWorker } from './worker-info';
 
 const USAGE = `Usage: npm run worker -- --queue redis://[user:password@]host[:port][/db] [options]
@@ -87,7 +87,7 @@ async function serve(opts: WorkerOptions): Promise<void> {
   mkdirSync(opts.scratchDir, { recursive: true });
   const redis = connect(opts.address, 'comparo-worker');
   const trainers = new Map<string, RunningTrainer>();
-  const ctx: WorkerContext = { redis, info, launcher: forkTrainerLauncher, backend: opts.backend, scratchDir: opts.scratchDir, trainers, codeVersion };
+  const ctx: WorkerContext = { redis, info, launcher: forkTrainerLauncher, backend: opts.backend, scratchDir: opts.scratchDir, trainers, datasets: new DatasetCache(), codeVersion };
 
   const control = connect(opts.address, 'comparo-worker-control');
   control.on('message', (_channel: string, text: string) => {

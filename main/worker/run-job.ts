@@ -15,6 +15,7 @@ import {
   checkRunJob,
   CODE_VERSION,
   TrainingDataSchema,
+  type TrainingData,
   versionRefusal,
   type WorkerEvent,
   type WorkerInfo,
@@ -36,8 +37,32 @@ export interface WorkerContext {
   scratchDir: string;
   /** The trainers running now, by job id, for cancel / pause / resume / kill from the app (main/worker/index.ts). */
   trainers: Map<string, RunningTrainer>;
+  /** Datasets by content hash: a sweep's runs share one, so it crosses the network once per worker. */
+  datasets: DatasetCache;
   /** A code version to claim instead of this code's own (tests of the refusal only). */
   codeVersion?: string;
+}
+
+/** The few datasets a worker used last, by content hash (sha256 of their splits), newest last. */
+export class DatasetCache {
+  private readonly entries = new Map<string, TrainingData>();
+
+  constructor(private readonly capacity = 4) {}
+
+  get(sha256: string): TrainingData | undefined {
+    const found = this.entries.get(sha256);
+    if (found) {
+      this.entries.delete(sha256);
+      this.entries.set(sha256, found);
+    }
+    return found;
+  }
+
+  set(sha256: string, data: TrainingData): void {
+    this.entries.delete(sha256);
+    this.entries.set(sha256, data);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
 }
 
 export interface RunningTrainer {
@@ -113,7 +138,8 @@ export async function runJob(ctx: WorkerContext, job: Job, signal?: AbortSignal)
   try {
     let training;
     try {
-      training = TrainingDataSchema.parse(JSON.parse((await getBytes(ctx.redis, data.data)).toString('utf8')));
+      training = ctx.datasets.get(data.data) ?? TrainingDataSchema.parse(JSON.parse((await getBytes(ctx.redis, data.data)).toString('utf8')));
+      ctx.datasets.set(data.data, training);
     } catch (error) {
       return await refuse(ctx, jobId, `The run's data could not be read from Redis: ${(error as Error).message}`);
     }

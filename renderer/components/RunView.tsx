@@ -95,6 +95,14 @@ export function RunView({ runId, tab, names }: RunViewProps) {
                   {run.backend ?? 'not reported yet'} <span className="muted">(asked: {run.config.backend})</span>
                 </dd>
               </div>
+              {run.worker && (
+                <div>
+                  <dt>Trained on</dt>
+                  <dd data-testid="run-worker" title={`Comparo ${run.worker.codeVersion}`}>
+                    worker {run.worker.id} · {run.worker.cores} cores · {(run.worker.memoryBytes / 2 ** 30).toFixed(1)} GiB
+                  </dd>
+                </div>
+              )}
               <div>
                 <dt>Steps</dt>
                 <dd>

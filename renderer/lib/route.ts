@@ -10,9 +10,12 @@ export type Route =
   /** tab: the run page's open tab (renderer/components/run/run-tabs.ts ids), absent for the overview. */
   | { view: 'run'; id: string; tab?: string }
   /** Try trained runs on typed text; comparisonId picks its arms as the default runs. */
-  | { view: 'playground'; comparisonId?: string };
+  | { view: 'playground'; comparisonId?: string }
+  /** Settings -> Workers: where new runs train (docs/workers.md). */
+  | { view: 'workers' };
 
 export function parseRoute(hash: string): Route {
+  if (hash === '#/workers') return { view: 'workers' };
   const playground = /^#\/playground(?:\/(.+))?$/.exec(hash);
   if (playground) return playground[1] ? { view: 'playground', comparisonId: decodeURIComponent(playground[1]) } : { view: 'playground' };
   // A comparison's tab rides after its id: #/comparison/<id>/<tab> (ids never contain '/' unencoded).
@@ -26,6 +29,7 @@ export function parseRoute(hash: string): Route {
 }
 
 export function routeHref(route: Route): string {
+  if (route.view === 'workers') return '#/workers';
   if (route.view === 'playground') return route.comparisonId ? `#/playground/${encodeURIComponent(route.comparisonId)}` : '#/playground';
   if ((route.view === 'comparison' || route.view === 'run') && route.tab && route.tab !== 'overview') return `#/${route.view}/${encodeURIComponent(route.id)}/${route.tab}`;
   return route.view === 'import' ? '#/' : `#/${route.view}/${encodeURIComponent(route.id)}`;

@@ -19,9 +19,12 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-/** Starts a worker and waits (60 s at most) for its ready line. */
-export async function startWorker(queueUrl: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/worker/index.ts', '--queue', queueUrl, ...args], {
+/** Starts a worker and waits (60 s at most) for its ready line; `pinCore` runs it on that core only (taskset, Linux). */
+export async function startWorker(queueUrl: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, pinCore?: number): Promise<WorkerProcess> {
+  const command = [process.execPath, '--import', 'tsx', 'main/worker/index.ts', '--queue', queueUrl, ...args];
+  // taskset execs the worker in its place, so the child's pid is the worker's.
+  const [file, ...rest] = pinCore === undefined ? command : ['taskset', '-c', String(pinCore), ...command];
+  const child = spawn(file, rest, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
