@@ -7,7 +7,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { WorkerInfoSchema, type WorkerInfo } from '../../shared/worker-info';
 import type { RemoteAttacher, StoredProgress, TrainerLauncher } from '../training/protocol';
 import { eventStreamKey, KEY_PREFIX, RUN_QUEUE } from './keys';
-import { connect, type QueueAddress } from './redis-connection';
+import { connect, reach, type QueueAddress } from './redis-connection';
 import { RemoteTrainer } from './remote-trainer';
 
 export interface QueuePlacement extends RemoteAttacher {
@@ -15,11 +15,15 @@ export interface QueuePlacement extends RemoteAttacher {
   readonly launcher: TrainerLauncher;
   /** The workers alive now (each refreshes its entry while it runs; main/worker/index.ts). */
   workers(): Promise<WorkerInfo[]>;
-  /** Resolves once Redis answers (with the URL's user and password). */
-  ping(): Promise<void>;
+  /** Resolves once Redis answers (with the URL's user and password); rejects with why not after `ms`. */
+  ping(ms?: number): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Before a run is queued: a queue that cannot answer in this time fails the run with why. */
+const ENQUEUE_REACH_MS = 20_000;
+/** How long a check that the queue answers may take. */
+const REACH_MS = 5000;
 /** How long closing waits for BullMQ to let go of an unreachable Redis. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -50,6 +54,7 @@ export function openQueuePlacement(address: QueueAddress, options: QueuePlacemen
         return reader;
       },
       attempts: options.attempts ?? 3,
+      reach: () => reach(redis, address, ENQUEUE_REACH_MS),
       shown: address.shown,
       onClosed: (jobId) => trainers.delete(jobId),
     }, follow);
@@ -66,9 +71,7 @@ export function openQueuePlacement(address: QueueAddress, options: QueuePlacemen
       return (await queue.getJob(jobId)) !== undefined || (await redis.exists(eventStreamKey(jobId))) === 1;
     },
     attach: (runId, jobId, checkpointDir, stored) => start(runId, { jobId, checkpointDir, stored }),
-    async ping() {
-      await redis.ping();
-    },
+    ping: (ms = REACH_MS) => reach(redis, address, ms),
     async workers() {
       const found: WorkerInfo[] = [];
       let cursor = '0';

@@ -41,12 +41,36 @@ export function connect(address: QueueAddress, name: string, extra: RedisOptions
   const redis = new Redis(address.url, { maxRetriesPerRequest: null, connectionName: name, ...extra });
   let last = '';
   redis.on('error', (error: Error) => {
+    lastErrors.set(redis, error.message);
     if (error.message === last) return;
     last = error.message;
     process.stderr.write(`comparo: Redis ${address.shown} (${name}): ${error.message}\n`);
   });
   redis.on('ready', () => {
     last = '';
+    lastErrors.delete(redis);
   });
   return redis;
+}
+
+const lastErrors = new WeakMap<Redis, string>();
+
+/**
+ * Resolves once Redis answers a PING, else rejects after `ms` with the connection's last error
+ * (refused, a wrong password, a certificate not trusted): commands otherwise wait for a reconnect
+ * for ever, which is right for a Redis that restarts and wrong for one that can never answer.
+ */
+export async function reach(redis: Redis, address: QueueAddress, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const why = lastErrors.get(redis);
+      reject(new Error(`${address.shown} did not answer within ${ms / 1000} s${why ? ` (${why})` : ''}`));
+    }, ms);
+  });
+  try {
+    await Promise.race([redis.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

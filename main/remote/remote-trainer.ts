@@ -31,6 +31,8 @@ export interface RemoteTrainerDeps {
   /** A connection of its own for the blocking stream reads; closed when the trainer exits. */
   openReader: () => Redis;
   attempts: number;
+  /** Resolves once Redis answers, rejects with why not (refused, a wrong password) after a bound. */
+  reach: () => Promise<void>;
   /** Where the queue lives, for messages (password hidden). */
   shown: string;
   onClosed: (jobId: string) => void;
@@ -134,6 +136,7 @@ export class RemoteTrainer implements TrainerHandle {
     const { labelNames, train, validation, test, task, checkpointDir, resumeFrom, ...rest } = start;
     const data: TrainingData = { labelNames, train, validation, ...(test ? { test } : {}), ...(task ? { task } : {}) };
     this.checkpointDir = checkpointDir ?? null;
+    await this.deps.reach();
     const dataArtefact = await putBytes(this.deps.redis, Buffer.from(JSON.stringify(data)), 'data.json');
     const resume = resumeFrom ? await putFile(this.deps.redis, resumeFrom, basename(resumeFrom)) : null;
     // The run's best checkpoint so far lies beside it (main/training/checkpoint.ts BEST_CHECKPOINT).

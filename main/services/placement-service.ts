@@ -83,10 +83,10 @@ export class PlacementService {
     const address = parseQueueUrl(url);
     const queue = openQueuePlacement(address);
     try {
-      await within(queue.ping(), REACH_TIMEOUT_MS, 'PING');
+      await queue.ping(REACH_TIMEOUT_MS);
     } catch (e) {
       void queue.close();
-      throw new AppError('unavailable', `Could not reach ${address.shown}: ${(e as Error).message}. Check the host, port, password and TLS (rediss://).`);
+      throw new AppError('unavailable', `Could not reach ${address.shown}: ${(e as Error).message}. Check the host, port, user, password and TLS (rediss://).`);
     }
     if (this.remember) writeFileSync(join(this.dataDir, QUEUE_FILE), JSON.stringify({ url: address.url }), { mode: 0o600 });
     this.use(queue);

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'bullmq';
 import { checkRunControl } from '../../shared/remote-protocol';
 import { BackendPreferenceSchema, type BackendPreference } from '../../shared/vocabulary';
-import { connect, parseQueueUrl, type QueueAddress } from '../remote/redis-connection';
+import { connect, parseQueueUrl, reach, type QueueAddress } from '../remote/redis-connection';
 import { CONTROL_CHANNEL, KEY_PREFIX, RUN_QUEUE, workerKey, WORKER_TTL_SECONDS } from '../remote/keys';
 import { forkTrainerLauncher } from '../training/node-launcher';
 import { DatasetCache, runJob, type RunningTrainer, type WorkerContext } from './run-job';
@@ -28,6 +28,9 @@ Takes Comparo runs from the queue and trains them on this machine.
   --scratch DIR        where checkpoints are written while a run trains (default: the system temp folder)`;
 
 class UsageError extends Error {}
+
+/** How long the worker waits for Redis to answer at start before it gives up with the reason. */
+const REACH_MS = 15_000;
 
 interface WorkerOptions {
   address: QueueAddress;
@@ -86,6 +89,8 @@ async function serve(opts: WorkerOptions): Promise<void> {
   const info = await describeWorker({ backend: opts.backend, concurrency: opts.concurrency, codeVersion });
   mkdirSync(opts.scratchDir, { recursive: true });
   const redis = connect(opts.address, 'comparo-worker');
+  // A Redis that cannot answer (refused, a wrong password, an untrusted certificate): say so and stop.
+  await reach(redis, opts.address, REACH_MS);
   const trainers = new Map<string, RunningTrainer>();
   const ctx: WorkerContext = { redis, info, launcher: forkTrainerLauncher, backend: opts.backend, scratchDir: opts.scratchDir, trainers, datasets: new DatasetCache(), codeVersion };
 

@@ -24,8 +24,16 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** TLS files (PEM) for `tls-port`; clients trust `ca` through NODE_EXTRA_CA_CERTS. */
+export interface RedisTls {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
 export interface RedisServer {
   port: number;
+  /** redis://127.0.0.1:port/db, or rediss://user:password@localhost:port/db with TLS and a user. */
   url(db?: number): string;
   /** Stops it (SIGTERM) and waits for the process to exit. */
   stop(): Promise<void>;
@@ -33,8 +41,8 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-function launch(port: number, dir: string, persist: boolean): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', persist ? 'yes' : 'no', '--protected-mode', 'yes'];
+function launch(port: number, dir: string, persist: boolean, extra: string[]): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', persist ? 'yes' : 'no', '--protected-mode', 'yes', ...extra];
   const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
@@ -56,16 +64,25 @@ function launch(port: number, dir: string, persist: boolean): Promise<ChildProce
   });
 }
 
-/** Starts a redis-server; `persist` turns on its append-only file so a restart keeps the data. */
-export async function startRedis(options: { persist?: boolean } = {}): Promise<RedisServer> {
+/**
+ * Starts a redis-server; `persist` turns on its append-only file so a restart keeps the data;
+ * `tls` serves TLS only; `user` adds that ACL user (password, Comparo's keys and channels only)
+ * and turns the default user off.
+ */
+export async function startRedis(options: { persist?: boolean; tls?: RedisTls; user?: { name: string; password: string } } = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'comparo-redis-'));
   const persist = options.persist ?? false;
+  const { tls, user } = options;
   let lastError: Error | null = null;
   for (let tries = 0; tries < 5; tries++) {
     const port = await freePort();
+    const extra = [
+      ...(tls ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'no'] : []),
+      ...(user ? ['--user', user.name, 'on', `>${user.password}`, '~comparo:*', '&comparo:*', '+@all', '--user', 'default', 'off'] : []),
+    ];
     let child: ChildProcess;
     try {
-      child = await launch(port, dir, persist);
+      child = await launch(port, dir, persist, extra);
     } catch (error) {
       lastError = error as Error; // the port was taken in between: another one
       continue;
@@ -78,14 +95,14 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<R
     };
     return {
       port,
-      url: (db = 0) => `redis://127.0.0.1:${port}/${db}`,
+      url: (db = 0) => `${tls ? 'rediss' : 'redis'}://${user ? `${user.name}:${user.password}@` : ''}${tls ? 'localhost' : '127.0.0.1'}:${port}/${db}`,
       async stop() {
         await stopChild();
         rmSync(dir, { recursive: true, force: true });
       },
       async restart() {
         await stopChild();
-        child = await launch(port, dir, persist);
+        child = await launch(port, dir, persist, extra);
       },
     };
   }

@@ -19,6 +19,22 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
+/** A worker that is expected to give up at start: its exit code and everything it printed. */
+export function workerExit(queueUrl: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/worker/index.ts', '--queue', queueUrl], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Starts a worker and waits (60 s at most) for its ready line; `pinCore` runs it on that core only (taskset, Linux). */
 export async function startWorker(queueUrl: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, pinCore?: number): Promise<WorkerProcess> {
   const command = [process.execPath, '--import', 'tsx', 'main/worker/index.ts', '--queue', queueUrl, ...args];
@@ -62,9 +78,9 @@ export interface CliResult {
 }
 
 /** The real CLI (`npm run cli -- …`), with a deadline. */
-export function cliAsync(dataDir: string, args: string[], timeoutMs = 400_000): Promise<CliResult> {
+export function cliAsync(dataDir: string, args: string[], timeoutMs = 400_000, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
