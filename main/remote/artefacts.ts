@@ -108,3 +108,14 @@ export async function getBytes(redis: Redis, sha256: string): Promise<Buffer> {
   if (createHash('sha256').update(bytes).digest('hex') !== sha256) throw new Error(`artefact ${sha256.slice(0, 12)}… does not match its checksum`);
   return bytes;
 }
+
+/** Deletes an artefact (manifest first, so nobody starts reading a half-deleted one). Missing: nothing to do. */
+export async function deleteArtefact(redis: Redis, sha256: string): Promise<void> {
+  const raw = await redis.get(artefactKey(sha256));
+  await redis.del(artefactKey(sha256));
+  if (raw === null) return;
+  const parsed = ArtefactManifestSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) return;
+  const chunks = Array.from({ length: parsed.data.chunks }, (_, i) => artefactChunkKey(sha256, i));
+  if (chunks.length > 0) await redis.del(...chunks);
+}

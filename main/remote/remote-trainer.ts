@@ -20,7 +20,7 @@ import {
 import type { WorkerInfo } from '../../shared/worker-info';
 import { BEST_CHECKPOINT } from '../training/checkpoint';
 import type { ParentToTrainer, StoredProgress, TrainerHandle, TrainerStartMessage, TrainerToParent } from '../training/protocol';
-import { getFile, putBytes, putFile } from './artefacts';
+import { deleteArtefact, getFile, putBytes, putFile } from './artefacts';
 import { CONTROL_CHANNEL, eventStreamKey } from './keys';
 import { ReplayFilter } from './replay-filter';
 
@@ -209,7 +209,11 @@ export class RemoteTrainer implements TrainerHandle {
         if (!this.checkpointDir) return; // the run keeps no checkpoints
         await mkdir(this.checkpointDir, { recursive: true });
         const path = await getFile(this.deps.redis, sha256, this.checkpointDir);
-        await this.job?.updateData({ ...(this.job.data as RunJob), resumeArtefact: sha256, resumeBestArtefact: this.bestArtefact });
+        const before = this.job?.data as RunJob | undefined;
+        await this.job?.updateData({ ...(before as RunJob), resumeArtefact: sha256, resumeBestArtefact: this.bestArtefact });
+        // The checkpoint it replaces as the point of resumption is here on disk: Redis need not keep it.
+        await this.forget(before?.resumeArtefact, [sha256, this.bestArtefact]);
+        await this.forget(before?.resumeBestArtefact, [sha256, this.bestArtefact]);
         message = { ...message, path };
       } catch (error) {
         // A checkpoint that did not arrive is not fatal: the run goes on, a resume starts from an earlier one.
@@ -219,6 +223,11 @@ export class RemoteTrainer implements TrainerHandle {
     }
     const passed = this.replay.pass(message);
     if (passed) this.deliver(passed);
+    // Over: its checkpoints are in the run's folder here; only the dataset stays in Redis (shared by a sweep's runs).
+    if (passed?.type === 'done') {
+      const data = this.job?.data as RunJob | undefined;
+      for (const sha256 of new Set([data?.resumeArtefact, data?.resumeBestArtefact, this.bestArtefact])) await this.forget(sha256, []);
+    }
   }
 
   /** Fetches the best checkpoint into the run's folder; false when it did not arrive. */
@@ -232,6 +241,12 @@ export class RemoteTrainer implements TrainerHandle {
       process.stderr.write(`comparo: run ${this.runId}: fetching its best checkpoint failed: ${(error as Error).message}\n`);
       return false;
     }
+  }
+
+  /** Deletes a checkpoint artefact the job no longer resumes from (never one still in use). */
+  private async forget(sha256: string | null | undefined, inUse: Array<string | null>): Promise<void> {
+    if (!sha256 || inUse.includes(sha256)) return;
+    await deleteArtefact(this.deps.redis, sha256).catch(() => undefined);
   }
 
   private deliver(message: TrainerToParent): void {

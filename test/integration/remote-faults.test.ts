@@ -1,6 +1,7 @@
 // Faults of the queue placement with real parts (a redis-server with its append-only file, worker
 // processes, the CLI): Redis restarted mid-run, and the run finishes with the numbers of a run that
-// never saw the outage; a run cancelled in the app (from another process, as the desktop app's
+// never saw the outage; the app closed with Ctrl-C leaves the run training and follows it again
+// when opened; pause and resume in the app pause and resume the trainer there; a run cancelled in the app (from another process, as the desktop app's
 // button or `npm run cli -- cancel` does) stops its trainer on the worker, and the worker takes
 // the next run.
 import { execFileSync, spawn } from 'node:child_process';
@@ -85,6 +86,26 @@ describe.skipIf(!redisServerFound)(`queue faults (real redis-server and workers)
     expect(run.status).toBe('completed');
     const here = await cliAsync(join(dir.path, 'closed-here'), args);
     expect(trainedNumbers(run)).toEqual(trainedNumbers((JSON.parse(here.stdout) as Detail).run));
+  }, 300_000);
+
+  it('pauses and resumes the trainer on the worker from the app', async () => {
+    const worker = await startWorker(redis.url(6));
+    workers.push(worker);
+    const appDir = join(dir.path, 'pause');
+    const long = cliAsync(appDir, ['train', '--preset', 'quick', '--loss', 'baseline', '--epochs', '100', '--json', '--queue', redis.url(6)]);
+    const running = await waitForRun(appDir, (run) => run.status === 'running' && run.step > 0, long);
+    const paused = await cliAsync(appDir, ['pause', running.id, '--json']);
+    expect(paused.code, paused.stderr).toBe(0);
+    const atPause = await waitForRun(appDir, (run) => run.status === 'paused', long);
+    // Paused, not gone: the trainer waits on the worker and trains no step.
+    expect(childrenOf(worker.child.pid!)).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await waitForRun(appDir, () => true, long)).step).toBe(atPause.step);
+    const resumed = await cliAsync(appDir, ['resume', running.id, '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    await waitForRun(appDir, (run) => run.status === 'running' && run.step > atPause.step, long);
+    expect((await cliAsync(appDir, ['cancel', running.id, '--json'])).code).toBe(0);
+    expect((JSON.parse((await long).stdout) as Detail).run.status).toBe('cancelled');
   }, 300_000);
 
   it('stops the trainer on the worker when the run is cancelled in the app, and the worker takes the next run', async () => {

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
 import { DATABASE_FILE } from '../../main/db/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_VERSION } from '../../shared/remote-protocol';
@@ -60,6 +61,15 @@ describe.skipIf(!redisServerFound)(`remote workers (BullMQ on a real redis-serve
     }
     // The two workers shared the comparison.
     expect(new Set(Object.values(queued).map((r) => r.worker?.id)).size).toBe(2);
+    // Every checkpoint is in the app's folder now; Redis keeps only the dataset, once, for the next runs.
+    const client = new Redis(redis.url(0));
+    try {
+      const manifests = (await client.keys('comparo:artefact:*')).filter((k) => /^comparo:artefact:[0-9a-f]{64}$/.test(k));
+      const names = await Promise.all(manifests.map(async (k) => JSON.parse((await client.get(k))!).name));
+      expect(names).toEqual(['data.json']);
+    } finally {
+      client.disconnect();
+    }
   }, 600_000);
 
   it('continues a run on the other worker from its last checkpoint after its worker is killed, storing every step once', async () => {
