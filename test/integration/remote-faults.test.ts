@@ -1,9 +1,9 @@
 // Faults of the queue placement with real parts (a redis-server with its append-only file, worker
-// processes, the CLI): Redis restarted mid-run, and the run finishes with the numbers of a run that
-// never saw the outage; the app closed with Ctrl-C leaves the run training and follows it again
-// when opened; pause and resume in the app pause and resume the trainer there; a run cancelled in the app (from another process, as the desktop app's
-// button or `npm run cli -- cancel` does) stops its trainer on the worker, and the worker takes
-// the next run.
+// processes, the CLI): Redis restarted mid-run, and the run finishes with the numbers of a run
+// that never saw the outage; the app closed with Ctrl-C leaves the run training and follows it
+// again when opened; pause and resume in the app pause and resume the trainer there; a run
+// cancelled in the app (from another process, as the desktop app's button or `npm run cli --
+// cancel` does) stops its trainer on the worker, and the worker takes the next run.
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
