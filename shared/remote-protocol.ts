@@ -71,6 +71,8 @@ export const ArtefactManifestSchema = z.object({
   chunks: z.number().int().min(0),
   /** The file's own name (a checkpoint's), kept when it is written back. */
   name: z.string().min(1).max(255).regex(/^[^/\\]+$/),
+  /** The S3 bucket holding the bytes (main/remote/s3-bucket.ts); absent: in Redis, in `chunks` chunks. */
+  bucket: z.string().min(3).max(63).optional(),
 });
 export type ArtefactManifest = z.infer<typeof ArtefactManifestSchema>;
 

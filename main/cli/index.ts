@@ -12,6 +12,7 @@ import type { PresetName } from '../services/presets';
 import { forkTrainerLauncher } from '../training/node-launcher';
 import { openQueuePlacement, type QueuePlacement } from '../remote/queue-placement';
 import { parseQueueUrl } from '../remote/redis-connection';
+import { configuredBucket } from '../remote/s3-bucket';
 import { USAGE } from './usage';
 import { comparisonText, datasetText, runDetailText, utilityText } from './format';
 import { attachCommand } from './attach-command';
@@ -209,6 +210,8 @@ async function main(argv: string[]): Promise<number> {
       resume: { type: 'string' },
       'vocab-size': { type: 'string' },
       queue: { type: 'string' },
+      artefacts: { type: 'string' },
+      's3-endpoint': { type: 'string' },
       ...HISTORY_OPTIONS,
     },
   });
@@ -225,7 +228,7 @@ async function main(argv: string[]): Promise<number> {
   let placement: QueuePlacement | null = null;
   if (values.queue !== undefined) {
     try {
-      placement = openQueuePlacement(parseQueueUrl(values.queue));
+      placement = openQueuePlacement(parseQueueUrl(values.queue), { bucket: await configuredBucket({ artefacts: values.artefacts, s3Endpoint: values['s3-endpoint'] }) });
     } catch (e) {
       throw new UsageError((e as Error).message);
     }

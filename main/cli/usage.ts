@@ -43,7 +43,8 @@ Options: --json (machine-readable output on stdout), --data-dir <path> (or COMPA
   --grad-accum N, --patience N, --selection-metric accuracy|macro_f1|mcc|loss|pearson|spearman,
   --keep-checkpoints N (periodic checkpoints kept per run besides the best; default 2, 0 = all),
   --sequential (run the ablated copies one after another instead of batched),
-  --queue redis://host:6379/0 (train and compare on remote workers, \`npm run worker\`, through that Redis; rediss:// for TLS).
+  --queue redis://host:6379/0 (train and compare on remote workers, \`npm run worker\`, through that Redis; rediss:// for TLS),
+  --artefacts s3://bucket[/prefix] and --s3-endpoint URL (with --queue: big checkpoints through that S3-compatible bucket).
   --dataset defaults to the embedded IMDB sample; --dataset spam is the embedded spam/ham e-mail sample; --dataset squad the SQuAD 2.0 excerpt, squad-long the same with 3 other paragraphs per context.
 
 Exit codes: 0 done (the run or comparison completed; the action took effect)

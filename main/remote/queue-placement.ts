@@ -9,6 +9,7 @@ import type { RemoteAttacher, StoredProgress, TrainerLauncher } from '../trainin
 import { eventStreamKey, KEY_PREFIX, RUN_QUEUE } from './keys';
 import { connect, reach, type QueueAddress } from './redis-connection';
 import { RemoteTrainer } from './remote-trainer';
+import type { S3Bucket } from './s3-bucket';
 
 export interface QueuePlacement extends RemoteAttacher {
   readonly address: QueueAddress;
@@ -30,6 +31,8 @@ const CLOSE_WAIT_MS = 2000;
 export interface QueuePlacementOptions {
   /** Tries per run job: a crashed trainer or a lost worker is retried up to this many times in all. */
   attempts?: number;
+  /** Big artefacts go to this bucket (the workers must be given the same: main/remote/s3-bucket.ts). */
+  bucket?: S3Bucket | null;
 }
 
 export function openQueuePlacement(address: QueueAddress, options: QueuePlacementOptions = {}): QueuePlacement {
@@ -47,6 +50,7 @@ export function openQueuePlacement(address: QueueAddress, options: QueuePlacemen
     const trainer = new RemoteTrainer(runId, {
       queue,
       redis,
+      artefacts: { redis, bucket: options.bucket ?? null },
       openReader: () => {
         const reader = connect(address, 'comparo-app-run-events');
         readers.add(reader);

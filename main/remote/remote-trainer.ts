@@ -20,14 +20,16 @@ import {
 import type { WorkerInfo } from '../../shared/worker-info';
 import { BEST_CHECKPOINT } from '../training/checkpoint';
 import type { ParentToTrainer, StoredProgress, TrainerHandle, TrainerStartMessage, TrainerToParent } from '../training/protocol';
-import { deleteArtefact, getFile, putBytes, putFile } from './artefacts';
+import { deleteArtefact, getFile, putBytes, putFile, type ArtefactPlace } from './artefacts';
 import { CONTROL_CHANNEL, eventStreamKey } from './keys';
 import { ReplayFilter } from './replay-filter';
 
 export interface RemoteTrainerDeps {
   queue: Queue;
-  /** Commands (artefacts, publish). */
+  /** Commands (publish). */
   redis: Redis;
+  /** Where artefacts go: that Redis, and a bucket for big ones when configured. */
+  artefacts: ArtefactPlace;
   /** A connection of its own for the blocking stream reads; closed when the trainer exits. */
   openReader: () => Redis;
   attempts: number;
@@ -137,11 +139,11 @@ export class RemoteTrainer implements TrainerHandle {
     const data: TrainingData = { labelNames, train, validation, ...(test ? { test } : {}), ...(task ? { task } : {}) };
     this.checkpointDir = checkpointDir ?? null;
     await this.deps.reach();
-    const dataArtefact = await putBytes(this.deps.redis, Buffer.from(JSON.stringify(data)), 'data.json');
-    const resume = resumeFrom ? await putFile(this.deps.redis, resumeFrom, basename(resumeFrom)) : null;
+    const dataArtefact = await putBytes(this.deps.artefacts, Buffer.from(JSON.stringify(data)), 'data.json');
+    const resume = resumeFrom ? await putFile(this.deps.artefacts, resumeFrom, basename(resumeFrom)) : null;
     // The run's best checkpoint so far lies beside it (main/training/checkpoint.ts BEST_CHECKPOINT).
     const bestPath = resumeFrom ? join(dirname(resumeFrom), BEST_CHECKPOINT) : null;
-    const best = bestPath && existsSync(bestPath) ? await putFile(this.deps.redis, bestPath, BEST_CHECKPOINT) : null;
+    const best = bestPath && existsSync(bestPath) ? await putFile(this.deps.artefacts, bestPath, BEST_CHECKPOINT) : null;
     this.bestArtefact = best?.sha256 ?? null;
     const job: RunJob = { codeVersion: CODE_VERSION, start: rest, data: dataArtefact.sha256, resumeArtefact: resume?.sha256 ?? null, resumeBestArtefact: this.bestArtefact };
     this.job = await this.deps.queue.add('run', job, {
@@ -208,7 +210,7 @@ export class RemoteTrainer implements TrainerHandle {
       try {
         if (!this.checkpointDir) return; // the run keeps no checkpoints
         await mkdir(this.checkpointDir, { recursive: true });
-        const path = await getFile(this.deps.redis, sha256, this.checkpointDir);
+        const path = await getFile(this.deps.artefacts, sha256, this.checkpointDir);
         const before = this.job?.data as RunJob | undefined;
         await this.job?.updateData({ ...(before as RunJob), resumeArtefact: sha256, resumeBestArtefact: this.bestArtefact });
         // The checkpoint it replaces as the point of resumption is here on disk: Redis need not keep it.
@@ -235,7 +237,7 @@ export class RemoteTrainer implements TrainerHandle {
     if (!this.checkpointDir) return false;
     try {
       await mkdir(this.checkpointDir, { recursive: true });
-      await getFile(this.deps.redis, sha256, this.checkpointDir);
+      await getFile(this.deps.artefacts, sha256, this.checkpointDir);
       return true;
     } catch (error) {
       process.stderr.write(`comparo: run ${this.runId}: fetching its best checkpoint failed: ${(error as Error).message}\n`);
@@ -246,7 +248,7 @@ export class RemoteTrainer implements TrainerHandle {
   /** Deletes a checkpoint artefact the job no longer resumes from (never one still in use). */
   private async forget(sha256: string | null | undefined, inUse: Array<string | null>): Promise<void> {
     if (!sha256 || inUse.includes(sha256)) return;
-    await deleteArtefact(this.deps.redis, sha256).catch(() => undefined);
+    await deleteArtefact(this.deps.artefacts, sha256).catch(() => undefined);
   }
 
   private deliver(message: TrainerToParent): void {

@@ -142,9 +142,8 @@ export function openServices(options: ServicesOptions): Services {
     };
     adoptions.push(runs.adoptRemote(attacher).catch((e: Error) => (process.stderr.write(`comparo: following queued runs again failed: ${e.message}\n`), [])));
   };
-  if (options.queue) placement.use(options.queue);
-  else placement.reconnectRemembered();
-  const adopted = Promise.all(adoptions).then((lists) => lists.flat());
+  const placed = options.queue ? Promise.resolve(placement.use(options.queue)) : placement.reconnectRemembered();
+  const adopted = placed.then(() => Promise.all(adoptions)).then((lists) => lists.flat());
   // Another front-end on this folder may die (kill -9) while this one runs: its runs must not look
   // like they train until this process restarts, so the same check repeats. Never throws.
   const orphanWatch = setInterval(() => {

@@ -4,13 +4,15 @@
 // run without touching runs already started: a queue left behind stays open until Comparo closes,
 // and its runs are followed to their end. The desktop app and the browser mode remember the queue
 // in <data dir>/queue.json (owner-only permissions: the URL may hold a password) and reconnect at
-// the next start; the CLI uses only its --queue flag.
+// the next start; the CLI uses only its --queue flag. Big artefacts go to the bucket COMPARO_ARTEFACTS
+// names, if any (main/remote/s3-bucket.ts).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { WorkersState } from '../../shared/worker-info';
 import { openQueuePlacement, type QueuePlacement } from '../remote/queue-placement';
 import { parseQueueUrl } from '../remote/redis-connection';
+import { configuredBucket } from '../remote/s3-bucket';
 import type { TrainerLauncher } from '../training/protocol';
 
 const QUEUE_FILE = 'queue.json';
@@ -56,14 +58,14 @@ export class PlacementService {
     this.onQueue(queue);
   }
 
-  /** At opening: the queue remembered from the last session, if any (desktop app and browser mode). */
-  reconnectRemembered(): void {
+  /** At opening: the queue remembered from the last session, if any (desktop app and browser mode). Never rejects. */
+  async reconnectRemembered(): Promise<void> {
     if (!this.remember || this.current) return;
     const file = join(this.dataDir, QUEUE_FILE);
     if (!existsSync(file)) return;
     try {
       const { url } = JSON.parse(readFileSync(file, 'utf8')) as { url?: unknown };
-      if (typeof url === 'string') this.use(openQueuePlacement(parseQueueUrl(url)));
+      if (typeof url === 'string') this.use(openQueuePlacement(parseQueueUrl(url), { bucket: await configuredBucket() }));
     } catch (e) {
       process.stderr.write(`comparo: ${file} could not be used (${(e as Error).message}); runs train on this machine.\n`);
     }
@@ -81,7 +83,7 @@ export class PlacementService {
 
   async connect(url: string): Promise<WorkersState> {
     const address = parseQueueUrl(url);
-    const queue = openQueuePlacement(address);
+    const queue = openQueuePlacement(address, { bucket: await configuredBucket() });
     try {
       await queue.ping(REACH_TIMEOUT_MS);
     } catch (e) {

@@ -12,6 +12,7 @@ import { Worker } from 'bullmq';
 import { checkRunControl } from '../../shared/remote-protocol';
 import { BackendPreferenceSchema, type BackendPreference } from '../../shared/vocabulary';
 import { connect, parseQueueUrl, reach, type QueueAddress } from '../remote/redis-connection';
+import { configuredBucket } from '../remote/s3-bucket';
 import { CONTROL_CHANNEL, KEY_PREFIX, RUN_QUEUE, workerKey, WORKER_TTL_SECONDS } from '../remote/keys';
 import { forkTrainerLauncher } from '../training/node-launcher';
 import { DatasetCache, runJob, type RunningTrainer, type WorkerContext } from './run-job';
@@ -25,7 +26,11 @@ Takes Comparo runs from the queue and trains them on this machine.
   --backend NAME       auto | tensorflow | wasm | cpu: force this backend for every run (default: the run's own)
   --lease-seconds S    how long a job stays this worker's without a heartbeat (default 30): after a
                        crash, the job is retried elsewhere once this has passed
-  --scratch DIR        where checkpoints are written while a run trains (default: the system temp folder)`;
+  --scratch DIR        where checkpoints are written while a run trains (default: the system temp folder)
+  --artefacts s3://bucket[/prefix]
+                       big checkpoints go to this S3-compatible bucket, as the app's do (or COMPARO_ARTEFACTS;
+                       credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_REGION)
+  --s3-endpoint URL    the bucket's endpoint where it is not AWS (MinIO, Ceph, R2; or COMPARO_S3_ENDPOINT)`;
 
 class UsageError extends Error {}
 
@@ -38,6 +43,8 @@ interface WorkerOptions {
   backend: BackendPreference | null;
   leaseMs: number;
   scratchDir: string;
+  artefacts?: string;
+  s3Endpoint?: string;
 }
 
 function options(argv: string[]): WorkerOptions | null {
@@ -49,6 +56,8 @@ function options(argv: string[]): WorkerOptions | null {
       backend: { type: 'string' },
       'lease-seconds': { type: 'string' },
       scratch: { type: 'string' },
+      artefacts: { type: 'string' },
+      's3-endpoint': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -79,6 +88,8 @@ function options(argv: string[]): WorkerOptions | null {
     backend,
     leaseMs: whole(values['lease-seconds'], 'lease-seconds', 30, 3600) * 1000,
     scratchDir: values.scratch ?? join(tmpdir(), 'comparo-worker'),
+    artefacts: values.artefacts,
+    s3Endpoint: values['s3-endpoint'],
   };
 }
 
@@ -92,7 +103,8 @@ async function serve(opts: WorkerOptions): Promise<void> {
   // A Redis that cannot answer (refused, a wrong password, an untrusted certificate): say so and stop.
   await reach(redis, opts.address, REACH_MS);
   const trainers = new Map<string, RunningTrainer>();
-  const ctx: WorkerContext = { redis, info, launcher: forkTrainerLauncher, backend: opts.backend, scratchDir: opts.scratchDir, trainers, datasets: new DatasetCache(), codeVersion };
+  const bucket = await configuredBucket({ artefacts: opts.artefacts, s3Endpoint: opts.s3Endpoint });
+  const ctx: WorkerContext = { redis, artefacts: { redis, bucket }, info, launcher: forkTrainerLauncher, backend: opts.backend, scratchDir: opts.scratchDir, trainers, datasets: new DatasetCache(), codeVersion };
 
   const control = connect(opts.address, 'comparo-worker-control');
   control.on('message', (_channel: string, text: string) => {
@@ -133,7 +145,7 @@ async function serve(opts: WorkerOptions): Promise<void> {
   const heartbeat = setInterval(announce, (WORKER_TTL_SECONDS * 1000) / 3);
   await worker.waitUntilReady();
   process.stdout.write(
-    `comparo worker ${info.id} ready on ${opts.address.shown}: Comparo ${info.codeVersion}, backend ${info.backend}, ${info.cores} cores, ${(info.memoryBytes / 2 ** 30).toFixed(1)} GiB, concurrency ${info.concurrency}\n`,
+    `comparo worker ${info.id} ready on ${opts.address.shown}: Comparo ${info.codeVersion}, backend ${info.backend}, ${info.cores} cores, ${(info.memoryBytes / 2 ** 30).toFixed(1)} GiB, concurrency ${info.concurrency}${bucket ? `, big artefacts in ${bucket.shown}` : ''}\n`,
   );
 
   let stopping = false;

@@ -21,14 +21,16 @@ import {
   type WorkerInfo,
 } from '../../shared/remote-protocol';
 import type { BackendPreference } from '../../shared/vocabulary';
-import { getBytes, getFile, putFile } from '../remote/artefacts';
+import { getBytes, getFile, putFile, type ArtefactPlace } from '../remote/artefacts';
 import { eventStreamKey, RETENTION_SECONDS } from '../remote/keys';
 import { BEST_CHECKPOINT } from '../training/checkpoint';
 import type { TrainerHandle, TrainerLauncher, TrainerToParent } from '../training/protocol';
 
 export interface WorkerContext {
-  /** For appends and artefacts (not the blocking connection BullMQ's worker holds). */
+  /** For appends (not the blocking connection BullMQ's worker holds). */
   redis: Redis;
+  /** Where artefacts go: that Redis, and a bucket for big ones when configured. */
+  artefacts: ArtefactPlace;
   info: WorkerInfo;
   launcher: TrainerLauncher;
   /** `--backend`: what this worker's trainers use whatever the run asked for. */
@@ -97,6 +99,7 @@ class BestUploads {
 
   constructor(
     private readonly redis: Redis,
+    private readonly artefacts: ArtefactPlace,
     private readonly jobId: string,
     private readonly path: string,
   ) {}
@@ -106,7 +109,7 @@ class BestUploads {
     const { mtimeMs, size } = await stat(this.path);
     const version = `${mtimeMs}:${size}`;
     if (version === this.uploaded) return;
-    const manifest = await putFile(this.redis, this.path, BEST_CHECKPOINT);
+    const manifest = await putFile(this.artefacts, this.path, BEST_CHECKPOINT);
     await append(this.redis, this.jobId, { type: 'worker.artefact', name: BEST_CHECKPOINT, sha256: manifest.sha256 });
     this.uploaded = version;
   }
@@ -138,15 +141,15 @@ export async function runJob(ctx: WorkerContext, job: Job, signal?: AbortSignal)
   try {
     let training;
     try {
-      training = ctx.datasets.get(data.data) ?? TrainingDataSchema.parse(JSON.parse((await getBytes(ctx.redis, data.data)).toString('utf8')));
+      training = ctx.datasets.get(data.data) ?? TrainingDataSchema.parse(JSON.parse((await getBytes(ctx.artefacts, data.data)).toString('utf8')));
       ctx.datasets.set(data.data, training);
     } catch (error) {
       return await refuse(ctx, jobId, `The run's data could not be read from Redis: ${(error as Error).message}`);
     }
-    const resumeFrom = data.resumeArtefact ? await getFile(ctx.redis, data.resumeArtefact, dir) : null;
+    const resumeFrom = data.resumeArtefact ? await getFile(ctx.artefacts, data.resumeArtefact, dir) : null;
     // Beside the checkpoint, where the resumed trainer looks for it (main/training/engine.ts).
-    if (data.resumeBestArtefact) await getFile(ctx.redis, data.resumeBestArtefact, dir);
-    const best = new BestUploads(ctx.redis, jobId, join(dir, BEST_CHECKPOINT));
+    if (data.resumeBestArtefact) await getFile(ctx.artefacts, data.resumeBestArtefact, dir);
+    const best = new BestUploads(ctx.redis, ctx.artefacts, jobId, join(dir, BEST_CHECKPOINT));
     await append(ctx.redis, jobId, { type: 'worker.attached', worker: ctx.info, attempt: job.attemptsMade });
 
     const handle = ctx.launcher(data.start.runId);
@@ -164,7 +167,7 @@ export async function runJob(ctx: WorkerContext, job: Job, signal?: AbortSignal)
           // The best checkpoint first: the app records it as the job's point of resumption with the checkpoint.
           if (message.type === 'checkpoint' || message.type === 'done') await best.uploadIfChanged();
           if (message.type === 'checkpoint') {
-            const manifest = await putFile(ctx.redis, message.path, basename(message.path));
+            const manifest = await putFile(ctx.artefacts, message.path, basename(message.path));
             entry = { ...message, path: `${ARTEFACT_PATH_PREFIX}${manifest.sha256}` };
             // Uploaded: only the newest is needed here (to resume after a pause), the app keeps the rest.
             await pruneOlderSteps(dir, basename(message.path));
