@@ -71,7 +71,7 @@ describe.skipIf(!redisServerFound)(`queue faults (real redis-server and workers)
     const worker = await startWorker(redis.url(5));
     workers.push(worker);
     const appDir = join(dir.path, 'closed');
-    const args = ['train', '--preset', 'quick', '--loss', 'baseline', '--seed', '4', '--epochs', '30', '--json'];
+    const args = ['train', '--preset', 'quick', '--loss', 'baseline', '--seed', '4', '--epochs', '12', '--json'];
     const first = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', appDir, ...args, '--queue', redis.url(5)], { stdio: ['ignore', 'ignore', 'pipe'] });
     const firstExit = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
     const running = await waitForRun(appDir, (run) => run.status === 'running' && run.step > 0);
