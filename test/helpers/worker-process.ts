@@ -110,7 +110,7 @@ export interface StoredRun {
   total_steps: number;
 }
 
-/** Polls the app's SQLite history (read-only, as another process may) until `ready` holds, with a deadline. */
+/** Polls the app's SQLite history (read-only, as another process may) until `ready` holds for a run, with a deadline; that run. */
 export async function waitForRun(dataDir: string, ready: (run: StoredRun) => boolean, cli?: Promise<CliResult>, deadlineMs = 120_000): Promise<StoredRun> {
   const file = join(dataDir, DATABASE_FILE);
   const until = Date.now() + deadlineMs;
@@ -121,8 +121,9 @@ export async function waitForRun(dataDir: string, ready: (run: StoredRun) => boo
     if (existsSync(file)) {
       const db = new Database(file, { readonly: true, fileMustExist: true });
       try {
-        const run = db.prepare('SELECT id, status, worker_json, checkpoint_step, step, total_steps FROM runs').get() as StoredRun | undefined;
-        if (run && ready(run)) return run;
+        const runs = db.prepare('SELECT id, status, worker_json, checkpoint_step, step, total_steps FROM runs ORDER BY rowid').all() as StoredRun[];
+        const found = runs.find(ready);
+        if (found) return found;
       } catch {
         // the schema is still being created
       } finally {

@@ -3,8 +3,8 @@
 // queue, two workers train them in their own trainer processes, and the app's SQLite history ends
 // up with the same numbers as the same comparison trained here (same seeds, same backend), each
 // run saying which worker trained it. A worker killed with SIGKILL mid-run loses its lease and
-// the run continues on the other worker from its last checkpoint, to the numbers of a run that
-// was never interrupted, every step stored once. A worker of another release refuses, naming both
+// its run continues on the other worker from its last checkpoint; the comparison ends with the
+// numbers of one never interrupted, every step stored once. A worker of another release refuses, naming both
 // versions.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -72,14 +72,15 @@ describe.skipIf(!redisServerFound)(`remote workers (BullMQ on a real redis-serve
     }
   }, 600_000);
 
-  it('continues a run on the other worker from its last checkpoint after its worker is killed, storing every step once', async () => {
+  it('completes a comparison after a worker is killed mid-run: the run continues on the other worker from its last checkpoint, every step stored once', async () => {
     // Database 2 and a short lease: the survivor takes the job over within seconds.
     const pair = [await startWorker(redis.url(2), ['--lease-seconds', '2']), await startWorker(redis.url(2), ['--lease-seconds', '2'])];
     workers.push(...pair);
-    const args = ['train', '--preset', 'quick', '--loss', 'comparative', '--seed', '5', '--epochs', '12', '--json'];
+    const args = ['compare', '--preset', 'quick', '--seeds', '1', '--epochs', '12', '--json'];
+    const localDir = join(dir.path, 'uninterrupted');
     const remoteDir = join(dir.path, 'killed');
-    const [here, remote] = [cliAsync(join(dir.path, 'uninterrupted'), args), cliAsync(remoteDir, [...args, '--queue', redis.url(2)])];
-    // Killed once a checkpoint has reached the app, well before the end.
+    const [here, remote] = [cliAsync(localDir, args), cliAsync(remoteDir, [...args, '--queue', redis.url(2)])];
+    // Killed once a checkpoint of its run has reached the app, well before the end.
     const seen = await waitForRun(remoteDir, (run) => run.worker_json !== null && (run.checkpoint_step ?? 0) > 0, remote);
     expect(seen.step).toBeLessThan(seen.total_steps);
     const victim = pair.find((w) => w.id === JSON.parse(seen.worker_json!).id)!;
@@ -88,15 +89,29 @@ describe.skipIf(!redisServerFound)(`remote workers (BullMQ on a real redis-serve
     const [local, resumed] = await Promise.all([here, remote]);
     expect(local.code, local.stderr.slice(-2000)).toBe(0);
     expect(resumed.code, resumed.stderr.slice(-2000) + survivor.output()).toBe(0);
-    const a = JSON.parse(local.stdout) as { run: RunSummary; metrics: Array<{ step: number; split: string; name: string; value: number }> };
+    const a = JSON.parse(local.stdout) as { comparison: { status: string }; runs: RunSummary[] };
     const b = JSON.parse(resumed.stdout) as typeof a;
-    expect(b.run.status).toBe('completed');
-    expect(b.run.worker?.id).toBe(survivor.id);
-    expect(trainedNumbers(b.run)).toEqual(trainedNumbers(a.run));
-    // Every step's training loss once, the steps trained twice (after the checkpoint) included.
-    const losses = b.metrics.filter((m) => m.split === 'train' && m.name === 'loss');
-    expect(losses.map((m) => m.step)).toEqual(Array.from({ length: b.run.totalSteps }, (_, i) => i + 1));
-    expect(losses.map((m) => m.value)).toEqual(a.metrics.filter((m) => m.split === 'train' && m.name === 'loss').map((m) => m.value));
+    expect(b.comparison.status).toBe('completed');
+    const ours = bySeedAndArm(a.runs);
+    const theirs = bySeedAndArm(b.runs);
+    expect(Object.keys(theirs).sort()).toEqual(Object.keys(ours).sort());
+    expect(b.runs.find((r) => r.id === seen.id)?.worker?.id).toBe(survivor.id);
+    const losses = (dataDir: string, runId: string) => {
+      const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+      try {
+        return db.prepare("SELECT step, value FROM metrics WHERE run_id = ? AND split = 'train' AND name = 'loss' ORDER BY step, rowid").all(runId) as Array<{ step: number; value: number }>;
+      } finally {
+        db.close();
+      }
+    };
+    for (const key of Object.keys(ours)) {
+      expect(theirs[key].status, key).toBe('completed');
+      expect(trainedNumbers(theirs[key]), key).toEqual(trainedNumbers(ours[key]));
+      // Every step's training loss once, the steps trained twice (after the checkpoint) included.
+      const remoteLosses = losses(remoteDir, theirs[key].id);
+      expect(remoteLosses.map((m) => m.step), key).toEqual(Array.from({ length: theirs[key].totalSteps }, (_, i) => i + 1));
+      expect(remoteLosses, key).toEqual(losses(localDir, ours[key].id));
+    }
   }, 400_000);
 
   it('catches up after the app is killed mid-sweep and started again: every run completes with the same numbers, every step stored once', async () => {
