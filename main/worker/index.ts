@@ -133,8 +133,8 @@ async function serve(opts: WorkerOptions): Promise<void> {
     concurrency: opts.concurrency,
     lockDuration: opts.leaseMs,
     stalledInterval: opts.leaseMs,
-    // A crash is retried through the job's attempts; a lease lost twice (a worker killed twice
-    // on the same run) fails the job rather than loop.
+    // A crash is retried through the job's attempts; BullMQ recovers a lost lease twice and fails
+    // the job the third time (a run that kills every worker it lands on), rather than loop.
     maxStalledCount: 2,
   });
   worker.on('error', (error) => process.stderr.write(`comparo worker: ${error.message}\n`));
