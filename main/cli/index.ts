@@ -10,9 +10,9 @@ import { openServices, type Services } from '../services';
 import { resolveDataDir } from '../services/data-dir';
 import type { PresetName } from '../services/presets';
 import { forkTrainerLauncher } from '../training/node-launcher';
-import { openQueuePlacement, type QueuePlacement } from '../remote/queue-placement';
-import { parseQueueUrl } from '../remote/redis-connection';
-import { configuredBucket } from '../remote/s3-bucket';
+import type { QueuePlacement } from '../remote/queue-placement';
+import { QUEUE_OPTIONS, queueFromFlags } from './queue-flags';
+import { waitFor } from './wait-for';
 import { USAGE } from './usage';
 import { comparisonText, datasetText, runDetailText, utilityText } from './format';
 import { attachCommand } from './attach-command';
@@ -148,16 +148,6 @@ function printProgress(services: Services): () => void {
   });
 }
 
-function waitFor(services: Services, done: () => Promise<boolean>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => done().then((d) => d && (off(), resolve()), reject);
-    const off = services.onEvent((name) => {
-      if (name === 'run.status' || name === 'comparison.status') void check();
-    });
-    void check();
-  });
-}
-
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -209,9 +199,7 @@ async function main(argv: string[]): Promise<number> {
       'from-scratch': { type: 'string' },
       resume: { type: 'string' },
       'vocab-size': { type: 'string' },
-      queue: { type: 'string' },
-      artefacts: { type: 'string' },
-      's3-endpoint': { type: 'string' },
+      ...QUEUE_OPTIONS,
       ...HISTORY_OPTIONS,
     },
   });
@@ -225,13 +213,11 @@ async function main(argv: string[]): Promise<number> {
   if (preset !== 'default' && preset !== 'quick') throw new UsageError('--preset must be default or quick');
   const out = (value: unknown, text: string) => process.stdout.write(values.json ? JSON.stringify(value, null, 2) + '\n' : text);
   // --queue: runs train on remote workers (npm run worker) through BullMQ on that Redis (docs/workers.md).
-  let placement: QueuePlacement | null = null;
-  if (values.queue !== undefined) {
-    try {
-      placement = openQueuePlacement(parseQueueUrl(values.queue), { bucket: await configuredBucket({ artefacts: values.artefacts, s3Endpoint: values['s3-endpoint'] }) });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+  let placement: QueuePlacement | null;
+  try {
+    placement = await queueFromFlags(values);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
   const services = openServices({ dataDir: resolveDataDir({ argv, env: process.env }), launcher: placement?.launcher ?? forkTrainerLauncher, transport: 'cli', preset, ...(placement ? { queue: placement } : {}) });
   const stopProgress = values.json ? () => {} : printProgress(services);

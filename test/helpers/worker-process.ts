@@ -21,18 +21,7 @@ export interface WorkerProcess {
 
 /** A worker that is expected to give up at start: its exit code and everything it printed. */
 export function workerExit(queueUrl: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/worker/index.ts', '--queue', queueUrl], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runToExit(['main/worker/index.ts', '--queue', queueUrl], env, timeoutMs);
 }
 
 /** Starts a worker and waits (60 s at most) for its ready line; `pinCore` runs it on that core only (taskset, Linux). */
@@ -79,8 +68,13 @@ export interface CliResult {
 
 /** The real CLI (`npm run cli -- …`), with a deadline. */
 export function cliAsync(dataDir: string, args: string[], timeoutMs = 400_000, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runToExit(['main/cli/index.ts', '--data-dir', dataDir, ...args], env, timeoutMs);
+}
+
+/** One of the repo's entries under tsx, run to its exit (killed at the deadline), its output collected. */
+function runToExit(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
