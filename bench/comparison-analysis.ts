@@ -97,7 +97,7 @@ try {
   const imported = await services.dispatch('datasets.importEmbedded', {});
   if (!imported.ok) throw new Error(imported.error.message);
   const datasetId = (imported.value as { id: string }).id;
-  const started = await services.dispatch('comparisons.start', { datasetId, seeds: SEEDS, config: { ablations: 2 } });
+  const started = await services.dispatch('comparisons.start', { datasetId, seeds: SEEDS, config: { ablations: 2, model: { pretrained: 'builtin' } } });
   if (!started.ok) throw new Error(started.error.message);
   for (const t of trainers) train(t, t.started!.config.loss, t.started!.config.seed);
   const id = (started.value as { id: string }).id;

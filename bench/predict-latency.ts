@@ -29,7 +29,7 @@ const services = openServices({ dataDir: dir.path, launcher: forkTrainerLauncher
 try {
   const dataset = value<{ id: string }>(await services.dispatch('datasets.importEmbedded', {}));
   const run = value<{ id: string }>(
-    await services.dispatch('runs.start', { datasetId: dataset.id, config: { epochs: Number(argument('epochs') ?? 1), utilityLevels: 0, loss: 'baseline' } }),
+    await services.dispatch('runs.start', { datasetId: dataset.id, config: { epochs: Number(argument('epochs') ?? 1), utilityLevels: 0, loss: 'baseline', model: { pretrained: 'builtin' } } }),
   );
   await new Promise<void>((resolve, reject) => {
     const off = services.onEvent((name, payload) => {

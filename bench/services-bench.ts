@@ -37,7 +37,7 @@ async function queuedRun(dir: string): Promise<string> {
   try {
     const imported = await services.dispatch('datasets.importEmbedded', {});
     if (!imported.ok) throw new Error(imported.error.message);
-    const started = await services.dispatch('runs.start', { datasetId: (imported.value as { id: string }).id });
+    const started = await services.dispatch('runs.start', { datasetId: (imported.value as { id: string }).id, config: { model: { pretrained: 'builtin' } } });
     if (!started.ok) throw new Error(started.error.message);
     return (started.value as { id: string }).id;
   } finally {
@@ -83,7 +83,7 @@ export function eventLoopLag(seconds = 20, backend: 'auto' | 'wasm' = 'auto'): P
       const imported = await services.dispatch('datasets.importEmbedded', {});
       if (!imported.ok) throw new Error(imported.error.message);
       const datasetId = (imported.value as { id: string }).id;
-      const started = await services.dispatch('runs.start', { datasetId, config: { loss: 'comparative', ablations: 2, epochs: 1, backend } });
+      const started = await services.dispatch('runs.start', { datasetId, config: { loss: 'comparative', ablations: 2, epochs: 1, backend, model: { pretrained: 'builtin' } } });
       if (!started.ok) throw new Error(started.error.message);
       const runId = (started.value as { id: string }).id;
       // Measured from the first progress event on: trainer start-up (tfjs init) is not training.

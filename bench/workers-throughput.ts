@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   try {
     const local = join(dir.path, 'local');
     const t0 = Date.now();
-    const here = await cliAsync(local, ['compare', '--preset', 'quick', '--seeds', String(seeds), '--json'], 1_800_000);
+    const here = await cliAsync(local, ['compare', '--preset', 'quick', '--model', 'builtin', '--seeds', String(seeds), '--json'], 1_800_000);
     if (here.code !== 0) throw new Error(`local comparison failed:\n${here.stderr.slice(-2000)}`);
     const localSeconds = (Date.now() - t0) / 1000;
     for (const [index, n] of counts.entries()) {
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       const before = await redisInfo(admin);
       const appDir = join(dir.path, `workers-${n}`);
       const start = Date.now();
-      const remote = await cliAsync(appDir, ['compare', '--preset', 'quick', '--seeds', String(seeds), '--json', '--queue', url], 1_800_000);
+      const remote = await cliAsync(appDir, ['compare', '--preset', 'quick', '--model', 'builtin', '--seeds', String(seeds), '--json', '--queue', url], 1_800_000);
       const seconds = (Date.now() - start) / 1000;
       const after = await redisInfo(admin);
       await Promise.all(workers.map((w) => w.stop()));

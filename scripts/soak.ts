@@ -26,7 +26,7 @@ const random = mulberry32(20261203);
 const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Long enough to be killed mid-way, short enough to finish: ~60 steps of the default model. */
-const RUN = { epochs: 1, maxTrainExamples: 1200, evalEverySteps: 20, checkpointEverySteps: 10, utilityLevels: 0 };
+const RUN = { epochs: 1, maxTrainExamples: 1200, evalEverySteps: 20, checkpointEverySteps: 10, utilityLevels: 0, model: { pretrained: 'builtin' } };
 
 interface Server {
   name: string;
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
       const run = await invoke<{ id: string }>(server, 'runs.start', { datasetId: dataset.id, config: { ...RUN, loss: pick(['baseline', 'comparative']), seed: round + 1 } }).catch(() => null);
       if (run) started.add(run.id);
     } else {
-      const cli = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', dataDir, 'train', '--loss', 'baseline', '--epochs', '1', '--max-train', '1200', '--seed', String(round + 1)], { cwd: ROOT, stdio: 'ignore' });
+      const cli = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', '--data-dir', dataDir, 'train', '--model', 'builtin', '--loss', 'baseline', '--epochs', '1', '--max-train', '1200', '--seed', String(round + 1)], { cwd: ROOT, stdio: 'ignore' });
       clis.push(cli);
     }
     await sleep(1000 + random() * 3000);

@@ -43,6 +43,18 @@ export const PretrainSettingsSchema = z
     clipNorm: z.number().min(0),
     probability,
     wholeWord: z.boolean(),
+    /**
+     * Dropout at the model's rates while pretraining (BERT's recipe). Off, every step trains the
+     * whole network, which a short budget favours (Geiping & Goldstein, "Cramming", 2023); the
+     * written config keeps its rates for fine-tuning either way. Absent means on.
+     */
+    dropout: z.boolean().optional(),
+    /**
+     * Weight of the [CLS] summary objective (main/training/summary-loss.ts) beside the masked-LM
+     * loss: [CLS] predicts its block's bag of words, so a classifier read from it starts from the
+     * whole text. Absent or 0: masked-LM alone, BERT's recipe without next-sentence prediction.
+     */
+    summaryWeight: z.number().min(0).max(100).optional(),
     seed: z.number().int().min(0),
     evaluateEvery: positiveInt,
     validationShare: probability,

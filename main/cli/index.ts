@@ -196,6 +196,8 @@ async function main(argv: string[]): Promise<number> {
       'sequence-length': { type: 'string' },
       'mask-probability': { type: 'string' },
       'whole-word': { type: 'boolean', default: false },
+      'no-dropout': { type: 'boolean' },
+      'summary-weight': { type: 'string' },
       'from-scratch': { type: 'string' },
       resume: { type: 'string' },
       'vocab-size': { type: 'string' },

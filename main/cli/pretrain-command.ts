@@ -11,13 +11,15 @@ import type { Services } from '../services';
 export const PRETRAIN_USAGE = `  pretrain --resume <folder>             continue a pretraining run that was interrupted (Ctrl+C, closed app)
   pretrain (--model <name|folder|org/name> | --from-scratch tiny|mini|small [--vocab-size N])
            (--dataset <id|file|imdb|spam> | --texts <file.txt>) [--steps N] [--out <folder>]
-           [--batch-size N] [--sequence-length N] [--lr x] [--mask-probability p] [--whole-word] [--seed N]
+           [--batch-size N] [--sequence-length N] [--lr x] [--mask-probability p] [--whole-word] [--no-dropout] [--summary-weight w] [--seed N]
                                          masked-language-model pretraining on a dataset's training texts (never
                                          its validation or test texts) or a plain-text file (one document per
                                          line): continued from a pretrained BERT-layout model (domain-adaptive),
                                          or a new BERT (tiny 2x128, mini 4x256, small 4x512) with a WordPiece
                                          vocabulary learned from the same text; writes a model folder that
-                                         --model takes (default <data dir>/models/<model>-<data>-<steps>)`;
+                                         --model takes (default <data dir>/models/<model>-<data>-<steps>);
+                                         --no-dropout pretrains without dropout (the config keeps its rates for
+                                         fine-tuning); --summary-weight w adds [CLS]'s bag-of-words objective`;
 
 export interface PretrainCommandContext {
   call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
@@ -42,7 +44,7 @@ function numberOption(values: PretrainCommandContext['values'], name: string, us
 export function pretrainRequest(context: PretrainCommandContext): PretrainRequest {
   const { values, usage } = context;
   if (typeof values.resume === 'string') {
-    const others = ['model', 'from-scratch', 'texts', 'dataset', 'out', 'steps', 'batch-size', 'sequence-length', 'lr', 'mask-probability', 'seed'].filter((name) => values[name] !== undefined);
+    const others = ['model', 'from-scratch', 'texts', 'dataset', 'out', 'steps', 'batch-size', 'sequence-length', 'lr', 'mask-probability', 'seed', 'no-dropout', 'summary-weight'].filter((name) => values[name] !== undefined);
     if (others.length > 0) usage(`--resume continues the run as it was started; leave out ${others.map((name) => `--${name}`).join(', ')}`);
     return { resume: resolve(values.resume) };
   }
@@ -65,6 +67,8 @@ export function pretrainRequest(context: PretrainCommandContext): PretrainReques
       probability: pick('mask-probability'),
       seed: pick('seed'),
       wholeWord: values['whole-word'] === true ? true : undefined,
+      dropout: values['no-dropout'] === true ? false : undefined,
+      summaryWeight: pick('summary-weight'),
     }).filter(([, v]) => v !== undefined),
   );
   return {

@@ -106,19 +106,36 @@ export class MaskedLanguageModel {
 
   /** Vocabulary logits [P, vocab] at the batch's predicted positions. */
   logitsAt(batch: Pick<MaskedBatch, 'ids' | 'mask' | 'positions'>, stepSeed: number, train: boolean): tf.Tensor2D {
-    return tf.tidy(() => {
+    return this.logitsWithSummary(batch, stepSeed, train, false).tokens;
+  }
+
+  /**
+   * The predicted positions' logits and, with `summary`, the same head's logits [B, vocab] at each
+   * block's first ([CLS]) position (main/training/summary-loss.ts), from one encoder pass.
+   */
+  logitsWithSummary(batch: Pick<MaskedBatch, 'ids' | 'mask' | 'positions'>, stepSeed: number, train: boolean, summary: boolean): { tokens: tf.Tensor2D; summary?: tf.Tensor2D } {
+    const [rows, length] = batch.ids.shape;
+    const [tokens, firsts] = tf.tidy(() => {
       const hidden = this.encoder.hiddenStates(batch.ids, batch.mask, stepSeed, train);
-      const picked = tf.gather(hidden, tf.tensor1d(batch.positions, 'int32')) as tf.Tensor2D;
-      const dense: LinearWeights = { weight: this.w(`${MLM_HEAD.dense}.weight`), bias: this.w(`${MLM_HEAD.dense}.bias`) };
-      const transformed = layerNorm(
-        gelu(linear(picked, dense, true)) as tf.Tensor2D,
-        this.w(`${MLM_HEAD.norm}.weight`) as tf.Tensor1D,
-        this.w(`${MLM_HEAD.norm}.bias`) as tf.Tensor1D,
-        this.config.layer_norm_eps,
-      );
-      const embeddings = this.encoder.tensor('embeddings.word_embeddings.weight') as tf.Tensor2D;
-      return tf.add(tf.matMul(transformed, embeddings, false, true), this.w(MLM_HEAD.bias)) as tf.Tensor2D;
-    });
+      const predicted = this.predictionHead(tf.gather(hidden, tf.tensor1d(batch.positions, 'int32')) as tf.Tensor2D);
+      if (!summary) return [predicted];
+      const starts = Int32Array.from({ length: rows }, (_, b) => b * length);
+      return [predicted, this.predictionHead(tf.gather(hidden, tf.tensor1d(starts, 'int32')) as tf.Tensor2D)];
+    }) as tf.Tensor2D[];
+    return firsts ? { tokens, summary: firsts } : { tokens };
+  }
+
+  /** BertLMPredictionHead: transform (dense, GELU, LayerNorm), then the tied decoder plus its bias. */
+  private predictionHead(states: tf.Tensor2D): tf.Tensor2D {
+    const dense: LinearWeights = { weight: this.w(`${MLM_HEAD.dense}.weight`), bias: this.w(`${MLM_HEAD.dense}.bias`) };
+    const transformed = layerNorm(
+      gelu(linear(states, dense, true)) as tf.Tensor2D,
+      this.w(`${MLM_HEAD.norm}.weight`) as tf.Tensor1D,
+      this.w(`${MLM_HEAD.norm}.bias`) as tf.Tensor1D,
+      this.config.layer_norm_eps,
+    );
+    const embeddings = this.encoder.tensor('embeddings.word_embeddings.weight') as tf.Tensor2D;
+    return tf.add(tf.matMul(transformed, embeddings, false, true), this.w(MLM_HEAD.bias)) as tf.Tensor2D;
   }
 
   /** Every tensor under its BertForMaskedLM checkpoint name, sorted (stable file bytes); the tied decoder weight is the embeddings. */

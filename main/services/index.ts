@@ -23,7 +23,7 @@ import { ComparisonAnalysisService } from './comparison-analysis-service';
 import { ComparisonService } from './comparison-service';
 import { DatasetService, EMBEDDED_DATASET_FILE } from './dataset-service';
 import { EventBus } from './event-bus';
-import { ModelService } from './model-service';
+import { BUILTIN_SOURCE, ModelService } from './model-service';
 import { PretrainService } from './pretrain-service';
 import { forkPretrainer } from '../training/pretrain-launcher';
 import { ExportService } from './export-service';
@@ -34,7 +34,7 @@ import { PredictorClient } from '../inference/predictor-client';
 import { PredictService } from './predict-service';
 import { PRESETS, presetInfos, type PresetName } from './presets';
 import { StepFlops } from './step-flops';
-import type { RunSummary } from '../../shared/schemas';
+import type { RunConfig, RunSummary } from '../../shared/schemas';
 import { TimeEstimator } from './time-estimate';
 import { isOwnerAlive } from './process-identity';
 import { RunService } from './run-service';
@@ -160,6 +160,11 @@ export function openServices(options: ServicesOptions): Services {
   const reports = new ReportService(comparisons, runs, datasets, history, APP_VERSION, analysis);
   const predictions = new PredictService(runs, datasets, events, new PredictorClient({ entry: options.predictorEntry }), options.dataDir);
   const models = new ModelService({ dataDir: options.dataDir, transport: options.transport, events, defaults: preset.config, shippedDir: options.shippedModelsDir });
+  // What a page shows as chosen before anyone picks: the model a request without one trains (by its source name, as the picker lists it).
+  const withDefaultModel = (config: RunConfig): RunConfig => {
+    const source = models.defaultSource();
+    return source === BUILTIN_SOURCE ? config : { ...config, model: { ...config.model, pretrained: source } };
+  };
   const set: ServiceSet = {
     datasets,
     runs,
@@ -179,12 +184,12 @@ export function openServices(options: ServicesOptions): Services {
       version: APP_VERSION,
       dataDir: options.dataDir,
       transport: options.transport,
-      defaults: preset.config,
+      defaults: withDefaultModel(preset.config),
       defaultSeeds: preset.seeds,
       embeddedDataset: EMBEDDED_DATASET_FILE,
       epochsSizedToData: preset.sizeEpochsToData,
       preset: options.preset ?? 'default',
-      presets: presetInfos(),
+      presets: presetInfos().map((info) => ({ ...info, defaults: withDefaultModel(info.defaults) })),
     }),
   };
   const handlers = createHandlers(set);

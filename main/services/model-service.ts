@@ -18,6 +18,14 @@ type Env = Record<string, string | undefined>;
 const RECENT_FILE = 'recent-models.json';
 const RECENT_LIMIT = 10;
 export const BUILTIN_SOURCE = 'builtin';
+/**
+ * The model a run fine-tunes when its request names none: the built-in one. The shipped encoder
+ * (assets/models/comparo-bert-tiny) fine-tunes level with it on the embedded samples, not above it,
+ * at several times the cost per step (docs/experiment.md), so it is one pick away in the model
+ * picker but not the default. COMPARO_DEFAULT_MODEL names another default ('builtin', a shipped
+ * name, a folder or a hub id) for the CLI, the browser mode and the app alike.
+ */
+export const DEFAULT_MODEL_SOURCE = BUILTIN_SOURCE;
 /** Pretrained folders that ship with the app, each chosen by its folder name (assets/models/README.md). */
 const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../../assets/models', import.meta.url));
 
@@ -141,13 +149,13 @@ export class ModelService {
   /**
    * A run config's model.pretrained as an absolute folder the trainer can read: a hub id becomes
    * its cache snapshot (never downloaded here: starting a run must not wait on the network),
-   * 'builtin' drops the field. Unusable folders are refused before any process starts.
+   * 'builtin' drops the field, and none given means defaultSource(). Unusable folders are refused
+   * before any process starts.
    */
   async resolveRunPatch(patch: RunConfigPatch | undefined): Promise<RunConfigPatch | undefined> {
-    const reference = patch?.model?.pretrained;
-    if (!patch || reference === undefined) return patch;
-    const { pretrained: _unused, ...model } = patch.model ?? {};
-    if (reference === BUILTIN_SOURCE) return { ...patch, model };
+    const reference = patch?.model?.pretrained ?? this.defaultSource();
+    const { pretrained: _unused, ...model } = patch?.model ?? {};
+    if (reference === BUILTIN_SOURCE) return patch?.model ? { ...patch, model } : patch;
     const info = await this.inspect(reference);
     if (!info.usable || !info.folder) {
       throw new AppError('invalid_request', `${reference} cannot be fine-tuned: ${info.problems.join('; ')}`);
@@ -155,8 +163,13 @@ export class ModelService {
     if (info.kind === 'folder') this.remember(info.folder);
     // No rate given (CLI `--model` without `--lr`): the paper's fine-tuning rate for this size, not
     // the preset's from-scratch one, which would wreck pretrained weights.
-    const learningRate = patch.learningRate ?? info.recommendedLearningRate;
+    const learningRate = patch?.learningRate ?? info.recommendedLearningRate;
     return { ...patch, learningRate, model: { ...model, pretrained: info.folder } };
+  }
+
+  /** What a request that names no model fine-tunes (DEFAULT_MODEL_SOURCE says which and why). */
+  defaultSource(): string {
+    return this.env.COMPARO_DEFAULT_MODEL?.trim() || DEFAULT_MODEL_SOURCE;
   }
 
   /** Where a reference points: a cached hub model, else a folder on disk. */

@@ -76,7 +76,9 @@ async function run(received: PretrainStart): Promise<void> {
     } else {
       const last = result.evaluations[result.evaluations.length - 1];
       const report = {
-        objective: 'masked language model (BERT: 80% [MASK], 10% random token, 10% unchanged)',
+        objective:
+          'masked language model (BERT: 80% [MASK], 10% random token, 10% unchanged)' +
+          ((settings.summaryWeight ?? 0) > 0 ? ` + ${settings.summaryWeight} x [CLS] summary (the block's bag of words, main/training/summary-loss.ts)` : ''),
         source: description,
         corpus: { sha256, documents: corpus.documents, tokens: corpus.tokens, trainBlocks: corpus.train.length, validationBlocks: corpus.validation.length },
         settings,
@@ -87,6 +89,7 @@ async function run(received: PretrainStart): Promise<void> {
         msPerStep: median(result.steps.map((s) => s.ms)),
         trainLoss: result.steps.map((s) => [s.step, s.loss]),
         validationLoss: result.evaluations.map((e) => [e.step, e.loss]),
+        ...((settings.summaryWeight ?? 0) > 0 ? { summaryLoss: result.steps.map((s) => [s.step, s.summaryLoss ?? Number.NaN]) } : {}),
       };
       const files = exportMaskedLanguageModel({ config: model.config, tensors: model.checkpointTensors(), tokenizerFiles: tokenizer.files, report }, MASKED_LM_ARCHITECTURE, start.outFolder);
       // The checkpoint held the tokenizer files just copied; the finished folder needs it no more.

@@ -9,6 +9,7 @@ import { dropoutStepSeed } from '../models/nested-dropout';
 import { maskedLmLoss } from './mlm-loss';
 import { AdamW, type AdamWState, clipGradients, globalNorm } from './optimizer';
 import { type Block, disposeBatch, maskedBatch, maskRandom, type MaskSettings, type PretrainCorpus, type PretrainTokenizer, stepBlocks } from './pretrain-data';
+import { bagOfWordsTargets, summaryLoss } from './summary-loss';
 import { learningRateAt } from './trainer-step';
 
 export interface PretrainSettings extends MaskSettings {
@@ -19,13 +20,20 @@ export interface PretrainSettings extends MaskSettings {
   weightDecay: number;
   clipNorm: number;
   seed: number;
+  /** false: no dropout while pretraining (shared/pretrain-protocol.ts says why); absent or true: the model's rates. */
+  dropout?: boolean;
+  /** Weight of the [CLS] summary objective added to the masked-LM loss (main/training/summary-loss.ts); absent or 0: masked-LM alone. */
+  summaryWeight?: number;
   /** Evaluate on the held-out blocks every this many steps (and after the last). */
   evaluateEvery: number;
 }
 
 export interface PretrainStep {
   step: number;
+  /** The masked-LM cross-entropy of the step's batch (what the held-out curve measures too). */
   loss: number;
+  /** The [CLS] summary cross-entropy, when that objective is on. */
+  summaryLoss?: number;
   learningRate: number;
   /** Wall time of this optimizer step (batch, masks, forward, backward, update), evaluation excluded. */
   ms: number;
@@ -66,9 +74,15 @@ export interface PretrainResult {
 
 /** Cross-entropy of one masked batch, as a tensor (the step differentiates it). */
 function batchLoss(model: MaskedLanguageModel, batch: ReturnType<typeof maskedBatch>, stepSeed: number, train: boolean): tf.Scalar {
-  const logits = model.logitsAt(batch, stepSeed, train);
-  const predicted = logits.shape[0];
-  return maskedLmLoss(tf.reshape(logits, [1, predicted, logits.shape[1]]) as tf.Tensor3D, [Array.from(batch.targets)]).batch;
+  return batchLosses(model, batch, stepSeed, train).mlm;
+}
+
+/** The masked-LM loss and, given the blocks' bag-of-words targets [B, vocab], the [CLS] summary loss. */
+function batchLosses(model: MaskedLanguageModel, batch: ReturnType<typeof maskedBatch>, stepSeed: number, train: boolean, bags?: tf.Tensor2D): { mlm: tf.Scalar; summary?: tf.Scalar } {
+  const logits = model.logitsWithSummary(batch, stepSeed, train, bags !== undefined);
+  const predicted = logits.tokens.shape[0];
+  const mlm = maskedLmLoss(tf.reshape(logits.tokens, [1, predicted, logits.tokens.shape[1]]) as tf.Tensor3D, [Array.from(batch.targets)]).batch;
+  return bags && logits.summary ? { mlm, summary: summaryLoss(logits.summary, bags) } : { mlm };
 }
 
 /** Mean held-out loss, weighted by predicted positions, over batches of `batchSize` blocks. */
@@ -120,28 +134,39 @@ export async function pretrain(
     for (let step = resume?.completed ?? 0; step < settings.steps; step++) {
       if (hooks.continue && !(await hooks.continue())) return { steps, evaluations, completed: step, stoppedState: state(step) };
       const began = performance.now();
-      const batch = maskedBatch(stepBlocks(corpus.train, step, settings.batchSize, settings.seed), tokenizer, settings, maskRandom(settings.seed, 'train', step));
+      const blocks = stepBlocks(corpus.train, step, settings.batchSize, settings.seed);
+      const batch = maskedBatch(blocks, tokenizer, settings, maskRandom(settings.seed, 'train', step));
+      const weight = settings.summaryWeight ?? 0;
+      const bags = weight > 0 ? tf.tensor2d(bagOfWordsTargets(blocks, tokenizer.vocabSize, tokenizer.specialIds), [blocks.length, tokenizer.vocabSize]) : undefined;
       try {
         // A batch with nothing to predict (tiny inputs) has no gradient; the schedule still advances.
         if (batch.positions.length === 0) continue;
-        const { value, grads } = tf.variableGrads(() => batchLoss(model, batch, dropoutStepSeed(settings.seed, step), true), model.variables);
-        const loss = value.dataSync()[0];
+        let parts: { mlm: number; summary?: number } = { mlm: Number.NaN };
+        const { value, grads } = tf.variableGrads(() => {
+          const losses = batchLosses(model, batch, dropoutStepSeed(settings.seed, step), settings.dropout !== false, bags);
+          // Read inside: the parts are intermediate tensors the gradient tape disposes of.
+          parts = { mlm: losses.mlm.dataSync()[0], ...(losses.summary ? { summary: losses.summary.dataSync()[0] } : {}) };
+          return losses.summary ? tf.add(losses.mlm, tf.mul(losses.summary, weight)) : losses.mlm;
+        }, model.variables);
+        const total = value.dataSync()[0];
         value.dispose();
+        const loss = parts.mlm;
         const ordered = model.variables.map((v) => grads[v.name]);
         const norm = globalNorm(ordered);
-        if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+        if (!Number.isFinite(total) || !Number.isFinite(norm)) {
           ordered.forEach((g) => g.dispose());
-          throw new Error(`Pretraining diverged at step ${step + 1}: loss ${loss}, gradient norm ${norm}. Try a lower learning rate.`);
+          throw new Error(`Pretraining diverged at step ${step + 1}: loss ${total}, gradient norm ${norm}. Try a lower learning rate.`);
         }
         const clipped = clipGradients(ordered, norm, settings.clipNorm);
         const lr = learningRateAt(step, settings.steps, settings.learningRate, settings.warmupFraction);
         optimizer.apply(clipped, lr);
         for (const t of [...ordered, ...clipped]) t.dispose();
-        const sample = { step: step + 1, loss, learningRate: lr, ms: performance.now() - began };
+        const sample: PretrainStep = { step: step + 1, loss, ...(parts.summary !== undefined ? { summaryLoss: parts.summary } : {}), learningRate: lr, ms: performance.now() - began };
         steps.push(sample);
         hooks.step?.(sample);
       } finally {
         disposeBatch(batch);
+        bags?.dispose();
       }
       if ((step + 1) % settings.evaluateEvery === 0 && step + 1 < settings.steps) {
         evaluate(step + 1);

@@ -2,7 +2,8 @@
 // a BERT fixture adapted to the embedded IMDB reviews' training texts. The held-out loss falls,
 // the same seed rebuilds the same bytes, the folder loads back exactly (its held-out loss
 // recomputed here equals the one it reports), a classifier fine-tuned from it and exported predicts
-// exactly what the run predicts, Ctrl+C leaves a
+// exactly what the run predicts, --no-dropout scores its steps without dropout, --summary-weight adds
+// [CLS]'s bag-of-words loss, Ctrl+C leaves a
 // checkpoint that --resume continues to the same bytes, and bad input exits 2 with the reason.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,10 @@ import { loadPretrainedClassifier } from '../../main/pretrained/load';
 import { readSafetensors } from '../../main/pretrained/safetensors';
 import { loadTokenizer } from '../../main/pretrained/tokenizer';
 import { validationLoss } from '../../main/training/pretrain';
-import { buildCorpus } from '../../main/training/pretrain-data';
+import { type Tensor3D, tensor2d } from '@tensorflow/tfjs';
+import { bagOfWordsTargets, summaryLoss } from '../../main/training/summary-loss';
+import { maskedLmLoss } from '../../main/training/mlm-loss';
+import { buildCorpus, disposeBatch, maskedBatch, maskRandom, readDocuments, stepBlocks } from '../../main/training/pretrain-data';
 import { PRETRAIN_DEFAULTS } from '../../shared/pretrain-protocol';
 import { selectBackend } from '../../main/kernels/backends';
 
@@ -94,6 +98,58 @@ describe('cli: pretrain (continued masked-language-model pretraining)', () => {
     model.dispose();
     const reported = report.validationLoss[report.validationLoss.length - 1][1];
     expect(Math.abs(recomputed - reported)).toBeLessThan(1e-5);
+  });
+
+  /**
+   * Step 0's masked-LM and [CLS] summary losses, recomputed here on the fixture's weights with
+   * dropout off: its batch and masks drawn as the pretraining process draws them (main/training/pretrain.ts).
+   */
+  async function firstStepLosses(settings: typeof PRETRAIN_DEFAULTS): Promise<{ mlm: number; summary: number }> {
+    await selectBackend('auto');
+    const tokenizer = await loadTokenizer(FIXTURE);
+    const corpus = buildCorpus(readDocuments(texts), tokenizer, { sequenceLength: settings.sequenceLength, validationShare: settings.validationShare, seed: settings.seed });
+    const blocks = stepBlocks(corpus.train, 0, settings.batchSize, settings.seed);
+    const batch = maskedBatch(blocks, tokenizer, settings, maskRandom(settings.seed, 'train', 0));
+    const loaded = loadPretrainedClassifier(FIXTURE, { outputs: 2, seed: settings.seed, sepId: tokenizer.sepId });
+    const model = new MaskedLanguageModel(loaded.model, loaded.checkpoint.tensors, settings.seed);
+    const logits = model.logitsWithSummary(batch, 0, false, true);
+    const mlm = maskedLmLoss(logits.tokens.reshape([1, ...logits.tokens.shape]) as Tensor3D, [Array.from(batch.targets)]).batch.dataSync()[0];
+    const bags = tensor2d(bagOfWordsTargets(blocks, tokenizer.vocabSize, tokenizer.specialIds), [blocks.length, tokenizer.vocabSize]);
+    const summary = summaryLoss(logits.summary!, bags).dataSync()[0];
+    model.dispose();
+    disposeBatch(batch);
+    return { mlm, summary };
+  }
+
+  function pretrainReport(folder: string, ...args: string[]) {
+    const r = cli('pretrain', '--model', FIXTURE, '--texts', texts, '--batch-size', '8', '--sequence-length', '32', ...args, '--out', folder);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    return JSON.parse(readFileSync(join(folder, 'pretraining.json'), 'utf8')) as Report & { objective: string; summaryLoss?: [number, number][]; settings: typeof PRETRAIN_DEFAULTS };
+  }
+
+  it('--no-dropout trains the whole network: the first step scores its batch without dropout', async () => {
+    const off = pretrainReport(join(dataDir, 'no-dropout'), '--steps', '1', '--no-dropout');
+    const on = pretrainReport(join(dataDir, 'with-dropout'), '--steps', '1');
+    expect(off.settings.dropout).toBe(false);
+    expect(on.settings.dropout).toBeUndefined();
+    const expected = (await firstStepLosses(off.settings)).mlm;
+    expect(Math.abs(off.trainLoss[0][1] - expected)).toBeLessThan(1e-4);
+    // With the fixture's dropout (0.1) the same batch scores otherwise.
+    expect(Math.abs(on.trainLoss[0][1] - expected)).toBeGreaterThan(1e-3);
+  });
+
+  it("--summary-weight adds [CLS]'s bag-of-words loss: recorded beside the masked-LM loss, which it leaves as it was", async () => {
+    const report = pretrainReport(join(dataDir, 'with-summary'), '--steps', '2', '--no-dropout', '--summary-weight', '1');
+    expect(report.objective).toContain('[CLS] summary');
+    expect(report.settings.summaryWeight).toBe(1);
+    const curve = report.summaryLoss ?? [];
+    expect(curve.map(([step]) => step)).toEqual([1, 2]);
+    // Step 1 ran on the fixture's weights: both parts as recomputed here.
+    const expected = await firstStepLosses(report.settings);
+    expect(Math.abs(report.trainLoss[0][1] - expected.mlm)).toBeLessThan(1e-4);
+    expect(Math.abs(curve[0][1] - expected.summary)).toBeLessThan(1e-4);
+    // And the objective moved the weights: step 2's summary loss is another.
+    expect(curve[1][1]).not.toBe(curve[0][1]);
   });
 
   it('pretrain -> fine-tune -> export -> load: the exported folder predicts exactly what the run does', () => {
