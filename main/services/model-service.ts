@@ -20,8 +20,8 @@ const RECENT_LIMIT = 10;
 export const BUILTIN_SOURCE = 'builtin';
 /**
  * The model a run fine-tunes when its request names none: the built-in one. The shipped encoder
- * (assets/models/comparo-bert-tiny) fine-tunes level with it on the embedded samples, not above it,
- * at several times the cost per step (docs/experiment.md), so it is one pick away in the model
+ * (assets/models/comparo-bert-tiny) fine-tunes level with it on the IMDB sample and a little below on spam,
+ * at about six times the CPU time per step (docs/experiment.md), so it is one pick away in the model
  * picker but not the default. COMPARO_DEFAULT_MODEL names another default ('builtin', a shipped
  * name, a folder or a hub id) for the CLI, the browser mode and the app alike.
  */
